@@ -1,0 +1,71 @@
+"""The `assistance` command line."""
+
+from __future__ import annotations
+
+import json
+import sys
+from decimal import Decimal
+from typing import IO, Any, NoReturn
+
+import click
+
+from assistance.parameters import parameter_table
+from rules import CaseFileError, ParameterError, evaluate_data
+
+INVALID_INPUT = 2
+
+
+def _fail(message: str) -> NoReturn:
+    click.echo(message, err=True)
+    sys.exit(INVALID_INPUT)
+
+
+def _read_json(source: IO[str]) -> Any:
+    try:
+        return json.load(source, parse_float=Decimal)
+    except json.JSONDecodeError as exc:
+        _fail(f"案卷文件不是有效的 JSON：第{exc.lineno}行第{exc.colno}列，{exc.msg}")
+    except UnicodeDecodeError:
+        _fail("案卷文件应为 UTF-8 编码的 JSON")
+
+
+@click.group()
+def main() -> None:
+    """救助认定：低保边缘家庭（运民发〔2023〕64号）与因病致贫重病患者（运民发〔2023〕65号）。"""
+
+
+@main.command()
+@click.argument("case_file", type=click.File("r", encoding="utf-8"))
+@click.option(
+    "--parameters",
+    "parameter_dirs",
+    multiple=True,
+    type=click.Path(exists=True, file_okay=False),
+    help="县级本地参数目录（可多次指定），补充随系统发布的参数。",
+)
+@click.option("--compact", is_flag=True, help="输出单行 JSON。")
+def evaluate(case_file: IO[str], parameter_dirs: tuple[str, ...], compact: bool) -> None:
+    """按案卷文件（JSON，- 表示标准输入）作出认定结论，输出 JSON。
+
+    退出码：0 已得出结论（符合或不符合）；2 案卷或参数有误。
+    """
+    data = _read_json(case_file)
+    try:
+        decision = evaluate_data(data, parameter_table(parameter_dirs))
+    except CaseFileError as exc:
+        lines = "\n".join(f"  {e.field}: {e.message}" for e in exc.errors)
+        _fail(f"案卷数据有误：\n{lines}")
+    except ParameterError as exc:
+        _fail(f"参数未配置：{exc}")
+    indent = None if compact else 2
+    click.echo(json.dumps(decision.to_dict(), ensure_ascii=False, indent=indent))
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=5000, show_default=True, type=int)
+def serve(host: str, port: int) -> None:
+    """启动服务（内置默认配置）。"""
+    from assistance.app import create_app
+
+    create_app().run(host=host, port=port)

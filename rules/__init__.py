@@ -1,0 +1,26 @@
+"""The rules engine: eligibility for 低保边缘家庭 (运民发〔2023〕64号) and 因病致贫重病患者
+(运民发〔2023〕65号), decided from a case file and explained criterion by criterion.
+
+Pure: no database, no web framework. Parameters come from dated data files.
+"""
+
+from rules.casefile import CaseFile
+from rules.criteria import Criterion
+from rules.decision import Decision
+from rules.engine import evaluate, evaluate_data
+from rules.parameters import ParameterError, ParameterTable, load_parameters
+from rules.parsing import CaseFileError, FieldError, parse_case_file
+
+__all__ = [
+    "CaseFile",
+    "CaseFileError",
+    "Criterion",
+    "Decision",
+    "FieldError",
+    "ParameterError",
+    "ParameterTable",
+    "evaluate",
+    "evaluate_data",
+    "load_parameters",
+    "parse_case_file",
+]

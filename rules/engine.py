@@ -1,0 +1,47 @@
+"""Entry points: evaluate a case file for its procedure."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import replace
+from typing import Any
+
+from rules import vocabulary as v
+from rules.casefile import CaseFile
+from rules.decision import Decision
+from rules.dibao_edge import evaluate_dibao_edge
+from rules.illness_poverty import evaluate_illness_poverty
+from rules.parameters import ParameterTable, load_parameters
+from rules.parsing import parse_case_file
+from rules.regulations import REGULATIONS
+from rules.thresholds import Thresholds
+
+_PROCEDURES = {
+    v.DIBAO_EDGE: evaluate_dibao_edge,
+    v.ILLNESS_POVERTY: evaluate_illness_poverty,
+}
+
+
+def evaluate(case: CaseFile, parameters: ParameterTable | None = None) -> Decision:
+    """Decide a case file, explaining every criterion.
+
+    Raises ``ParameterError`` when a value the case needs is not configured for its county,
+    area and date, and ``CaseFileError`` for an override of an unknown parameter.
+    """
+    thresholds = Thresholds(parameters or load_parameters(), case)
+    decision = _PROCEDURES[case.procedure](case, thresholds)
+    warnings: list[str] = []
+    validity = REGULATIONS[case.procedure].warning_for(case.application_date)
+    if validity:
+        warnings.append(validity)
+    overridden = [t["title"] for t in decision.thresholds if t["overridden"]]
+    if overridden:
+        warnings.append(
+            f"本结论使用了案卷指定的测算参数（{'、'.join(map(str, overridden))}），仅供测算，不作为认定依据。"
+        )
+    return replace(decision, warnings=tuple(warnings)) if warnings else decision
+
+
+def evaluate_data(data: Mapping[str, Any], parameters: ParameterTable | None = None) -> Decision:
+    """Validate JSON-shaped case data and decide it."""
+    return evaluate(parse_case_file(data), parameters)

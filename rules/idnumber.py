@@ -1,0 +1,82 @@
+"""18-digit resident ID numbers (GB 11643-1999).
+
+Only the province part of the region code is checked: a real ID keeps the county code it was
+issued under, and counties are renamed and renumbered over the decades, so the full code of an
+elderly person is often one that no longer exists (``stdnum.cn.ric`` wrongly rejects those).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Final
+
+_WEIGHTS: Final = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
+_CHECK_CHARS: Final = "10X98765432"
+# GB/T 2260 province-level codes, with 71/81/82 for Taiwan, Hong Kong and Macao.
+_PROVINCES: Final = frozenset(
+    [
+        "11",
+        "12",
+        "13",
+        "14",
+        "15",
+        "21",
+        "22",
+        "23",
+        "31",
+        "32",
+        "33",
+        "34",
+        "35",
+        "36",
+        "37",
+        "41",
+        "42",
+        "43",
+        "44",
+        "45",
+        "46",
+        "50",
+        "51",
+        "52",
+        "53",
+        "54",
+        "61",
+        "62",
+        "63",
+        "64",
+        "65",
+        "71",
+        "81",
+        "82",
+    ]
+)
+
+
+class InvalidIdNumber(ValueError):
+    pass
+
+
+def check_character(first17: str) -> str:
+    total = sum(int(digit) * weight for digit, weight in zip(first17, _WEIGHTS, strict=True))
+    return _CHECK_CHARS[total % 11]
+
+
+def birth_date_of(id_number: str) -> date:
+    """The birth date encoded in a valid 18-digit ID number; raises InvalidIdNumber otherwise."""
+    number = id_number.strip().upper()
+    if len(number) != 18:
+        raise InvalidIdNumber("身份证号码应为18位")
+    if not number[:17].isdigit() or not (number[17].isdigit() or number[17] == "X"):
+        raise InvalidIdNumber("身份证号码前17位应为数字，末位为数字或X")
+    if number[:2] not in _PROVINCES:
+        raise InvalidIdNumber("身份证号码的行政区划代码无效")
+    try:
+        born = date(int(number[6:10]), int(number[10:12]), int(number[12:14]))
+    except ValueError as exc:
+        raise InvalidIdNumber("身份证号码中的出生日期不存在") from exc
+    if born.year < 1880:
+        raise InvalidIdNumber("身份证号码中的出生日期不合理")
+    if check_character(number[:17]) != number[17]:
+        raise InvalidIdNumber("身份证号码校验位错误")
+    return born

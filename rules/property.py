@@ -1,0 +1,171 @@
+"""Household property: which assets count (64号 第十三条, 第十四条（四）) and the property tests."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from rules import vocabulary as v
+from rules.casefile import Asset, CaseFile
+from rules.criteria import Criterion, outcome_of
+from rules.household import Household
+from rules.money import ZERO, ratio, yuan
+
+
+@dataclass(frozen=True, slots=True)
+class Holdings:
+    """The assets that count as the household's, and why the others do not."""
+
+    counted: tuple[Asset, ...]
+    set_aside: tuple[tuple[Asset, str], ...]
+
+    def of_group(self, group: str) -> list[Asset]:
+        return [a for a in self.counted if v.ASSET_KINDS[a.kind].group == group]
+
+    def financial_total(self) -> Decimal:
+        return sum((a.value or ZERO for a in self.of_group(v.FINANCIAL)), ZERO)
+
+
+def holdings(case: CaseFile, household: Household) -> Holdings:
+    names = {m.id: m.name for m in case.members}
+    counted: list[Asset] = []
+    set_aside: list[tuple[Asset, str]] = []
+    for asset in case.assets:
+        label = v.ASSET_KINDS[asset.kind].label
+        if asset.owner not in household.counted_ids:
+            set_aside.append(
+                (asset, f"{label}登记在非家庭成员{names[asset.owner]}名下，依64号 第十三条不予认定。")
+            )
+        elif asset.lent_identity_certified:
+            set_aside.append(
+                (
+                    asset,
+                    f"{label}系出借身份证登记，确因客观原因无法过户并经认定出具证明，"
+                    "依64号 第十四条（四）不认定为本人财产。",
+                )
+            )
+        else:
+            counted.append(asset)
+    return Holdings(tuple(counted), tuple(set_aside))
+
+
+def compare_per_capita(total: Decimal, size: int, limit_each: Decimal) -> int:
+    """Sign of (total / size) - limit_each, computed without division so boundaries are exact."""
+    difference = total - limit_each * size
+    return (difference > 0) - (difference < 0)
+
+
+def financial_assets_test(
+    criterion_id: str,
+    article: str,
+    standard_label: str,
+    standard: Decimal,
+    months: Decimal,
+    held: Holdings,
+    size: int,
+) -> Criterion:
+    """Per-capita financial assets may not exceed `months` months of `standard` (超过 fails)."""
+    total = held.financial_total()
+    limit = standard * months
+    sign = compare_per_capita(total, size, limit)
+    per_capita = total / size
+    figures = {
+        "financial_assets_total": yuan(total),
+        "household_size": str(size),
+        "per_capita_financial_assets": yuan(per_capita),
+        "standard": yuan(standard),
+        "months": ratio(months),
+        "limit": yuan(limit),
+    }
+    head = f"人均金融资产{yuan(per_capita)}元（合计{yuan(total)}元÷{size}人）"
+    bound = f"{ratio(months)}个月{standard_label}之和{yuan(limit)}元（{yuan(standard)}元×{ratio(months)}）"
+    if sign > 0:
+        sentence = f"{head}超过{bound}，不符合{article}。"
+    elif sign == 0:
+        sentence = f"{head}恰好等于{bound}，{article}仅对“超过”不予认定，符合。"
+    else:
+        sentence = f"{head}未超过{bound}，符合{article}。"
+    return Criterion(criterion_id, "人均金融资产", outcome_of(sign <= 0), article, sentence, figures)
+
+
+def housing_test(held: Holdings, limit: int) -> Criterion:
+    """64号 第十四条（二）: two or more houses or commercial premises, owned or rented."""
+    article = "64号 第十四条（二）"
+    units = held.of_group(v.HOUSING)
+    owned = sum(1 for a in units if a.tenure == "owned")
+    rented = len(units) - owned
+    figures = {"owned": str(owned), "rented": str(rented), "total": str(len(units)), "limit": str(limit)}
+    detail = f"家庭成员拥有住房或商业用房{owned}套、承租{rented}套，合计{len(units)}套"
+    if len(units) >= limit:
+        sentence = f"{detail}，达到{limit}套及以上，不符合{article}。"
+    else:
+        sentence = f"{detail}，少于{limit}套，符合{article}。"
+    return Criterion(
+        "edge.housing", "住房和商业用房", outcome_of(len(units) < limit), article, sentence, figures
+    )
+
+
+def vehicles_test(held: Holdings, edge_standard: Decimal, months: Decimal) -> Criterion:
+    """64号 第十四条（三）: each non-business motor vehicle, business large farm machine or ship
+    whose purchase value exceeds `months` months of the edge standard."""
+    article = "64号 第十四条（三）"
+    limit = edge_standard * months
+    tested: list[str] = []
+    exempt: list[str] = []
+    over: list[str] = []
+    for asset in held.of_group(v.VEHICLE):
+        label = v.ASSET_KINDS[asset.kind].label
+        value = asset.value or ZERO
+        if asset.kind in ("motorcycle", "disability_vehicle"):
+            exempt.append(f"{label}不在本项之列")
+            continue
+        is_machine = asset.kind in ("large_farm_machinery", "ship")
+        if is_machine != asset.business_use:
+            use = "非经营性" if is_machine else "生产经营用"
+            exempt.append(f"{use}{label}不在本项之列")
+            continue
+        tested.append(f"{label}{yuan(value)}元")
+        if value > limit:
+            over.append(f"{label}购买价值{yuan(value)}元")
+    figures = {
+        "edge_standard": yuan(edge_standard),
+        "months": ratio(months),
+        "limit": yuan(limit),
+        "tested": str(len(tested)),
+        "over_limit": str(len(over)),
+    }
+    bound = f"{ratio(months)}个月低保边缘家庭标准之和{yuan(limit)}元"
+    if over:
+        sentence = f"{'、'.join(over)}超过{bound}，不符合{article}。"
+    elif tested:
+        sentence = f"{'、'.join(tested)}，购买价值均未超过{bound}，符合{article}。"
+    else:
+        reason = f"（{'；'.join(exempt)}）" if exempt else ""
+        sentence = f"家庭成员无本项所列车辆、农机具或船舶{reason}，符合{article}。"
+    return Criterion(
+        "edge.vehicles", "机动车、大型农机具和船舶", outcome_of(not over), article, sentence, figures
+    )
+
+
+def county_findings_test(criterion_id: str, article: str, case: CaseFile) -> Criterion:
+    """County rules the engine cannot know are entered by staff as findings."""
+    findings = case.county_findings
+    if not findings:
+        return Criterion(
+            criterion_id,
+            "县级规定的其他情形",
+            "not_applicable",
+            article,
+            "未登记县级人民政府民政部门规定的其他情形。",
+        )
+    disqualifying = [f for f in findings if f.disqualifying]
+    listed = "；".join(f"{f.article}：{f.description}" for f in (disqualifying or findings))
+    sentence = (
+        f"经办人员登记了县级规定的不予认定情形（{listed}）。"
+        if disqualifying
+        else f"经办人员登记的县级规定情形均不影响认定（{listed}）。"
+    )
+    figures = {"findings": str(len(findings)), "disqualifying": str(len(disqualifying))}
+    return Criterion(
+        criterion_id, "县级规定的其他情形", outcome_of(not disqualifying), article, sentence, figures
+    )

@@ -1,0 +1,65 @@
+"""The parameters one decision uses, resolved once each for the case's county, area and date,
+with the case file's what-if overrides applied, and remembered so the decision can show them."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from rules.casefile import CaseFile
+from rules.parameters import ANY, ParameterError, ParameterTable, ParameterValue, override, what_if
+from rules.parsing import CaseFileError, FieldError
+
+
+class Thresholds:
+    def __init__(self, table: ParameterTable, case: CaseFile) -> None:
+        self._table = table
+        self._case = case
+        self.used: dict[str, ParameterValue] = {}
+        for key in case.parameter_overrides:
+            if key.split(".")[0] not in table.kinds:
+                raise CaseFileError([FieldError(f"parameter_overrides.{key}", "没有这种参数，无法测算")])
+
+    def value(self, kind: str, area: str | None = None) -> ParameterValue:
+        case = self._case
+        area = area or case.area
+        known = self.used.get(kind) or self.used.get(f"{kind}.{area}")
+        if known is not None:
+            return known
+        overrides = case.parameter_overrides
+        wanted = overrides.get(f"{kind}.{area}", overrides.get(kind))
+        try:
+            resolved = self._table.resolve(kind, case.county, area, case.application_date)
+        except ParameterError:
+            if wanted is None:
+                raise
+            title = self._table.title(kind)
+            resolved = what_if(kind, title, case.county, area, case.application_date, wanted)
+        else:
+            if wanted is not None:
+                resolved = override(resolved, wanted)
+        key = kind if resolved.area == ANY else f"{kind}.{area}"
+        self.used[key] = resolved
+        return resolved
+
+    def amount(self, kind: str, area: str | None = None) -> Decimal:
+        return self.value(kind, area).amount
+
+    def to_list(self) -> list[dict[str, object]]:
+        return [
+            {
+                "key": key,
+                "kind": value.kind,
+                "title": value.title,
+                "amount": str(value.amount),
+                "unit": value.unit,
+                "county": value.county,
+                "area": value.area,
+                "effective_from": value.effective_from.isoformat(),
+                "source": value.source,
+                "overridden": value.overridden,
+            }
+            for key, value in self.used.items()
+        ]
+
+
+__all__ = ["ParameterError", "Thresholds"]
