@@ -5,12 +5,16 @@ from __future__ import annotations
 import json
 import sys
 from decimal import Decimal
+from pathlib import Path
 from typing import IO, Any, NoReturn
 
 import click
 
 from assistance.parameters import parameter_table
 from rules import CaseFileError, ParameterError, evaluate_data
+from rules.schemas import SCHEMAS
+
+SCHEMA_DIR = Path(__file__).resolve().parent.parent / "schemas"
 
 INVALID_INPUT = 2
 
@@ -59,6 +63,19 @@ def evaluate(case_file: IO[str], parameter_dirs: tuple[str, ...], compact: bool)
         _fail(f"参数未配置：{exc}")
     indent = None if compact else 2
     click.echo(json.dumps(decision.to_dict(), ensure_ascii=False, indent=indent))
+
+
+@main.command()
+@click.argument("name", type=click.Choice(sorted(SCHEMAS)))
+@click.option("--write", is_flag=True, help="写入 schemas/NAME.schema.json。")
+def schema(name: str, write: bool) -> None:
+    """输出案卷文件或认定结论的 JSON Schema。"""
+    text = json.dumps(SCHEMAS[name](), ensure_ascii=False, indent=2) + "\n"
+    if write:
+        SCHEMA_DIR.mkdir(exist_ok=True)
+        (SCHEMA_DIR / f"{name}.schema.json").write_text(text, encoding="utf-8")
+    else:
+        click.echo(text, nl=False)
 
 
 @main.command()

@@ -12,7 +12,10 @@ FAIL: Final = "fail"
 NOT_APPLICABLE: Final = "not_applicable"
 
 
-@dataclass(frozen=True, slots=True)
+# The result types of a decision are plain (not frozen) slotted dataclasses: about twenty are
+# built per decision, and a frozen dataclass takes four times as long to construct. Treat them
+# as immutable all the same.
+@dataclass(slots=True)
 class Criterion:
     id: str
     title: str

@@ -13,6 +13,8 @@ from rules import vocabulary as v
 from rules.criteria import FAIL, Criterion
 from rules.household import Household
 from rules.income import IncomeAssessment
+from rules.parameters import ParameterValue
+from rules.thresholds import thresholds_to_list
 
 ELIGIBLE: Final = "eligible"
 NOT_ELIGIBLE: Final = "not_eligible"
@@ -25,7 +27,7 @@ PATHS: Final = {
 }
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Decision:
     procedure: str
     application_date: date
@@ -38,7 +40,7 @@ class Decision:
     household: Household
     income: IncomeAssessment
     criteria: tuple[Criterion, ...]
-    thresholds: list[dict[str, object]]
+    thresholds: dict[str, ParameterValue]
     warnings: tuple[str, ...] = ()
     medical: dict[str, Any] | None = field(default=None)
 
@@ -68,7 +70,7 @@ class Decision:
             "household": self.household.to_dict(),
             "income": self.income.to_dict(),
             "criteria": [c.to_dict() for c in self.criteria],
-            "thresholds": self.thresholds,
+            "thresholds": thresholds_to_list(self.thresholds),
             "warnings": list(self.warnings),
         }
         if self.medical is not None:

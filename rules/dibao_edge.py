@@ -233,5 +233,5 @@ def evaluate_dibao_edge(case: CaseFile, thresholds: Thresholds) -> Decision:
         household=household,
         income=income,
         criteria=criteria,
-        thresholds=thresholds.to_list(),
+        thresholds=thresholds.used,
     )

@@ -34,10 +34,10 @@ def evaluate(case: CaseFile, parameters: ParameterTable | None = None) -> Decisi
     validity = REGULATIONS[case.procedure].warning_for(case.application_date)
     if validity:
         warnings.append(validity)
-    overridden = [t["title"] for t in decision.thresholds if t["overridden"]]
+    overridden = [t.title for t in decision.thresholds.values() if t.overridden]
     if overridden:
         warnings.append(
-            f"本结论使用了案卷指定的测算参数（{'、'.join(map(str, overridden))}），仅供测算，不作为认定依据。"
+            f"本结论使用了案卷指定的测算参数（{'、'.join(overridden)}），仅供测算，不作为认定依据。"
         )
     return replace(decision, warnings=tuple(warnings)) if warnings else decision
 

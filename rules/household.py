@@ -15,7 +15,7 @@ from rules.casefile import CaseFile, Member
 ADULT_AGE = 18
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class MemberStatus:
     member: Member
     counted: bool
@@ -33,7 +33,7 @@ class MemberStatus:
         }
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Household:
     statuses: tuple[MemberStatus, ...]
     counted_ids: frozenset[str]

@@ -28,7 +28,7 @@ from rules.property import (
 from rules.thresholds import Thresholds
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class MedicalCosts:
     """The patient's expenses within the 12 months before application (65号 第六条（三）（四））."""
 
@@ -294,6 +294,6 @@ def evaluate_illness_poverty(case: CaseFile, thresholds: Thresholds) -> Decision
         household=household,
         income=income,
         criteria=criteria,
-        thresholds=thresholds.to_list(),
+        thresholds=thresholds.used,
         medical=medical,
     )

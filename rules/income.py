@@ -31,7 +31,7 @@ _CATEGORY_ITEM = {
 }
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class IncomeLine:
     index: int
     member: str
@@ -55,7 +55,7 @@ class IncomeLine:
         }
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class IncomeAssessment:
     window_from: date
     window_to: date

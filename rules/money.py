@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from decimal import ROUND_HALF_UP, Decimal
+from functools import lru_cache
 from typing import Final
 
 FEN: Final = Decimal("0.01")
@@ -16,13 +17,15 @@ def to_fen(amount: Decimal) -> Decimal:
 
 def yuan(amount: Decimal) -> str:
     """'1140.00': the figure as printed in decisions and notices."""
-    return str(amount.quantize(FEN, rounding=ROUND_HALF_UP))
+    return str(amount.quantize(FEN, ROUND_HALF_UP))
 
 
+@lru_cache(maxsize=256)
 def ratio(value: Decimal) -> str:
     """'1.5', '30%': a multiplier or rate without trailing zeros."""
     return format(value.normalize(), "f")
 
 
+@lru_cache(maxsize=256)
 def percent(rate: Decimal) -> str:
     return f"{format((rate * 100).normalize(), 'f')}%"

@@ -12,7 +12,7 @@ from rules.household import Household
 from rules.money import ZERO, ratio, yuan
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Holdings:
     """The assets that count as the household's, and why the others do not."""
 

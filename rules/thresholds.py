@@ -22,44 +22,48 @@ class Thresholds:
     def value(self, kind: str, area: str | None = None) -> ParameterValue:
         case = self._case
         area = area or case.area
-        known = self.used.get(kind) or self.used.get(f"{kind}.{area}")
-        if known is not None:
-            return known
-        overrides = case.parameter_overrides
-        wanted = overrides.get(f"{kind}.{area}", overrides.get(kind))
+        if not case.parameter_overrides:
+            resolved = self._table.resolve(kind, case.county, area, case.application_date)
+        else:
+            resolved = self._with_override(kind, area)
+        self.used[kind if resolved.area == ANY else f"{kind}.{area}"] = resolved
+        return resolved
+
+    def _with_override(self, kind: str, area: str) -> ParameterValue:
+        case = self._case
+        wanted = case.parameter_overrides.get(f"{kind}.{area}", case.parameter_overrides.get(kind))
         try:
             resolved = self._table.resolve(kind, case.county, area, case.application_date)
         except ParameterError:
             if wanted is None:
                 raise
             title = self._table.title(kind)
-            resolved = what_if(kind, title, case.county, area, case.application_date, wanted)
-        else:
-            if wanted is not None:
-                resolved = override(resolved, wanted)
-        key = kind if resolved.area == ANY else f"{kind}.{area}"
-        self.used[key] = resolved
-        return resolved
+            return what_if(kind, title, case.county, area, case.application_date, wanted)
+        return resolved if wanted is None else override(resolved, wanted)
 
     def amount(self, kind: str, area: str | None = None) -> Decimal:
         return self.value(kind, area).amount
 
     def to_list(self) -> list[dict[str, object]]:
-        return [
-            {
-                "key": key,
-                "kind": value.kind,
-                "title": value.title,
-                "amount": str(value.amount),
-                "unit": value.unit,
-                "county": value.county,
-                "area": value.area,
-                "effective_from": value.effective_from.isoformat(),
-                "source": value.source,
-                "overridden": value.overridden,
-            }
-            for key, value in self.used.items()
-        ]
+        return thresholds_to_list(self.used)
+
+
+def thresholds_to_list(used: dict[str, ParameterValue]) -> list[dict[str, object]]:
+    return [
+        {
+            "key": key,
+            "kind": value.kind,
+            "title": value.title,
+            "amount": str(value.amount),
+            "unit": value.unit,
+            "county": value.county,
+            "area": value.area,
+            "effective_from": value.effective_from.isoformat(),
+            "source": value.source,
+            "overridden": value.overridden,
+        }
+        for key, value in used.items()
+    ]
 
 
 __all__ = ["ParameterError", "Thresholds"]
