@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
+from datetime import datetime
 from decimal import Decimal
 from pathlib import Path
 from typing import IO, Any, NoReturn
@@ -12,6 +13,7 @@ import click
 
 from assistance.parameters import parameter_table
 from rules import CaseFileError, ParameterError, evaluate_data
+from rules.counties import COUNTIES
 from rules.schemas import SCHEMAS
 
 SCHEMA_DIR = Path(__file__).resolve().parent.parent / "schemas"
@@ -63,6 +65,43 @@ def evaluate(case_file: IO[str], parameter_dirs: tuple[str, ...], compact: bool)
         _fail(f"参数未配置：{exc}")
     indent = None if compact else 2
     click.echo(json.dumps(decision.to_dict(), ensure_ascii=False, indent=indent))
+
+
+@main.command()
+@click.option(
+    "--parameters",
+    "parameter_dirs",
+    multiple=True,
+    type=click.Path(exists=True, file_okay=False),
+    help="县级本地参数目录（可多次指定）。",
+)
+@click.option("--county", type=click.Choice(sorted(COUNTIES)), help="只看某县（市、区）。")
+@click.option("--area", type=click.Choice(["urban", "rural"]), help="只看城市或农村。")
+@click.option("--on", "on", type=click.DateTime(["%Y-%m-%d"]), help="适用日期，默认今天。")
+def parameters(
+    parameter_dirs: tuple[str, ...], county: str | None, area: str | None, on: datetime | None
+) -> None:
+    """检查参数文件，并列出某日各县适用的参数值及其来源。
+
+    参数文件有误时退出码为 2。未配置的参数标为“未配置”。
+    """
+    try:
+        table = parameter_table(parameter_dirs)
+    except ParameterError as exc:
+        _fail(f"参数文件有误：{exc}")
+    day = (on or datetime.now()).date()
+    for kind in table.kinds:
+        for code in [county] if county else sorted(COUNTIES):
+            for place in [area] if area else ["urban", "rural"]:
+                try:
+                    value = table.resolve(kind, code, place, day)
+                except ParameterError:
+                    click.echo(f"{kind}\t{code} {COUNTIES[code]}\t{place}\t未配置")
+                    continue
+                click.echo(
+                    f"{kind}\t{code} {COUNTIES[code]}\t{place}\t{value.amount} {value.unit}\t"
+                    f"自{value.effective_from.isoformat()}\t{value.source}"
+                )
 
 
 @main.command()
