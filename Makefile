@@ -23,8 +23,8 @@ run: install
 	$(BIN)/assistance serve
 
 lint: $(STAMP)
-	$(BIN)/ruff check rules assistance tests features benchmarks
-	$(BIN)/ruff format --check rules assistance tests features benchmarks
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 
 typecheck: $(STAMP)
 	$(BIN)/mypy
