@@ -12,7 +12,7 @@ from rules.criteria import FAIL, NOT_APPLICABLE, PASS, Criterion, outcome_of
 from rules.decision import ELIGIBLE, NOT_ELIGIBLE, Decision, summarise
 from rules.household import Household, compose_household
 from rules.income import IncomeAssessment, assess_income
-from rules.money import MONTHS_PER_YEAR, ratio, yuan
+from rules.money import MONTHS_PER_YEAR, exact_beside, ratio, yuan
 from rules.property import (
     county_findings_test,
     financial_assets_test,
@@ -93,39 +93,41 @@ def income_band(
     per_capita = income.per_capita_monthly
     area_label = v.AREAS[area]
     upper = standard * multiplier
+    times = ratio(multiplier)
+    standard_text, upper_text = yuan(standard), yuan(upper)
     figures = {
         "annual_income": yuan(income.annual_total),
         "household_size": str(income.household_size),
         "per_capita_monthly_income": yuan(per_capita),
-        "dibao_standard": yuan(standard),
-        "multiplier": ratio(multiplier),
-        "upper_limit": yuan(upper),
+        "dibao_standard": standard_text,
+        "multiplier": times,
+        "upper_limit": upper_text,
     }
     months = MONTHS_PER_YEAR * income.household_size
-    head = f"家庭人均月收入{yuan(per_capita)}元"
     below = income.annual_total - standard * months
+    head = f"家庭人均月收入{exact_beside(per_capita, standard)}元"
     if below > 0:
-        lower_sentence = f"{head}高于当地{area_label}低保标准{yuan(standard)}元，符合第二条。"
+        lower_sentence = f"{head}高于当地{area_label}低保标准{standard_text}元，符合第二条。"
     elif below == 0:
         lower_sentence = (
-            f"{head}恰好等于当地{area_label}低保标准{yuan(standard)}元，第二条要求“高于”低保标准，"
+            f"{head}恰好等于当地{area_label}低保标准{standard_text}元，第二条要求“高于”低保标准，"
             "不符合低保边缘家庭收入条件。"
         )
     else:
         lower_sentence = (
-            f"{head}低于当地{area_label}低保标准{yuan(standard)}元，不属于低保边缘家庭，"
+            f"{head}低于当地{area_label}低保标准{standard_text}元，不属于低保边缘家庭，"
             "可能符合最低生活保障条件。"
         )
     above = income.annual_total - upper * months
+    head = f"家庭人均月收入{exact_beside(per_capita, upper)}元"
     if above < 0:
-        upper_sentence = f"{head}低于低保标准的{ratio(multiplier)}倍{yuan(upper)}元，符合第二条。"
+        upper_sentence = f"{head}低于低保标准的{times}倍{upper_text}元，符合第二条。"
     elif above == 0:
         upper_sentence = (
-            f"{head}恰好等于低保标准的{ratio(multiplier)}倍{yuan(upper)}元，第二条要求“低于”"
-            f"{ratio(multiplier)}倍，不符合。"
+            f"{head}恰好等于低保标准的{times}倍{upper_text}元，第二条要求“低于”{times}倍，不符合。"
         )
     else:
-        upper_sentence = f"{head}达到或超过低保标准的{ratio(multiplier)}倍{yuan(upper)}元，不符合第二条。"
+        upper_sentence = f"{head}高于低保标准的{times}倍{upper_text}元，不符合第二条。"
     return (
         Criterion(
             "edge.income_above_dibao",
@@ -137,7 +139,7 @@ def income_band(
         ),
         Criterion(
             "edge.income_below_upper",
-            f"人均收入低于低保标准{ratio(multiplier)}倍",
+            f"人均收入低于低保标准{times}倍",
             outcome_of(above < 0),
             article,
             upper_sentence,
@@ -186,7 +188,7 @@ def _moot(criterion: Criterion) -> Criterion:
 
 
 def evaluate_dibao_edge(case: CaseFile, thresholds: Thresholds) -> Decision:
-    household: Household = compose_household(case, int(thresholds.amount("clergy_absence_years")))
+    household: Household = compose_household(case, thresholds)
     standard = thresholds.amount("dibao_standard")
     multiplier = thresholds.amount("edge_upper_multiplier")
     edge_standard = standard * multiplier

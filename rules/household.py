@@ -11,6 +11,7 @@ from datetime import date
 
 from rules import vocabulary as v
 from rules.casefile import CaseFile, Member
+from rules.thresholds import Thresholds
 
 ADULT_AGE = 18
 
@@ -62,7 +63,7 @@ def years_before(on: date, years: int) -> date:
         return on.replace(year=on.year - years, day=28)
 
 
-def _excluded(member: Member, on: date, clergy_years: int) -> MemberStatus | None:
+def _excluded(member: Member, on: date, thresholds: Thresholds) -> MemberStatus | None:
     exclusion = member.exclusion
     if exclusion is None:
         return None
@@ -70,6 +71,7 @@ def _excluded(member: Member, on: date, clergy_years: int) -> MemberStatus | Non
     who = f"{member.name}（{v.RELATIONS[member.relation]}）"
     if exclusion.reason == "clergy":
         assert exclusion.since is not None
+        clergy_years = int(thresholds.amount("clergy_absence_years"))
         if exclusion.since > years_before(on, clergy_years):
             return MemberStatus(
                 member,
@@ -131,11 +133,9 @@ def _by_relation(member: Member, on: date) -> MemberStatus:
     )
 
 
-def compose_household(case: CaseFile, clergy_years: int) -> Household:
+def compose_household(case: CaseFile, thresholds: Thresholds) -> Household:
     on = case.application_date
-    statuses = tuple(
-        _excluded(member, on, clergy_years) or _by_relation(member, on) for member in case.members
-    )
+    statuses = tuple(_excluded(member, on, thresholds) or _by_relation(member, on) for member in case.members)
     counted = frozenset(s.member.id for s in statuses if s.counted)
     note = (
         "因病致贫重病患者的共同生活家庭成员参照运城市最低生活保障审核确认办法确定"

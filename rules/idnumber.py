@@ -7,8 +7,12 @@ elderly person is often one that no longer exists (``stdnum.cn.ric`` wrongly rej
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from typing import Final
+
+# ASCII only: str.isdigit() would also accept full-width and superscript digits.
+_SHAPE: Final = re.compile(r"[0-9]{17}[0-9X]")
 
 _WEIGHTS: Final = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 _CHECK_CHARS: Final = "10X98765432"
@@ -67,7 +71,7 @@ def birth_date_of(id_number: str) -> date:
     number = id_number.strip().upper()
     if len(number) != 18:
         raise InvalidIdNumber("身份证号码应为18位")
-    if not number[:17].isdigit() or not (number[17].isdigit() or number[17] == "X"):
+    if not _SHAPE.fullmatch(number):
         raise InvalidIdNumber("身份证号码前17位应为数字，末位为数字或X")
     if number[:2] not in _PROVINCES:
         raise InvalidIdNumber("身份证号码的行政区划代码无效")

@@ -251,7 +251,7 @@ def not_other_assistance(
 
 
 def evaluate_illness_poverty(case: CaseFile, thresholds: Thresholds) -> Decision:
-    household = compose_household(case, int(thresholds.amount("clergy_absence_years")))
+    household = compose_household(case, thresholds)
     patient = _patient(case)
     standard = thresholds.amount("dibao_standard")
     urban_standard = thresholds.amount("dibao_standard", v.URBAN)

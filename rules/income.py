@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
+from functools import lru_cache
 
 from rules import vocabulary as v
 from rules.casefile import CaseFile, IncomeItem, SupportDetails
@@ -93,6 +94,7 @@ def income_window(applied: date) -> tuple[date, date]:
     return first, last
 
 
+@lru_cache(maxsize=64)
 def cite(procedure: str, item: str) -> str:
     """The article for an income rule of 65号, as each procedure reaches it."""
     if procedure == v.ILLNESS_POVERTY:

@@ -9,6 +9,7 @@ from typing import Final
 FEN: Final = Decimal("0.01")
 ZERO: Final = Decimal(0)
 MONTHS_PER_YEAR: Final = Decimal(12)
+HALF_FEN: Final = Decimal("0.005")
 
 
 def to_fen(amount: Decimal) -> Decimal:
@@ -29,3 +30,12 @@ def ratio(value: Decimal) -> str:
 @lru_cache(maxsize=256)
 def percent(rate: Decimal) -> str:
     return f"{format((rate * 100).normalize(), 'f')}%"
+
+
+def exact_beside(value: Decimal, bound: Decimal) -> str:
+    """The value to the fen, with more places where rounding would make it look equal to the
+    bound it is compared with (1072.4999 shown as 1072.50 beside a limit of 1072.50)."""
+    shown = yuan(value)
+    if value != bound and abs(value - bound) <= HALF_FEN and shown == yuan(bound):
+        return f"{shown}（精确值{value.quantize(Decimal('0.0001'), ROUND_HALF_UP)}）"
+    return shown

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import tomllib
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, replace
-from datetime import date
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 from pathlib import Path
@@ -39,6 +39,12 @@ class ParameterValue:
     effective_to: date | None = None
     note: str = ""
     overridden: bool = False
+
+    # How a decision names the value: the kind, with the area where the value has one.
+    key: str = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "key", self.kind if self.area == ANY else f"{self.kind}.{self.area}")
 
     def covers(self, on: date) -> bool:
         return self.effective_from <= on and (self.effective_to is None or on <= self.effective_to)
@@ -131,18 +137,37 @@ def _decimal(raw: Any, where: str) -> Decimal:
 
 
 def _date(raw: Any, where: str, name: str) -> date:
-    if not isinstance(raw, date):
+    # A TOML datetime is a datetime, which is also a date: refuse it, it cannot be compared.
+    if not isinstance(raw, date) or isinstance(raw, datetime):
         raise ParameterError(f"{where}: {name} 必须是 TOML 日期，例如 2024-01-01")
     return raw
 
 
+_DOCUMENT_KEYS = frozenset({"kind", "title", "unit", "entries"})
+_ENTRY_KEYS = frozenset(
+    {"kind", "title", "unit", "county", "area", "effective_from", "effective_to", "amount", "source", "note"}
+)
+
+
+def _refuse_unknown(keys: Any, allowed: frozenset[str], where: str) -> None:
+    # A misspelt `county` or `effective_to` would silently widen a value to every county or
+    # for ever: refuse it.
+    unknown = sorted(str(key) for key in keys if key not in allowed)
+    if unknown:
+        raise ParameterError(f"{where}: 未知字段 {'、'.join(unknown)}")
+
+
 def parse_parameter_document(document: Mapping[str, Any], origin: str) -> list[ParameterValue]:
     values: list[ParameterValue] = []
+    _refuse_unknown(document, _DOCUMENT_KEYS, origin)
     entries = document.get("entries")
     if not isinstance(entries, list):
         raise ParameterError(f"{origin}: 缺少 [[entries]]")
     for number, entry in enumerate(entries, start=1):
         where = f"{origin} 第{number}条"
+        if not isinstance(entry, dict):
+            raise ParameterError(f"{where}: 应为 [[entries]] 表")
+        _refuse_unknown(entry, _ENTRY_KEYS, where)
         kind = entry.get("kind", document.get("kind"))
         title = entry.get("title", document.get("title", kind))
         unit = entry.get("unit", document.get("unit", ""))

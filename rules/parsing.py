@@ -80,6 +80,9 @@ class _Reader:
     def fail(self, path: str, message: str) -> None:
         self.errors.append(FieldError(path or "(根)", message))
 
+    def has_error(self, path: str) -> bool:
+        return any(e.field == path for e in self.errors)
+
     def mapping(self, raw: Any, path: str, allowed: frozenset[str]) -> Mapping[str, Any] | None:
         if not isinstance(raw, Mapping):
             self.fail(path, "应为对象")
@@ -252,7 +255,7 @@ def parse_case_file(raw: Any) -> CaseFile:
         county = None
     hukou_type = r.choice(get("hukou_type", MISSING), "hukou_type", v.HUKOU_TYPES)
     residence_area = r.choice(get("residence_area", MISSING), "residence_area", v.AREAS, required=False)
-    if hukou_type == "resident" and residence_area is None and "residence_area" not in data:
+    if hukou_type == "resident" and residence_area is None and not r.has_error("residence_area"):
         r.fail("residence_area", "居民户籍须注明居住地为城镇（urban）或农村（rural）（64号 第八条）")
     current = r.choice(get("current_assistance", "none"), "current_assistance", v.CURRENT_ASSISTANCE)
     transition = r.choice(
@@ -264,8 +267,7 @@ def parse_case_file(raw: Any) -> CaseFile:
     if transition is not None and procedure == v.ILLNESS_POVERTY:
         r.fail("assistance_transition", "简化程序只适用于低保边缘家庭认定（64号 第十五条）")
     monitoring = _monitoring(r, get("monitoring_household", MISSING), application_date)
-    members = _members(r, get("members", MISSING), application_date)
-    member_ids = {m.id for m in members}
+    members, member_ids = _members(r, get("members", MISSING), application_date)
     incomes = _incomes(r, get("incomes", MISSING), member_ids)
     assets = _assets(r, get("assets", MISSING), member_ids)
     patient = r.text(get("patient", MISSING), "patient", required=procedure == v.ILLNESS_POVERTY)
@@ -277,7 +279,10 @@ def parse_case_file(raw: Any) -> CaseFile:
     r.text(get("reference", MISSING), "reference", required=False)
     r.text(get("note", MISSING), "note", required=False, max_length=2000)
 
-    _required_for_procedure(r, procedure, members, patient)
+    raw_members = get("members", [])
+    _required_for_procedure(
+        r, procedure, members, raw_members if isinstance(raw_members, list) else [], patient
+    )
     if r.errors:
         raise CaseFileError(r.errors)
     assert procedure and application_date and county and hukou_type and current
@@ -301,17 +306,22 @@ def parse_case_file(raw: Any) -> CaseFile:
 
 
 def _required_for_procedure(
-    r: _Reader, procedure: str | None, members: list[Member], patient: str | None
+    r: _Reader, procedure: str | None, members: list[Member], raw_members: Any, patient: str | None
 ) -> None:
     """Facts a procedure cannot be decided without (64号 第八条; 65号 第六条（一）（二））."""
-    for index, member in enumerate(members):
-        if procedure == v.DIBAO_EDGE and member.relation == "self" and not member.hukou_region:
-            r.fail(f"members[{index}].hukou_region", "申请人户籍地必填（64号 第八条）")
+    positions = {m["id"]: i for i, m in enumerate(raw_members) if isinstance(m, Mapping) and "id" in m}
+
+    def need(member: Member, field: str, present: object, message: str) -> None:
+        path = f"members[{positions.get(member.id, 0)}].{field}"
+        if not present and not r.has_error(path):
+            r.fail(path, message)
+
+    for member in members:
+        if procedure == v.DIBAO_EDGE and member.relation == "self":
+            need(member, "hukou_region", member.hukou_region, "申请人户籍地必填（64号 第八条）")
         if procedure == v.ILLNESS_POVERTY and member.id == patient:
-            if not member.hukou_region:
-                r.fail(f"members[{index}].hukou_region", "患者户籍地必填（65号 第六条（一））")
-            if member.insurance is None:
-                r.fail(f"members[{index}].medical_insurance", "患者参保情况必填（65号 第六条（二））")
+            need(member, "hukou_region", member.hukou_region, "患者户籍地必填（65号 第六条（一））")
+            need(member, "medical_insurance", member.insurance, "患者参保情况必填（65号 第六条（二））")
 
 
 def _each(
@@ -364,10 +374,12 @@ _MEMBER_KEYS = _keys(
 )
 
 
-def _members(r: _Reader, raw: Any, applied: date | None) -> list[Member]:
+def _members(r: _Reader, raw: Any, applied: date | None) -> tuple[list[Member], set[str]]:
+    """The valid members, and the ids of all listed members (valid or not), so that a member
+    with a bad field does not also make every reference to it an error."""
     if raw is MISSING or raw is None or raw == []:
         r.fail("members", "至少填写申请人本人")
-        return []
+        return [], set()
     seen_ids: set[str] = set()
     seen_numbers: set[str] = set()
 
@@ -429,7 +441,7 @@ def _members(r: _Reader, raw: Any, applied: date | None) -> list[Member]:
     selves = sum(1 for m in members if m.relation == "self")
     if members and selves != 1 and len(members) == len(r.items(raw, "members", MAX_MEMBERS)):
         r.fail("members", "应有且只有一名关系为本人（self）的申请人")
-    return members
+    return members, seen_ids
 
 
 def _exclusion(r: _Reader, raw: Any, path: str, applied: date | None) -> Exclusion | None:

@@ -9,7 +9,7 @@ from rules import vocabulary as v
 from rules.casefile import Asset, CaseFile
 from rules.criteria import Criterion, outcome_of
 from rules.household import Household
-from rules.money import ZERO, ratio, yuan
+from rules.money import ZERO, exact_beside, ratio, yuan
 
 
 @dataclass(slots=True)
@@ -69,16 +69,22 @@ def financial_assets_test(
     limit = standard * months
     sign = compare_per_capita(total, size, limit)
     per_capita = total / size
+    total_text, standard_text, limit_text, months_text = (
+        yuan(total),
+        yuan(standard),
+        yuan(limit),
+        ratio(months),
+    )
     figures = {
-        "financial_assets_total": yuan(total),
+        "financial_assets_total": total_text,
         "household_size": str(size),
         "per_capita_financial_assets": yuan(per_capita),
-        "standard": yuan(standard),
-        "months": ratio(months),
-        "limit": yuan(limit),
+        "standard": standard_text,
+        "months": months_text,
+        "limit": limit_text,
     }
-    head = f"人均金融资产{yuan(per_capita)}元（合计{yuan(total)}元÷{size}人）"
-    bound = f"{ratio(months)}个月{standard_label}之和{yuan(limit)}元（{yuan(standard)}元×{ratio(months)}）"
+    head = f"人均金融资产{exact_beside(per_capita, limit)}元（合计{total_text}元÷{size}人）"
+    bound = f"{months_text}个月{standard_label}之和{limit_text}元（{standard_text}元×{months_text}）"
     if sign > 0:
         sentence = f"{head}超过{bound}，不符合{article}。"
     elif sign == 0:

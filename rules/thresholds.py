@@ -6,7 +6,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from rules.casefile import CaseFile
-from rules.parameters import ANY, ParameterError, ParameterTable, ParameterValue, override, what_if
+from rules.parameters import ParameterError, ParameterTable, ParameterValue, override, what_if
 from rules.parsing import CaseFileError, FieldError
 
 
@@ -14,6 +14,7 @@ class Thresholds:
     def __init__(self, table: ParameterTable, case: CaseFile) -> None:
         self._table = table
         self._case = case
+        self._resolve = table.resolve
         self.used: dict[str, ParameterValue] = {}
         for key in case.parameter_overrides:
             if key.split(".")[0] not in table.kinds:
@@ -21,12 +22,11 @@ class Thresholds:
 
     def value(self, kind: str, area: str | None = None) -> ParameterValue:
         case = self._case
-        area = area or case.area
-        if not case.parameter_overrides:
-            resolved = self._table.resolve(kind, case.county, area, case.application_date)
+        if case.parameter_overrides:
+            resolved = self._with_override(kind, area or case.area)
         else:
-            resolved = self._with_override(kind, area)
-        self.used[kind if resolved.area == ANY else f"{kind}.{area}"] = resolved
+            resolved = self._resolve(kind, case.county, area or case.area, case.application_date)
+        self.used[resolved.key] = resolved
         return resolved
 
     def _with_override(self, kind: str, area: str) -> ParameterValue:
@@ -42,7 +42,13 @@ class Thresholds:
         return resolved if wanted is None else override(resolved, wanted)
 
     def amount(self, kind: str, area: str | None = None) -> Decimal:
-        return self.value(kind, area).amount
+        case = self._case
+        if case.parameter_overrides:
+            resolved = self._with_override(kind, area or case.area)
+        else:
+            resolved = self._resolve(kind, case.county, area or case.area, case.application_date)
+        self.used[resolved.key] = resolved
+        return resolved.amount
 
     def to_list(self) -> list[dict[str, object]]:
         return thresholds_to_list(self.used)
