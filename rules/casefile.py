@@ -119,6 +119,20 @@ class CaseFile:
     parameter_overrides: Mapping[str, Decimal] = field(default_factory=dict)
 
     @property
+    def applicant(self) -> Member:
+        """The member applying (relation ``self``; the parser guarantees exactly one)."""
+        for member in self.members:
+            if member.relation == "self":
+                return member
+        raise LookupError("案卷没有申请人本人")
+
+    def member(self, member_id: str) -> Member:
+        for member in self.members:
+            if member.id == member_id:
+                return member
+        raise LookupError(f"案卷没有成员 {member_id}")
+
+    @property
     def area(self) -> str:
         """Urban or rural standard, 64号 第八条: by hukou, or by residence for a resident hukou."""
         if self.hukou_type == "resident":

@@ -14,6 +14,7 @@ from rules.criteria import FAIL, Criterion
 from rules.household import Household
 from rules.income import IncomeAssessment
 from rules.parameters import ParameterValue
+from rules.property import Holdings
 from rules.thresholds import thresholds_to_list
 
 ELIGIBLE: Final = "eligible"
@@ -40,6 +41,7 @@ class Decision:
     household: Household
     income: IncomeAssessment
     criteria: tuple[Criterion, ...]
+    holdings: Holdings
     thresholds: dict[str, ParameterValue]
     warnings: tuple[str, ...] = ()
     medical: dict[str, Any] | None = field(default=None)
@@ -69,6 +71,7 @@ class Decision:
             "summary": self.summary,
             "household": self.household.to_dict(),
             "income": self.income.to_dict(),
+            "property": self.holdings.to_dict(),
             "criteria": [c.to_dict() for c in self.criteria],
             "thresholds": thresholds_to_list(self.thresholds),
             "warnings": list(self.warnings),

@@ -28,7 +28,7 @@ _LEAVING = {"leaving_dibao": "dibao", "leaving_tekun": "tekun"}
 
 def applicant_hukou(case: CaseFile) -> Criterion:
     article = "64号 第八条"
-    applicant = next(m for m in case.members if m.relation == "self")
+    applicant = case.applicant
     region = applicant.hukou_region or ""
     local = region.startswith(CITY_PREFIX)
     where = f"户籍地区划代码{region}" if region else "未登记户籍地"
@@ -235,5 +235,6 @@ def evaluate_dibao_edge(case: CaseFile, thresholds: Thresholds) -> Decision:
         household=household,
         income=income,
         criteria=criteria,
+        holdings=held,
         thresholds=thresholds.used,
     )

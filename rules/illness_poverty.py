@@ -75,10 +75,6 @@ def medical_costs(case: CaseFile) -> MedicalCosts:
     return MedicalCosts(first, last, tuple(counted), outside, not_designated)
 
 
-def _patient(case: CaseFile) -> Member:
-    return next(m for m in case.members if m.id == case.patient)
-
-
 def hukou_in_shanxi(patient: Member) -> Criterion:
     article = "65号 第六条（一）"
     region = patient.hukou_region or ""
@@ -252,7 +248,7 @@ def not_other_assistance(
 
 def evaluate_illness_poverty(case: CaseFile, thresholds: Thresholds) -> Decision:
     household = compose_household(case, thresholds)
-    patient = _patient(case)
+    patient = case.member(case.patient or "")
     standard = thresholds.amount("dibao_standard")
     urban_standard = thresholds.amount("dibao_standard", v.URBAN)
     income = assess_income(case, household, thresholds)
@@ -294,6 +290,7 @@ def evaluate_illness_poverty(case: CaseFile, thresholds: Thresholds) -> Decision
         household=household,
         income=income,
         criteria=criteria,
+        holdings=held,
         thresholds=thresholds.used,
         medical=medical,
     )

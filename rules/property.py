@@ -14,39 +14,50 @@ from rules.money import ZERO, exact_beside, ratio, yuan
 
 @dataclass(slots=True)
 class Holdings:
-    """The assets that count as the household's, and why the others do not."""
+    """The assets that count as the household's, by group, and why the others do not."""
 
-    counted: tuple[Asset, ...]
-    set_aside: tuple[tuple[Asset, str], ...]
-
-    def of_group(self, group: str) -> list[Asset]:
-        return [a for a in self.counted if v.ASSET_KINDS[a.kind].group == group]
+    financial: list[Asset]
+    housing: list[Asset]
+    vehicles: list[Asset]
+    set_aside: list[tuple[Asset, str]]
 
     def financial_total(self) -> Decimal:
-        return sum((a.value or ZERO for a in self.of_group(v.FINANCIAL)), ZERO)
+        return sum((a.value or ZERO for a in self.financial), ZERO)
+
+    def to_dict(self) -> dict[str, object]:
+        return {
+            "financial_assets_total": yuan(self.financial_total()),
+            "housing_units": len(self.housing),
+            "vehicles": len(self.vehicles),
+            "set_aside": [
+                {"owner": asset.owner, "kind": asset.kind, "explanation": reason}
+                for asset, reason in self.set_aside
+            ],
+        }
 
 
 def holdings(case: CaseFile, household: Household) -> Holdings:
-    names = {m.id: m.name for m in case.members}
-    counted: list[Asset] = []
-    set_aside: list[tuple[Asset, str]] = []
+    held = Holdings([], [], [], [])
+    groups = {v.FINANCIAL: held.financial, v.HOUSING: held.housing, v.VEHICLE: held.vehicles}
+    counted = household.counted_ids
     for asset in case.assets:
-        label = v.ASSET_KINDS[asset.kind].label
-        if asset.owner not in household.counted_ids:
-            set_aside.append(
-                (asset, f"{label}登记在非家庭成员{names[asset.owner]}名下，依64号 第十三条不予认定。")
+        kind = v.ASSET_KINDS[asset.kind]
+        if asset.owner not in counted:
+            name = next(m.name for m in case.members if m.id == asset.owner)
+            held.set_aside.append(
+                (asset, f"{kind.label}登记在非家庭成员{name}名下，依64号 第十三条不予认定。")
             )
         elif asset.lent_identity_certified:
-            set_aside.append(
+            held.set_aside.append(
                 (
                     asset,
-                    f"{label}系出借身份证登记，确因客观原因无法过户并经认定出具证明，"
+                    f"{kind.label}系出借身份证登记，确因客观原因无法过户并经认定出具证明，"
                     "依64号 第十四条（四）不认定为本人财产。",
                 )
             )
         else:
-            counted.append(asset)
-    return Holdings(tuple(counted), tuple(set_aside))
+            groups[kind.group].append(asset)
+    return held
 
 
 def compare_per_capita(total: Decimal, size: int, limit_each: Decimal) -> int:
@@ -97,7 +108,7 @@ def financial_assets_test(
 def housing_test(held: Holdings, limit: int) -> Criterion:
     """64号 第十四条（二）: two or more houses or commercial premises, owned or rented."""
     article = "64号 第十四条（二）"
-    units = held.of_group(v.HOUSING)
+    units = held.housing
     owned = sum(1 for a in units if a.tenure == "owned")
     rented = len(units) - owned
     figures = {"owned": str(owned), "rented": str(rented), "total": str(len(units)), "limit": str(limit)}
@@ -119,7 +130,7 @@ def vehicles_test(held: Holdings, edge_standard: Decimal, months: Decimal) -> Cr
     tested: list[str] = []
     exempt: list[str] = []
     over: list[str] = []
-    for asset in held.of_group(v.VEHICLE):
+    for asset in held.vehicles:
         label = v.ASSET_KINDS[asset.kind].label
         value = asset.value or ZERO
         if asset.kind in ("motorcycle", "disability_vehicle"):

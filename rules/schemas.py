@@ -322,6 +322,7 @@ def decision_schema() -> JSON:
                 "summary",
                 "household",
                 "income",
+                "property",
                 "criteria",
                 "thresholds",
                 "warnings",
@@ -370,6 +371,26 @@ def decision_schema() -> JSON:
                         "household_size": {"type": "integer", "minimum": 1},
                         "per_capita_monthly": _AMOUNT,
                         "lines": {"type": "array", "items": income_line},
+                    },
+                ),
+                "property": _object(
+                    ["financial_assets_total", "housing_units", "vehicles", "set_aside"],
+                    {
+                        "financial_assets_total": _AMOUNT,
+                        "housing_units": {"type": "integer", "minimum": 0},
+                        "vehicles": {"type": "integer", "minimum": 0},
+                        "set_aside": {
+                            "type": "array",
+                            "description": "不予认定的财产及理由（64号 第十三条、第十四条（四））",
+                            "items": _object(
+                                ["owner", "kind", "explanation"],
+                                {
+                                    "owner": {"type": "string"},
+                                    "kind": {"enum": list(v.ASSET_KINDS)},
+                                    "explanation": {"type": "string"},
+                                },
+                            ),
+                        },
                     },
                 ),
                 "criteria": {"type": "array", "minItems": 1, "items": criterion},
