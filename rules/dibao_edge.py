@@ -164,13 +164,16 @@ def direct_recognition(case: CaseFile) -> Criterion:
     figures = {"category": monitoring.category}
     by = f"经{monitoring.identified_by}认定为" if monitoring.identified_by else "为"
     if case.current_assistance in _OTHER_SCHEMES:
+        # Direct recognition is only for monitoring households outside those schemes; the
+        # household is then decided on the ordinary conditions (and, when leaving 低保 or 特困,
+        # by the simplified path of the same article), so this is not a failure.
         scheme = v.CURRENT_ASSISTANCE[case.current_assistance]
         return Criterion(
             "edge.direct_recognition",
             title,
-            FAIL,
+            NOT_APPLICABLE,
             article,
-            f"家庭{by}{label}，但已纳入{scheme}范围，不适用直接认定。",
+            f"家庭{by}{label}，但已纳入{scheme}范围，不适用直接认定，按一般条件认定。",
             figures,
         )
     return Criterion(

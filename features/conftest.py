@@ -1,0 +1,24 @@
+"""Shared fixtures, the step library, and the guard run before every scenario."""
+
+from __future__ import annotations
+
+import pytest
+from _pytest.fixtures import FixtureRequest
+from pytest_bdd.parser import Feature, Scenario
+
+from features import steps
+from features.guards import check_scenario
+from features.steps import Scene
+
+# pytest-bdd registers each step definition as a fixture of the module that declares it; expose
+# the step library's fixtures here so that every feature file bound in this directory sees them.
+globals().update({name: value for name, value in vars(steps).items() if name.startswith("pytestbdd_")})
+
+
+@pytest.fixture
+def scene() -> Scene:
+    return Scene()
+
+
+def pytest_bdd_before_scenario(request: FixtureRequest, feature: Feature, scenario: Scenario) -> None:
+    check_scenario(feature, scenario)
