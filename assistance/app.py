@@ -12,6 +12,7 @@ from assistance.api.evaluate import blueprint as evaluate_blueprint
 def create_app(config: dict[str, Any] | None = None) -> Flask:
     app = Flask(__name__)
     app.json.ensure_ascii = False  # type: ignore[attr-defined]
+    app.json.sort_keys = False  # type: ignore[attr-defined]  # decisions read top-down: outcome first
     app.config.update(config or {})
     app.register_blueprint(evaluate_blueprint, url_prefix="/api/v1")
 
