@@ -1,0 +1,33 @@
+"""Settings from the environment. SQLite is the embedded default; PostgreSQL is production."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_DATABASE = PROJECT_ROOT / "instance" / "assistance.sqlite3"
+
+
+def database_url(raw: str | None = None) -> str:
+    """DATABASE_URL, with `postgresql://` made to use psycopg 3."""
+    url = raw or os.environ.get("DATABASE_URL") or f"sqlite:///{DEFAULT_DATABASE}"
+    if url.startswith("postgres://"):
+        url = "postgresql://" + url.removeprefix("postgres://")
+    if url.startswith("postgresql://"):
+        url = "postgresql+psycopg://" + url.removeprefix("postgresql://")
+    return url
+
+
+def secret_key() -> str:
+    """SECRET_KEY, or a key kept in instance/ so that sessions survive a restart of a first run."""
+    configured = os.environ.get("SECRET_KEY")
+    if configured:
+        return configured
+    path = PROJECT_ROOT / "instance" / "secret_key"
+    if not path.exists():
+        path.parent.mkdir(exist_ok=True)
+        path.write_text(secrets.token_hex(32), encoding="ascii")
+        path.chmod(0o600)
+    return path.read_text(encoding="ascii").strip()

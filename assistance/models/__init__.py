@@ -1,0 +1,44 @@
+"""The database models. Importing this package registers every table with SQLModel's metadata."""
+
+from assistance.models.areas import Area
+from assistance.models.cases import Case, CaseDeadline
+from assistance.models.households import Household, Member
+from assistance.models.records import AssetRecord, Evidence, IncomeRecord, MedicalExpenseRecord
+from assistance.models.steps import (
+    Appraisal,
+    AuditEvent,
+    HolidaySchedule,
+    InformationCheck,
+    Investigation,
+    MaterialNotice,
+    Objection,
+    Opinion,
+    Publicity,
+    RulesEvaluation,
+    Termination,
+)
+from assistance.models.users import User
+
+__all__ = [
+    "Appraisal",
+    "Area",
+    "AssetRecord",
+    "AuditEvent",
+    "Case",
+    "CaseDeadline",
+    "Evidence",
+    "HolidaySchedule",
+    "Household",
+    "IncomeRecord",
+    "InformationCheck",
+    "Investigation",
+    "MaterialNotice",
+    "MedicalExpenseRecord",
+    "Member",
+    "Objection",
+    "Opinion",
+    "Publicity",
+    "RulesEvaluation",
+    "Termination",
+    "User",
+]

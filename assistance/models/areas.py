@@ -1,0 +1,21 @@
+"""Administrative areas: county (县、市、区) → township or street (乡镇、街道) → village or community."""
+
+from __future__ import annotations
+
+from sqlmodel import Field, SQLModel
+
+COUNTY = "county"
+TOWNSHIP = "township"
+VILLAGE = "village"
+LEVELS = (COUNTY, TOWNSHIP, VILLAGE)
+
+
+class Area(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    code: str = Field(max_length=12, unique=True, index=True)
+    name: str = Field(max_length=60)
+    level: str = Field(max_length=10, index=True)
+    parent_id: int | None = Field(default=None, foreign_key="area.id", index=True)
+    county_code: str = Field(max_length=6, index=True)
+    # 64号 第三十二条, 65号 第二十六条: a county may delegate confirmation to its townships.
+    confirmation_delegated: bool = Field(default=False)

@@ -1,0 +1,73 @@
+"""An application under one procedure, and the deadlines running on it."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlmodel import Field, SQLModel
+
+from assistance.models.base import UTCDateTime, utcnow
+
+# How the application was filed (64号 第十七条, 65号 第十一条).
+FILING_CHANNELS = {
+    "self": "本人申请",
+    "village_committee": "委托村（居）民委员会代为申请",
+    "authorised_person": "委托他人代为申请",
+}
+
+
+class Case(SQLModel, table=True):
+    __tablename__ = "assistance_case"
+
+    id: int | None = Field(default=None, primary_key=True)
+    number: str | None = Field(default=None, max_length=30, unique=True, index=True)
+    procedure: str = Field(max_length=20, index=True)
+    state: str = Field(max_length=30, index=True)
+    # The state a suspended case returns to (64号 第二十七条).
+    suspended_from: str | None = Field(default=None, max_length=30)
+    household_id: int = Field(foreign_key="household.id", index=True)
+    applicant_member_id: int | None = Field(default=None, foreign_key="member.id")
+    patient_member_id: int | None = Field(default=None, foreign_key="member.id")
+    county_code: str = Field(max_length=6, index=True)
+    township_id: int = Field(foreign_key="area.id", index=True)
+    village_id: int = Field(foreign_key="area.id", index=True)
+    filed_by_user_id: int = Field(foreign_key="app_user.id", index=True)
+    filing_channel: str = Field(max_length=20)
+    proxy_name: str = Field(default="", max_length=60)
+    proxy_authorisation: str = Field(default="", max_length=500)
+    economic_check_authorised: bool = False  # 家庭经济状况核对授权书
+    commitment_signed: bool = False  # 书面承诺
+    application_date: date
+    accepted_on: date | None = None
+    current_assistance: str = Field(default="none", max_length=20)
+    assistance_transition: str | None = Field(default=None, max_length=20)
+    monitoring_category: str | None = Field(default=None, max_length=20)
+    monitoring_identified_on: date | None = None
+    monitoring_identified_by: str = Field(default="", max_length=100)
+    # 64号 第二十四条, 65号 第十九条: 30 working days, 45 on a recorded reason.
+    extended: bool = False
+    extension_reason: str = Field(default="", max_length=500)
+    outcome: str | None = Field(default=None, max_length=20)
+    closed_on: date | None = None
+    idempotency_key: str | None = Field(default=None, max_length=80, unique=True)
+    # Optimistic lock: two staff firing transitions at once, one wins, the other gets 409.
+    version: int = Field(default=1)
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+
+class CaseDeadline(SQLModel, table=True):
+    """A period the regulations set, counted from an event, in working or calendar days."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    case_id: int = Field(foreign_key="assistance_case.id", index=True)
+    kind: str = Field(max_length=30)
+    label: str = Field(max_length=100)
+    article: str = Field(max_length=60)
+    starts_on: date
+    days: int
+    working_days: bool = True
+    due_on: date
+    warning: str = Field(default="", max_length=300)
+    met_on: date | None = None
+    cancelled: bool = False

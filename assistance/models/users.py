@@ -1,0 +1,39 @@
+"""People who sign in: applicants and proxies, village committees, township and county staff,
+administrators."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlmodel import Field, SQLModel
+
+from assistance.models.base import UTCDateTime, utcnow
+
+APPLICANT = "applicant"
+VILLAGE = "village"
+TOWNSHIP = "township"
+COUNTY = "county"
+ADMIN = "admin"
+ROLES = {
+    APPLICANT: "申请人或代理人",
+    VILLAGE: "村（居）民委员会",
+    TOWNSHIP: "乡镇（街道）工作人员",
+    COUNTY: "县级民政部门工作人员",
+    ADMIN: "系统管理员",
+}
+STAFF_ROLES = frozenset({VILLAGE, TOWNSHIP, COUNTY})
+
+
+class User(SQLModel, table=True):
+    __tablename__ = "app_user"
+
+    id: int | None = Field(default=None, primary_key=True)
+    username: str = Field(max_length=60, unique=True, index=True)
+    password_hash: str = Field(max_length=255)
+    display_name: str = Field(max_length=60)
+    role: str = Field(max_length=12, index=True)
+    # The area a staff member works in; empty for applicants and administrators.
+    area_id: int | None = Field(default=None, foreign_key="area.id", index=True)
+    phone: str = Field(default="", max_length=20)
+    active: bool = Field(default=True)
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
