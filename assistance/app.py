@@ -2,19 +2,32 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 from flask import Flask
 
-from assistance.api.evaluate import blueprint as evaluate_blueprint
+from assistance import api
+from assistance.config import database_url, secret_key
+from assistance.db import Database
 
 
 def create_app(config: dict[str, Any] | None = None) -> Flask:
     app = Flask(__name__)
     app.json.ensure_ascii = False  # type: ignore[attr-defined]
     app.json.sort_keys = False  # type: ignore[attr-defined]  # decisions read top-down: outcome first
+    app.config.update(
+        SECRET_KEY=secret_key(),
+        DATABASE_URL=database_url(),
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        PERMANENT_SESSION_LIFETIME=timedelta(hours=8),
+        MAX_CONTENT_LENGTH=12 * 1024 * 1024,
+    )
     app.config.update(config or {})
-    app.register_blueprint(evaluate_blueprint, url_prefix="/api/v1")
+    app.config["DATABASE_URL"] = database_url(app.config["DATABASE_URL"])
+    app.extensions["assistance_db"] = Database(app.config["DATABASE_URL"])
+    api.register(app)
 
     @app.get("/healthz")
     def healthz() -> dict[str, str]:

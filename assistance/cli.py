@@ -121,7 +121,69 @@ def schema(name: str, write: bool) -> None:
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=5000, show_default=True, type=int)
 def serve(host: str, port: int) -> None:
-    """启动服务（内置默认配置）。"""
+    """启动服务（内置默认配置；DATABASE_URL 指定数据库）。"""
     from assistance.app import create_app
 
     create_app().run(host=host, port=port)
+
+
+@main.group()
+def db() -> None:
+    """数据库。"""
+
+
+@db.command("upgrade")
+def db_upgrade() -> None:
+    """把数据库结构升级到最新（Alembic 迁移）。"""
+    from assistance.config import database_url
+    from assistance.migrate import upgrade
+
+    upgrade(database_url())
+    click.echo("数据库已是最新结构")
+
+
+@main.command()
+def demo() -> None:
+    """载入演示数据：盐湖区的乡镇、村，各角色账号，以及在各环节等待办理的案件。"""
+    from assistance.config import database_url
+    from assistance.db import Database
+    from assistance.demo import ACCOUNTS, DEMO_PASSWORD, load_demo_cases, seed_areas_and_accounts
+
+    database = Database(database_url())
+    ids = seed_areas_and_accounts(database)
+    created = load_demo_cases(database, ids, datetime.now().date())
+    click.echo(f"演示账号（密码均为 {DEMO_PASSWORD}）：")
+    for username, name, role, area in ACCOUNTS:
+        click.echo(f"  {username:<14} {role:<10} {name}{'（' + area + '）' if area else ''}")
+    click.echo(f"新建演示案件 {created} 件" if created else "已有案件，未再载入演示案件")
+
+
+@main.group()
+def holidays() -> None:
+    """节假日安排（chinesecalendar 未覆盖的年份由管理员录入）。"""
+
+
+@holidays.command("load")
+@click.argument("schedule_file", type=click.File("r", encoding="utf-8"))
+@click.option("--by", "username", required=True, help="录入的管理员用户名。")
+def holidays_load(schedule_file: IO[str], username: str) -> None:
+    """录入某年节假日安排（JSON，格式见 docs/working-days.md）。有误时退出码为 2。"""
+    from sqlmodel import select
+
+    from assistance.config import database_url
+    from assistance.db import Database
+    from assistance.models import User
+    from assistance.services.errors import ServiceError
+    from assistance.services.holidays import load_schedule
+
+    database = Database(database_url())
+    with database.reading() as session:
+        user = session.exec(select(User).where(User.username == username)).first()
+    if user is None or user.id is None:
+        _fail(f"没有用户 {username}")
+    try:
+        loaded = load_schedule(database, user.id, _read_json(schedule_file))
+    except ServiceError as exc:
+        lines = "\n".join(f"  {e.field}: {e.message}" for e in exc.errors)
+        _fail(f"{exc.message}：\n{lines}")
+    click.echo(f"已录入{loaded['year']}年节假日安排（{loaded['source']}）")

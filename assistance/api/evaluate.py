@@ -6,16 +6,24 @@ import json
 from decimal import Decimal
 from typing import Any
 
-from flask import Blueprint, request
+from flask import request
+from flask_smorest import Blueprint
 
 from assistance.parameters import parameter_table
 from rules import CaseFileError, ParameterError, evaluate_data
 
-blueprint = Blueprint("evaluate", __name__)
+blp = Blueprint("evaluate", __name__, url_prefix="", description="规则引擎")
 
 
-@blueprint.post("/evaluate")
+@blp.route("/evaluate", methods=["POST"])
+@blp.doc(
+    requestBody={
+        "description": "案卷（schemas/case-file.schema.json）",
+        "content": {"application/json": {"schema": {"type": "object"}}},
+    }
+)
 def evaluate() -> tuple[dict[str, Any], int]:
+    """按案卷作出认定结论并逐项说明（不保存）"""
     try:
         # Decimal, not float: money must survive to the fen.
         data = json.loads(request.get_data(as_text=True) or "null", parse_float=Decimal)

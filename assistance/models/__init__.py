@@ -1,7 +1,7 @@
 """The database models. Importing this package registers every table with SQLModel's metadata."""
 
 from assistance.models.areas import Area
-from assistance.models.cases import Case, CaseDeadline
+from assistance.models.cases import Case, CaseDeadline, CaseNumberCounter
 from assistance.models.households import Household, Member
 from assistance.models.records import AssetRecord, Evidence, IncomeRecord, MedicalExpenseRecord
 from assistance.models.steps import (
@@ -26,6 +26,7 @@ __all__ = [
     "AuditEvent",
     "Case",
     "CaseDeadline",
+    "CaseNumberCounter",
     "Evidence",
     "HolidaySchedule",
     "Household",

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Any
 
+import sqlalchemy as sa
 from sqlmodel import Field, SQLModel
 
 from assistance.models.base import UTCDateTime, utcnow
@@ -47,8 +49,18 @@ class Case(SQLModel, table=True):
     # 64号 第二十四条, 65号 第十九条: 30 working days, 45 on a recorded reason.
     extended: bool = False
     extension_reason: str = Field(default="", max_length=500)
+    # Findings under county rules the engine cannot know (64号 第十四条（四）, 65号 第十条).
+    county_findings: list[dict[str, Any]] = Field(default_factory=list, sa_type=sa.JSON)
+    # The date the case entered its current state (guards count "since" it).
+    state_entered_on: date
+    state_entered_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
     outcome: str | None = Field(default=None, max_length=20)
     closed_on: date | None = None
+    # Who confirmed: the county, or a township under delegation (64号 第三十二条, 65号 第二十六条).
+    decided_by_level: str | None = Field(default=None, max_length=10)
+    # 65号 第十七条: a confirmed patient is pushed to the medical-insurance bureau.
+    push_status: str | None = Field(default=None, max_length=10)  # queued | pushed
+    pushed_on: date | None = None
     idempotency_key: str | None = Field(default=None, max_length=80, unique=True)
     # Optimistic lock: two staff firing transitions at once, one wins, the other gets 409.
     version: int = Field(default=1)
@@ -71,3 +83,12 @@ class CaseDeadline(SQLModel, table=True):
     warning: str = Field(default="", max_length=300)
     met_on: date | None = None
     cancelled: bool = False
+
+
+class CaseNumberCounter(SQLModel, table=True):
+    """The last case number given per county, procedure and year (numbers never repeat)."""
+
+    county_code: str = Field(max_length=6, primary_key=True)
+    procedure: str = Field(max_length=20, primary_key=True)
+    year: int = Field(primary_key=True)
+    last: int = 0

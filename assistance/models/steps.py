@@ -50,6 +50,8 @@ class Investigation(_CaseStep, table=True):
     """64号 第二十一条, 65号 第十五条."""
 
     method: str = Field(max_length=30)
+    # village | township | county: 64号 第二十三条 asks the county itself to verify at home.
+    level: str = Field(max_length=10)
     conducted_on: date
     investigators: str = Field(max_length=200)
     findings: str = Field(max_length=4000)
@@ -101,7 +103,7 @@ class RulesEvaluation(_CaseStep, table=True):
 class Opinion(_CaseStep, table=True):
     """An initial opinion, a review, a recheck or a confirmation decision, with its reasons."""
 
-    stage: str = Field(max_length=20)  # initial | recheck | county | delegated
+    stage: str = Field(max_length=20)  # initial | township_check | county
     decision: str = Field(max_length=10)  # approve | reject
     reasons: str = Field(max_length=4000)
     evaluation_id: int | None = Field(default=None, foreign_key="rulesevaluation.id")
@@ -129,6 +131,8 @@ class AuditEvent(SQLModel, table=True):
     actor_id: int = Field(foreign_key="app_user.id")
     actor_role: str = Field(max_length=12)
     action: str = Field(max_length=40)
+    # The date the act took effect (a deadline counts from it), which may precede `at`.
+    on: date
     from_state: str = Field(max_length=30)
     to_state: str = Field(max_length=30)
     detail: dict[str, Any] = Field(default_factory=dict, sa_type=sa.JSON)

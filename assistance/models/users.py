@@ -35,5 +35,7 @@ class User(SQLModel, table=True):
     # The area a staff member works in; empty for applicants and administrators.
     area_id: int | None = Field(default=None, foreign_key="area.id", index=True)
     phone: str = Field(default="", max_length=20)
+    # An applicant's own ID number, so that a case filed for them can be found.
+    id_number: str = Field(default="", max_length=18)
     active: bool = Field(default=True)
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)

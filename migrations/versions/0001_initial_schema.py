@@ -1,8 +1,8 @@
 """initial schema
 
-Revision ID: 5c4107adcead
+Revision ID: 0001
 Revises: 
-Create Date: 2026-11-23 09:44:42.063725
+Create Date: 2026-11-25 08:06:30.217718
 """
 
 from collections.abc import Sequence
@@ -14,7 +14,7 @@ from alembic import op
 import assistance.models.base
 
 
-revision: str = "0001"
+revision: str = '0001'
 down_revision: str | None = None
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
@@ -39,6 +39,13 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_area_level'), ['level'], unique=False)
         batch_op.create_index(batch_op.f('ix_area_parent_id'), ['parent_id'], unique=False)
 
+    op.create_table('casenumbercounter',
+    sa.Column('county_code', sqlmodel.sql.sqltypes.AutoString(length=6), nullable=False),
+    sa.Column('procedure', sqlmodel.sql.sqltypes.AutoString(length=20), nullable=False),
+    sa.Column('year', sa.Integer(), nullable=False),
+    sa.Column('last', sa.Integer(), nullable=False),
+    sa.PrimaryKeyConstraint('county_code', 'procedure', 'year')
+    )
     op.create_table('app_user',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('username', sqlmodel.sql.sqltypes.AutoString(length=60), nullable=False),
@@ -47,6 +54,7 @@ def upgrade() -> None:
     sa.Column('role', sqlmodel.sql.sqltypes.AutoString(length=12), nullable=False),
     sa.Column('area_id', sa.Integer(), nullable=True),
     sa.Column('phone', sqlmodel.sql.sqltypes.AutoString(length=20), nullable=False),
+    sa.Column('id_number', sqlmodel.sql.sqltypes.AutoString(length=18), nullable=False),
     sa.Column('active', sa.Boolean(), nullable=False),
     sa.Column('created_at', assistance.models.base.UTCDateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['area_id'], ['area.id'], ),
@@ -86,6 +94,8 @@ def upgrade() -> None:
     op.create_table('member',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('household_id', sa.Integer(), nullable=False),
+    sa.Column('key', sqlmodel.sql.sqltypes.AutoString(length=20), nullable=False),
+    sa.Column('position', sa.Integer(), nullable=False),
     sa.Column('name', sqlmodel.sql.sqltypes.AutoString(length=50), nullable=False),
     sa.Column('id_number', sqlmodel.sql.sqltypes.AutoString(length=18), nullable=False),
     sa.Column('relation', sqlmodel.sql.sqltypes.AutoString(length=12), nullable=False),
@@ -132,8 +142,14 @@ def upgrade() -> None:
     sa.Column('monitoring_identified_by', sqlmodel.sql.sqltypes.AutoString(length=100), nullable=False),
     sa.Column('extended', sa.Boolean(), nullable=False),
     sa.Column('extension_reason', sqlmodel.sql.sqltypes.AutoString(length=500), nullable=False),
+    sa.Column('county_findings', sa.JSON(), nullable=False),
+    sa.Column('state_entered_on', sa.Date(), nullable=False),
+    sa.Column('state_entered_at', assistance.models.base.UTCDateTime(timezone=True), nullable=False),
     sa.Column('outcome', sqlmodel.sql.sqltypes.AutoString(length=20), nullable=True),
     sa.Column('closed_on', sa.Date(), nullable=True),
+    sa.Column('decided_by_level', sqlmodel.sql.sqltypes.AutoString(length=10), nullable=True),
+    sa.Column('push_status', sqlmodel.sql.sqltypes.AutoString(length=10), nullable=True),
+    sa.Column('pushed_on', sa.Date(), nullable=True),
     sa.Column('idempotency_key', sqlmodel.sql.sqltypes.AutoString(length=80), nullable=True),
     sa.Column('version', sa.Integer(), nullable=False),
     sa.Column('created_at', assistance.models.base.UTCDateTime(timezone=True), nullable=False),
@@ -180,6 +196,7 @@ def upgrade() -> None:
     sa.Column('actor_id', sa.Integer(), nullable=False),
     sa.Column('actor_role', sqlmodel.sql.sqltypes.AutoString(length=12), nullable=False),
     sa.Column('action', sqlmodel.sql.sqltypes.AutoString(length=40), nullable=False),
+    sa.Column('on', sa.Date(), nullable=False),
     sa.Column('from_state', sqlmodel.sql.sqltypes.AutoString(length=30), nullable=False),
     sa.Column('to_state', sqlmodel.sql.sqltypes.AutoString(length=30), nullable=False),
     sa.Column('detail', sa.JSON(), nullable=False),
@@ -250,6 +267,7 @@ def upgrade() -> None:
     sa.Column('recorded_by', sa.Integer(), nullable=False),
     sa.Column('recorded_at', assistance.models.base.UTCDateTime(timezone=True), nullable=False),
     sa.Column('method', sqlmodel.sql.sqltypes.AutoString(length=30), nullable=False),
+    sa.Column('level', sqlmodel.sql.sqltypes.AutoString(length=10), nullable=False),
     sa.Column('conducted_on', sa.Date(), nullable=False),
     sa.Column('investigators', sqlmodel.sql.sqltypes.AutoString(length=200), nullable=False),
     sa.Column('findings', sqlmodel.sql.sqltypes.AutoString(length=4000), nullable=False),
@@ -517,6 +535,7 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_app_user_area_id'))
 
     op.drop_table('app_user')
+    op.drop_table('casenumbercounter')
     with op.batch_alter_table('area', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_area_parent_id'))
         batch_op.drop_index(batch_op.f('ix_area_level'))

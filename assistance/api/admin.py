@@ -1,0 +1,62 @@
+"""Administration: areas and delegation, staff accounts, holiday schedules."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import request
+from flask_smorest import Blueprint
+
+from assistance.api.common import database, json_body, user_id
+from assistance.services import accounts, areas, holidays
+
+blp = Blueprint("admin", __name__, url_prefix="", description="系统管理")
+
+
+@blp.route("/areas", methods=["GET"])
+def get_areas() -> dict[str, Any]:
+    """行政区域（?parent=上级代码）"""
+    user_id()
+    return {"items": areas.list_areas(database(), request.args.get("parent"))}
+
+
+@blp.route("/areas", methods=["POST"])
+@blp.doc(requestBody={"content": {"application/json": {"schema": areas.AreaSchema}}})
+def post_area() -> tuple[dict[str, Any], int]:
+    """新增区域（管理员）"""
+    return areas.create_area(database(), user_id(), json_body()), 201
+
+
+@blp.route("/areas/<code>/delegation", methods=["PUT"])
+@blp.doc(requestBody={"content": {"application/json": {"schema": areas.DelegationSchema}}})
+def put_delegation(code: str) -> dict[str, Any]:
+    """设置县级审核确认权限是否下放乡镇（64号 第三十二条，65号 第二十六条）"""
+    return areas.set_delegation(database(), user_id(), code, json_body())
+
+
+@blp.route("/users", methods=["GET"])
+def get_users() -> dict[str, Any]:
+    """账号列表（管理员）"""
+    return {"items": accounts.list_users(database(), user_id())}
+
+
+@blp.route("/users", methods=["POST"])
+@blp.doc(requestBody={"content": {"application/json": {"schema": accounts.StaffSchema}}})
+def post_user() -> tuple[dict[str, Any], int]:
+    """新增工作人员账号（管理员）"""
+    uid = accounts.create_user(database(), user_id(), json_body())
+    return {"id": uid}, 201
+
+
+@blp.route("/holiday-schedules", methods=["GET"])
+def get_schedules() -> dict[str, Any]:
+    """已知节假日安排的年份"""
+    user_id()
+    return {"items": holidays.list_schedules(database())}
+
+
+@blp.route("/holiday-schedules/<int:year>", methods=["PUT"])
+@blp.doc(requestBody={"content": {"application/json": {"schema": {"type": "object"}}}})
+def put_schedule(year: int) -> dict[str, Any]:
+    """录入某年节假日安排（管理员；见 docs/working-days.md）"""
+    return holidays.load_schedule(database(), user_id(), json_body(), year)

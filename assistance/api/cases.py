@@ -1,0 +1,196 @@
+"""Cases: file, read, correct the household, evaluate, attach evidence, fire actions, queues."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Response, request
+from flask.views import MethodView
+from flask_smorest import Blueprint
+
+from assistance.api.common import database, expected_version, json_body, today, user_id
+from assistance.db import Database
+from assistance.services import evidence, filing, queries, transitions
+from assistance.services.actors import actor_for, visible_case
+from assistance.services.casefiles import case_file
+from assistance.services.errors import InvalidInput
+from assistance.services.evaluation import evaluate_case, record_evaluation
+from assistance.services.payloads import SCHEMAS
+from assistance.workflow import WORKFLOWS
+
+blp = Blueprint("cases", __name__, url_prefix="/cases", description="案件")
+queue_blp = Blueprint("queue", __name__, url_prefix="/queue", description="待办")
+workflow_blp = Blueprint("workflows", __name__, url_prefix="/workflows", description="程序状态机")
+
+
+def _detail(case_id: int) -> Response:
+    data = queries.case_detail(database(), user_id(), case_id, today())
+    from flask import jsonify
+
+    response = jsonify(data)
+    response.headers["ETag"] = f'"{data["version"]}"'
+    return response
+
+
+@blp.route("")
+class Cases(MethodView):
+    def get(self) -> dict[str, Any]:
+        """本人可见的案件（按辖区）"""
+        try:
+            limit = min(int(request.args.get("limit", 50)), 200)
+            offset = max(int(request.args.get("offset", 0)), 0)
+        except ValueError as exc:
+            raise InvalidInput.field("limit", "应为整数") from exc
+        return queries.list_cases(
+            database(),
+            user_id(),
+            today(),
+            procedure=request.args.get("procedure"),
+            state=request.args.get("state"),
+            limit=max(limit, 1),
+            offset=offset,
+        )
+
+    @blp.doc(requestBody={"content": {"application/json": {"schema": filing.FilingSchema}}})
+    def post(self) -> Response:
+        """提出申请（本人或代理人）"""
+        case_id, created = filing.file_case(database(), user_id(), json_body(), today())
+        response = _detail(case_id)
+        response.status_code = 201 if created else 200
+        response.headers["Location"] = f"/api/v1/cases/{case_id}"
+        return response
+
+
+@blp.route("/<int:case_id>", methods=["GET"])
+def get_case(case_id: int) -> Response:
+    """案件详情：状态、期限、家庭信息、各环节记录、可进行的操作、历史"""
+    return _detail(case_id)
+
+
+@blp.route("/<int:case_id>/household", methods=["PUT"])
+@blp.doc(requestBody={"content": {"application/json": {"schema": {"type": "object"}}}})
+def put_household(case_id: int) -> Response:
+    """更正家庭信息（案卷格式）"""
+    filing.update_household(database(), user_id(), case_id, json_body(), today())
+    return _detail(case_id)
+
+
+def _case_file(db: Database, case_id: int) -> dict[str, Any]:
+    with db.reading() as session:
+        case = visible_case(session, actor_for(session, user_id()), case_id)
+        return case_file(session, case)
+
+
+@blp.route("/<int:case_id>/case-file", methods=["GET"])
+def get_case_file(case_id: int) -> dict[str, Any]:
+    """案件的规则引擎案卷（与 POST /evaluate 同一格式）"""
+    return _case_file(database(), case_id)
+
+
+@blp.route("/<int:case_id>/evaluations", methods=["POST"])
+def post_evaluation(case_id: int) -> tuple[dict[str, Any], int]:
+    """按现有案卷由规则引擎作出结论，并作为证据留存"""
+    db = database()
+    with db.transaction() as session:
+        actor = actor_for(session, user_id())
+        case = visible_case(session, actor, case_id)
+        evaluation = evaluate_case(session, case)
+        row = record_evaluation(session, case, actor.user_id, evaluation)
+        return {"id": row.id, "outcome": row.outcome, "decision": evaluation.decision}, 201
+
+
+@blp.route("/<int:case_id>/evidence", methods=["POST"])
+@blp.doc(
+    requestBody={
+        "content": {
+            "multipart/form-data": {
+                "schema": {
+                    "type": "object",
+                    "required": ["kind", "title", "file"],
+                    "properties": {
+                        "kind": {"type": "string"},
+                        "title": {"type": "string"},
+                        "file": {"type": "string", "format": "binary"},
+                    },
+                }
+            }
+        }
+    }
+)
+def post_evidence(case_id: int) -> tuple[dict[str, Any], int]:
+    """上传证明材料（PDF、JPEG、PNG，不超过10MB）"""
+    upload = request.files.get("file")
+    if upload is None:
+        raise InvalidInput.field("file", "请选择文件")
+    return evidence.add_evidence(
+        database(),
+        user_id(),
+        case_id,
+        kind=request.form.get("kind", ""),
+        title=request.form.get("title", ""),
+        filename=upload.filename or "",
+        content_type=upload.mimetype,
+        content=upload.read(evidence.MAX_BYTES + 1),
+        today=today(),
+    ), 201
+
+
+@blp.route("/<int:case_id>/evidence/<int:evidence_id>", methods=["GET"])
+def get_evidence(case_id: int, evidence_id: int) -> Response:
+    """下载证明材料"""
+    row = evidence.evidence_file(database(), user_id(), case_id, evidence_id)
+    response = Response(row.content or b"", mimetype=row.content_type)
+    response.headers["Content-Disposition"] = f"attachment; filename=evidence-{row.id}"
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+def _action_view(action: str) -> Any:
+    def view(case_id: int) -> Response:
+        transitions.fire(database(), user_id(), case_id, action, json_body(), today(), expected_version())
+        return _detail(case_id)
+
+    view.__name__ = f"action_{action}"
+    view.__doc__ = f"操作：{action}（409：当前状态不允许或尚不满足条件；If-Match 可带案件版本号）"
+    return view
+
+
+for _action, _schema in SCHEMAS.items():
+    blp.route(f"/<int:case_id>/actions/{_action}", methods=["POST"], endpoint=f"action_{_action}")(
+        blp.doc(requestBody={"content": {"application/json": {"schema": _schema}}})(_action_view(_action))
+    )
+
+
+@queue_blp.route("", methods=["GET"])
+def get_queue() -> dict[str, Any]:
+    """本人待办：本辖区内本角色可以办理的案件，期限最近的在前"""
+    return {"items": queries.work_queue(database(), user_id(), today())}
+
+
+@workflow_blp.route("", methods=["GET"])
+def get_workflows() -> dict[str, Any]:
+    """两个程序的状态机：状态、操作、条件、角色、条款、期限"""
+    return {
+        w.procedure: {
+            "name": w.name,
+            "states": [{"id": s.id, "name": s.name, "final": s.final} for s in w.states],
+            "transitions": [
+                {
+                    "action": t.action,
+                    "name": t.name,
+                    "from": list(t.sources),
+                    "to": t.target,
+                    "roles": list(t.roles),
+                    "delegable": t.delegable,
+                    "article": t.article,
+                    "guards": [g.description for g in t.guards],
+                    "starts": [
+                        {"kind": d.kind, "label": d.label, "days": d.days, "working_days": d.working_days}
+                        for d in t.starts
+                    ],
+                }
+                for t in w.transitions
+            ],
+        }
+        for w in WORKFLOWS.values()
+    }

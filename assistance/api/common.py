@@ -1,0 +1,61 @@
+"""What every API handler shares: the database, the signed-in user, today's date, JSON bodies."""
+
+from __future__ import annotations
+
+import json
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any, cast
+from zoneinfo import ZoneInfo
+
+from flask import current_app, request, session
+
+from assistance.db import Database
+from assistance.services.errors import InvalidInput, NotAuthenticated
+
+CHINA = ZoneInfo("Asia/Shanghai")
+SESSION_USER = "user_id"
+
+
+def database() -> Database:
+    return cast(Database, current_app.extensions["assistance_db"])
+
+
+def today() -> date:
+    """The date in China; tests and demos pin it with the TODAY setting."""
+    pinned = current_app.config.get("TODAY")
+    if callable(pinned):
+        return cast(date, pinned())
+    if isinstance(pinned, date):
+        return pinned
+    return datetime.now(CHINA).date()
+
+
+def user_id() -> int:
+    found = session.get(SESSION_USER)
+    if not isinstance(found, int):
+        raise NotAuthenticated("请先登录")
+    return found
+
+
+def json_body() -> Any:
+    """The request's JSON with numbers as Decimal (money must survive to the fen)."""
+    raw = request.get_data(as_text=True)
+    if not raw.strip():
+        return {}
+    if not (request.mimetype or "").endswith("json"):
+        raise InvalidInput.field("(根)", "请求体应为 JSON（Content-Type: application/json）")
+    try:
+        return json.loads(raw, parse_float=Decimal)
+    except json.JSONDecodeError as exc:
+        raise InvalidInput.field("(根)", f"请求体不是有效的 JSON：第{exc.lineno}行第{exc.colno}列") from exc
+
+
+def expected_version() -> int | None:
+    """``If-Match: "7"``: act only if the case is still at the version the caller saw."""
+    header = request.headers.get("If-Match", "").strip().strip('W/"').strip('"')
+    if not header:
+        return None
+    if not header.isdigit():
+        raise InvalidInput.field("If-Match", "应为案件版本号")
+    return int(header)

@@ -1,0 +1,44 @@
+"""Errors as JSON with Chinese messages: ``{"message", "errors": [{"field", "message"}]}``."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Flask, request
+from werkzeug.exceptions import HTTPException
+
+from assistance.services.errors import ServiceError
+
+HTTP_MESSAGES = {
+    400: "请求有误",
+    401: "请先登录",
+    403: "没有权限",
+    404: "没有找到",
+    405: "不支持此请求方法",
+    409: "与当前状态冲突",
+    413: "请求体过大",
+    415: "不支持的内容类型",
+    422: "提交的数据有误",
+    429: "请求过于频繁",
+    500: "服务器内部错误",
+}
+
+
+def register(app: Flask) -> None:
+    @app.errorhandler(ServiceError)
+    def service_error(exc: ServiceError) -> tuple[dict[str, Any], int]:
+        return exc.to_dict(), exc.status
+
+    @app.errorhandler(HTTPException)
+    def http_error(exc: HTTPException) -> Any:
+        if not request.path.startswith("/api/"):
+            return exc
+        code = exc.code or 500
+        errors: list[dict[str, str]] = []
+        messages = getattr(exc, "data", {}).get("messages") if hasattr(exc, "data") else None
+        if isinstance(messages, dict):
+            from assistance.services.fields import problems_of
+
+            for location in messages.values():
+                errors.extend({"field": f, "message": m} for f, m in problems_of(location))
+        return {"message": HTTP_MESSAGES.get(code, exc.name), "errors": errors}, code

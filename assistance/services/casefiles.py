@@ -1,0 +1,290 @@
+"""A case's household facts in the rules engine's case-file format, both ways.
+
+Filing and correcting a household take the case-file format (docs/case-file.md) without the
+fields the case itself knows (procedure, application date, county); they are validated by the
+rules engine's own parser, so whatever is stored can be evaluated.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from sqlmodel import Session, col, delete, select
+
+from assistance.models import AssetRecord, Case, Household, IncomeRecord, MedicalExpenseRecord, Member
+from assistance.services.errors import FieldProblem, InvalidInput
+from rules import CaseFile, CaseFileError, parse_case_file
+from rules.casefile import SupportDetails
+
+HOUSEHOLD_FIELD = "household"
+# Kept with the household, not part of the engine's format.
+_HOUSEHOLD_ONLY = ("address",)
+_CASE_OWNED = ("procedure", "application_date", "county", "schema_version", "parameter_overrides")
+
+
+def parse_household(
+    procedure: str, application_date: date, county: str, household: Any
+) -> tuple[CaseFile, dict[str, Any]]:
+    """The parsed case file, and the household's own fields (address)."""
+    if not isinstance(household, Mapping):
+        raise InvalidInput.field(HOUSEHOLD_FIELD, "应为对象（案卷格式，见 docs/case-file.md）")
+    problems = [
+        FieldProblem(f"{HOUSEHOLD_FIELD}.{key}", "由案件确定，不能在家庭信息中填写")
+        for key in _CASE_OWNED
+        if key in household
+    ]
+    if problems:
+        raise InvalidInput("提交的数据有误", problems)
+    own = {key: household[key] for key in _HOUSEHOLD_ONLY if key in household}
+    address = own.get("address", "")
+    if not isinstance(address, str) or len(address) > 200:
+        raise InvalidInput.field(f"{HOUSEHOLD_FIELD}.address", "应为不超过200字的文字")
+    data = {k: v for k, v in household.items() if k not in _HOUSEHOLD_ONLY}
+    data.update(procedure=procedure, application_date=application_date.isoformat(), county=county)
+    try:
+        return parse_case_file(data), own
+    except CaseFileError as exc:
+        raise InvalidInput(
+            "家庭信息有误", [FieldProblem(f"{HOUSEHOLD_FIELD}.{e.field}", e.message) for e in exc.errors]
+        ) from exc
+
+
+def _money(value: Decimal | None) -> str | None:
+    return None if value is None else str(value)
+
+
+def _support_data(support: SupportDetails) -> dict[str, Any]:
+    data: dict[str, Any] = {
+        "relation": support.relation,
+        "basis": support.basis,
+        "obligor_status": support.obligor_status,
+        "children_supported": support.children_supported,
+        "months": support.months,
+    }
+    for name in (
+        "obligor_household_monthly_per_capita_income",
+        "obligor_dibao_standard",
+        "obligor_monthly_income",
+    ):
+        value = getattr(support, name)
+        if value is not None:
+            data[name] = str(value)
+    return data
+
+
+def store_household(session: Session, case: Case, household: Household, parsed: CaseFile) -> None:
+    """Replace the household's members and the case's income, asset and expense records."""
+    assert case.id is not None and household.id is not None
+    for model in (IncomeRecord, AssetRecord, MedicalExpenseRecord):
+        session.exec(delete(model).where(col(model.case_id) == case.id))
+    case.patient_member_id = None
+    case.applicant_member_id = None
+    session.flush()
+    session.exec(delete(Member).where(col(Member.household_id) == household.id))
+    household.hukou_type = parsed.hukou_type
+    household.residence_area = parsed.residence_area
+    members: dict[str, Member] = {}
+    for position, m in enumerate(parsed.members):
+        row = Member(
+            household_id=household.id,
+            key=m.id,
+            position=position,
+            name=m.name,
+            id_number=m.id_number,
+            relation=m.relation,
+            hukou_region=m.hukou_region,
+            unable_to_live_independently=m.unable_to_live_independently,
+            full_time_student=m.full_time_student,
+            exclusion_reason=m.exclusion.reason if m.exclusion else None,
+            exclusion_since=m.exclusion.since if m.exclusion else None,
+            exclusion_note=m.exclusion.note if m.exclusion else "",
+            insurance_scheme=m.insurance.scheme if m.insurance else None,
+            insurance_region=m.insurance.region if m.insurance else None,
+        )
+        session.add(row)
+        members[m.id] = row
+    session.flush()
+    case.applicant_member_id = members[parsed.applicant.id].id
+    case.patient_member_id = members[parsed.patient].id if parsed.patient else None
+    case.current_assistance = parsed.current_assistance
+    case.assistance_transition = parsed.assistance_transition
+    monitoring = parsed.monitoring_household
+    case.monitoring_category = monitoring.category if monitoring else None
+    case.monitoring_identified_on = monitoring.identified_on if monitoring else None
+    case.monitoring_identified_by = monitoring.identified_by if monitoring else ""
+    case.county_findings = [
+        {"article": f.article, "description": f.description, "disqualifying": f.disqualifying}
+        for f in parsed.county_findings
+    ]
+    for item in parsed.incomes:
+        session.add(
+            IncomeRecord(
+                case_id=case.id,
+                member_id=members[item.member].id or 0,
+                kind=item.kind,
+                amount=item.amount,
+                months=item.months,
+                declared_amount=item.declared_amount,
+                support=_support_data(item.support) if item.support else None,
+                note=item.note,
+            )
+        )
+    for asset in parsed.assets:
+        session.add(
+            AssetRecord(
+                case_id=case.id,
+                member_id=members[asset.owner].id or 0,
+                kind=asset.kind,
+                value=asset.value,
+                tenure=asset.tenure,
+                business_use=asset.business_use,
+                lent_identity_certified=asset.lent_identity_certified,
+                description=asset.description,
+            )
+        )
+    for expense in parsed.medical_expenses:
+        session.add(
+            MedicalExpenseRecord(
+                case_id=case.id,
+                spent_on=expense.date,
+                type=expense.type,
+                policy_scope_personal_burden=expense.policy_scope_personal_burden,
+                mutual_aid=expense.mutual_aid,
+                out_of_pocket=expense.out_of_pocket,
+                designated=expense.designated,
+                institution=expense.institution,
+            )
+        )
+    session.flush()
+
+
+def _drop_empty(data: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in data.items() if v not in (None, "", False)}
+
+
+def household_data(session: Session, case: Case) -> dict[str, Any]:
+    """The household as filed: the case-file format without the case's own fields, plus address."""
+    household = session.get(Household, case.household_id)
+    assert household is not None
+    members = session.exec(
+        select(Member).where(Member.household_id == household.id).order_by(col(Member.position))
+    ).all()
+    keys = {m.id: m.key for m in members}
+    data: dict[str, Any] = {"hukou_type": household.hukou_type}
+    if household.residence_area:
+        data["residence_area"] = household.residence_area
+    if household.address:
+        data["address"] = household.address
+    data["current_assistance"] = case.current_assistance
+    if case.assistance_transition:
+        data["assistance_transition"] = case.assistance_transition
+    if case.monitoring_category:
+        data["monitoring_household"] = _drop_empty(
+            {
+                "category": case.monitoring_category,
+                "identified_on": case.monitoring_identified_on.isoformat()
+                if case.monitoring_identified_on
+                else None,
+                "identified_by": case.monitoring_identified_by,
+            }
+        )
+    data["members"] = [_member_data(m) for m in members]
+    if case.patient_member_id is not None:
+        data["patient"] = keys[case.patient_member_id]
+    incomes = session.exec(
+        select(IncomeRecord).where(IncomeRecord.case_id == case.id).order_by(col(IncomeRecord.id))
+    ).all()
+    data["incomes"] = [
+        _drop_empty(
+            {
+                "member": keys[i.member_id],
+                "kind": i.kind,
+                "amount": _money(i.amount),
+                "months": i.months,
+                "declared_amount": _money(i.declared_amount),
+                "support": i.support,
+                "note": i.note,
+            }
+        )
+        for i in incomes
+    ]
+    assets = session.exec(
+        select(AssetRecord).where(AssetRecord.case_id == case.id).order_by(col(AssetRecord.id))
+    ).all()
+    data["assets"] = [
+        _drop_empty(
+            {
+                "owner": keys[a.member_id],
+                "kind": a.kind,
+                "value": _money(a.value),
+                "tenure": a.tenure,
+                "business_use": a.business_use,
+                "lent_identity_certified": a.lent_identity_certified,
+                "description": a.description,
+            }
+        )
+        for a in assets
+    ]
+    expenses = session.exec(
+        select(MedicalExpenseRecord)
+        .where(MedicalExpenseRecord.case_id == case.id)
+        .order_by(col(MedicalExpenseRecord.id))
+    ).all()
+    if expenses:
+        data["medical_expenses"] = [
+            {
+                "date": e.spent_on.isoformat(),
+                "type": e.type,
+                "policy_scope_personal_burden": _money(e.policy_scope_personal_burden),
+                "mutual_aid": _money(e.mutual_aid),
+                "out_of_pocket": _money(e.out_of_pocket),
+                "designated": e.designated,
+                **({"institution": e.institution} if e.institution else {}),
+            }
+            for e in expenses
+        ]
+    if case.county_findings:
+        data["county_findings"] = case.county_findings
+    return data
+
+
+def _member_data(m: Member) -> dict[str, Any]:
+    data = _drop_empty(
+        {
+            "id": m.key,
+            "name": m.name,
+            "id_number": m.id_number,
+            "relation": m.relation,
+            "hukou_region": m.hukou_region,
+            "unable_to_live_independently": m.unable_to_live_independently,
+            "full_time_student": m.full_time_student,
+        }
+    )
+    if m.exclusion_reason:
+        data["exclusion"] = _drop_empty(
+            {
+                "reason": m.exclusion_reason,
+                "since": m.exclusion_since.isoformat() if m.exclusion_since else None,
+                "note": m.exclusion_note,
+            }
+        )
+    if m.insurance_scheme:
+        data["medical_insurance"] = _drop_empty({"scheme": m.insurance_scheme, "region": m.insurance_region})
+    return data
+
+
+def case_file(session: Session, case: Case) -> dict[str, Any]:
+    """The case in the rules engine's format, as it stands now."""
+    household = household_data(session, case)
+    household.pop("address", None)
+    return {
+        "schema_version": 1,
+        "reference": case.number or f"案件{case.id}",
+        "procedure": case.procedure,
+        "application_date": case.application_date.isoformat(),
+        "county": case.county_code,
+        **household,
+    }

@@ -1,0 +1,112 @@
+"""Deadlines the regulations set on a case, counted in Chinese working days.
+
+A deadline starts on the date of the act that starts it (that day not counted), is met by the
+act the regulation asks for, and is cancelled when the case ends without that act.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date
+from typing import Any
+
+from sqlmodel import Session, col, select
+
+from assistance.models import Case, CaseDeadline, HolidaySchedule
+from assistance.workdays import DueDate, WorkingDayCalendar, parse_schedule
+from assistance.workflow.machine import DeadlineSpec
+
+
+def calendar_for(session: Session) -> WorkingDayCalendar:
+    """chinesecalendar, plus every year's schedule an administrator has loaded."""
+    rows = session.exec(select(HolidaySchedule)).all()
+    return WorkingDayCalendar(parse_schedule(row.data) for row in rows)
+
+
+def _due(calendar: WorkingDayCalendar, starts_on: date, days: int, working: bool) -> DueDate:
+    if working:
+        return calendar.add_working_days(starts_on, days)
+    return calendar.add_calendar_days(starts_on, days)
+
+
+def open_deadlines(session: Session, case: Case) -> list[CaseDeadline]:
+    return list(
+        session.exec(
+            select(CaseDeadline).where(
+                CaseDeadline.case_id == case.id,
+                col(CaseDeadline.met_on).is_(None),
+                col(CaseDeadline.cancelled).is_(False),
+            )
+        ).all()
+    )
+
+
+def start(
+    session: Session, case: Case, spec: DeadlineSpec, on: date, calendar: WorkingDayCalendar
+) -> CaseDeadline:
+    assert case.id is not None
+    # A period started again (a new objection after a recheck) replaces the one still open.
+    for previous in open_deadlines(session, case):
+        if previous.kind == spec.kind:
+            previous.cancelled = True
+    due = _due(calendar, on, spec.days, spec.working_days)
+    deadline = CaseDeadline(
+        case_id=case.id,
+        kind=spec.kind,
+        label=spec.label,
+        article=spec.article,
+        starts_on=on,
+        days=spec.days,
+        working_days=spec.working_days,
+        due_on=due.due_on,
+        warning=due.warning,
+    )
+    session.add(deadline)
+    return deadline
+
+
+def meet(session: Session, case: Case, kinds: Iterable[str], on: date) -> None:
+    wanted = set(kinds)
+    for deadline in open_deadlines(session, case):
+        if deadline.kind in wanted:
+            deadline.met_on = on
+
+
+def close(session: Session, case: Case, on: date, *, decided: bool) -> None:
+    """At the end of a case: the overall limit is met by a decision; everything else lapses."""
+    for deadline in open_deadlines(session, case):
+        if decided and deadline.kind == "overall":
+            deadline.met_on = on
+        else:
+            deadline.cancelled = True
+
+
+def extend(session: Session, case: Case, kind: str, days: int, calendar: WorkingDayCalendar) -> None:
+    for deadline in open_deadlines(session, case):
+        if deadline.kind == kind:
+            due = _due(calendar, deadline.starts_on, days, deadline.working_days)
+            deadline.days = days
+            deadline.due_on = due.due_on
+            deadline.warning = due.warning
+
+
+def describe(deadline: CaseDeadline, today: date) -> dict[str, Any]:
+    if deadline.met_on is not None:
+        status = "met" if deadline.met_on <= deadline.due_on else "met_late"
+    elif deadline.cancelled:
+        status = "cancelled"
+    else:
+        status = "overdue" if today > deadline.due_on else "open"
+    return {
+        "kind": deadline.kind,
+        "label": deadline.label,
+        "article": deadline.article,
+        "starts_on": deadline.starts_on.isoformat(),
+        "days": deadline.days,
+        "unit": "工作日" if deadline.working_days else "日",
+        "due_on": deadline.due_on.isoformat(),
+        "status": status,
+        "overdue": status == "overdue",
+        "met_on": deadline.met_on.isoformat() if deadline.met_on else None,
+        "warning": deadline.warning,
+    }

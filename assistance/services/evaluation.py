@@ -1,0 +1,56 @@
+"""The rules engine's decision on a case as it stands, recorded with the case as evidence."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from sqlmodel import Session
+
+from assistance.models import Case, RulesEvaluation
+from assistance.parameters import parameter_table
+from assistance.services.casefiles import case_file
+from rules import CaseFileError, ParameterError, evaluate_data
+from rules.decision import ENGINE_VERSION
+
+UNDETERMINED = "undetermined"
+
+
+@dataclass(frozen=True, slots=True)
+class Evaluation:
+    outcome: str  # eligible | not_eligible | undetermined
+    path: str | None
+    decision: dict[str, Any]
+    case_file: dict[str, Any]
+
+    @property
+    def eligible(self) -> bool | None:
+        return None if self.outcome == UNDETERMINED else self.outcome == "eligible"
+
+
+def evaluate_case(session: Session, case: Case) -> Evaluation:
+    """Decide the stored case file. A parameter missing for the county and date leaves the engine
+    undetermined (with the reason) rather than failing the act the staff member is recording."""
+    data = case_file(session, case)
+    try:
+        decision = evaluate_data(data, parameter_table())
+    except ParameterError as exc:
+        return Evaluation(UNDETERMINED, None, {"outcome": UNDETERMINED, "error": f"参数未配置：{exc}"}, data)
+    except CaseFileError as exc:
+        return Evaluation(UNDETERMINED, None, {"outcome": UNDETERMINED, "error": str(exc)}, data)
+    return Evaluation(decision.outcome, decision.path, decision.to_dict(), data)
+
+
+def record_evaluation(session: Session, case: Case, user_id: int, evaluation: Evaluation) -> RulesEvaluation:
+    assert case.id is not None
+    row = RulesEvaluation(
+        case_id=case.id,
+        recorded_by=user_id,
+        outcome=evaluation.outcome,
+        engine_version=ENGINE_VERSION,
+        case_file=evaluation.case_file,
+        decision=evaluation.decision,
+    )
+    session.add(row)
+    session.flush()
+    return row

@@ -1,0 +1,217 @@
+"""Reading cases: one case with everything on it, lists in the actor's scope, and work queues."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import date
+from typing import Any
+
+from sqlmodel import Session, SQLModel, col, select
+
+from assistance.db import Database
+from assistance.models import (
+    Appraisal,
+    Area,
+    AuditEvent,
+    Case,
+    CaseDeadline,
+    Evidence,
+    InformationCheck,
+    Investigation,
+    MaterialNotice,
+    Objection,
+    Opinion,
+    Publicity,
+    RulesEvaluation,
+    Termination,
+    User,
+)
+from assistance.services import deadlines
+from assistance.services.actors import Actor, actor_for, case_scope, visible_case
+from assistance.services.casefiles import household_data
+from assistance.services.transitions import delegated, facts_for, may_act
+from assistance.workflow import WORKFLOWS
+
+_STEP_MODELS: dict[str, type[SQLModel]] = {
+    "material_notices": MaterialNotice,
+    "information_checks": InformationCheck,
+    "investigations": Investigation,
+    "publicities": Publicity,
+    "objections": Objection,
+    "appraisals": Appraisal,
+    "opinions": Opinion,
+    "terminations": Termination,
+}
+
+
+def _plain(row: SQLModel, drop: tuple[str, ...] = ()) -> dict[str, Any]:
+    data = row.model_dump(exclude=set(drop))
+    return {k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in data.items()}
+
+
+def _names(session: Session, ids: set[int]) -> dict[int, str]:
+    if not ids:
+        return {}
+    rows = session.exec(select(User.id, User.display_name).where(col(User.id).in_(ids))).all()
+    return {i: n for i, n in rows if i is not None}
+
+
+def summary(case: Case, areas: dict[int, Area], due: list[CaseDeadline], today: date) -> dict[str, Any]:
+    workflow = WORKFLOWS[case.procedure]
+    open_due = sorted((d for d in due if d.met_on is None and not d.cancelled), key=lambda d: d.due_on)
+    township, village = areas.get(case.township_id), areas.get(case.village_id)
+    return {
+        "id": case.id,
+        "number": case.number,
+        "procedure": case.procedure,
+        "procedure_name": workflow.name,
+        "state": case.state,
+        "state_name": workflow.state(case.state).name,
+        "final": workflow.state(case.state).final,
+        "version": case.version,
+        "application_date": case.application_date.isoformat(),
+        "accepted_on": case.accepted_on.isoformat() if case.accepted_on else None,
+        "closed_on": case.closed_on.isoformat() if case.closed_on else None,
+        "county": case.county_code,
+        "township": {"code": township.code, "name": township.name} if township else None,
+        "village": {"code": village.code, "name": village.name} if village else None,
+        "next_due": deadlines.describe(open_due[0], today) if open_due else None,
+        "overdue": any(today > d.due_on for d in open_due),
+    }
+
+
+def _areas(session: Session, cases: list[Case]) -> dict[int, Area]:
+    ids = {c.township_id for c in cases} | {c.village_id for c in cases}
+    return {a.id: a for a in session.exec(select(Area).where(col(Area.id).in_(ids))).all() if a.id}
+
+
+def _deadlines(session: Session, cases: list[Case]) -> dict[int, list[CaseDeadline]]:
+    by_case: dict[int, list[CaseDeadline]] = defaultdict(list)
+    ids = [c.id for c in cases]
+    for d in session.exec(select(CaseDeadline).where(col(CaseDeadline.case_id).in_(ids))).all():
+        by_case[d.case_id].append(d)
+    return by_case
+
+
+def available_actions(session: Session, actor: Actor, case: Case, today: date) -> list[dict[str, Any]]:
+    """What this actor may do now, each with the guards that still stand in the way."""
+    workflow = WORKFLOWS[case.procedure]
+    delegation = delegated(session, case.county_code)
+    facts = None
+    out = []
+    for t in workflow.from_state(case.state):
+        if not may_act(actor, workflow, t, delegation):
+            continue
+        if facts is None:
+            facts = facts_for(session, case, today)
+        blocked = [reason for g in t.guards if (reason := g.check(facts))]
+        out.append(
+            {
+                "action": t.action,
+                "name": t.name,
+                "article": t.article,
+                "target": t.target_for(case.suspended_from),
+                "allowed": not blocked,
+                "blocked_by": blocked,
+            }
+        )
+    return out
+
+
+def case_detail(db: Database, user_id: int, case_id: int, today: date) -> dict[str, Any]:
+    with db.reading() as session:
+        actor = actor_for(session, user_id)
+        case = visible_case(session, actor, case_id)
+        data = summary(case, _areas(session, [case]), [], today)
+        due = session.exec(
+            select(CaseDeadline).where(CaseDeadline.case_id == case.id).order_by(col(CaseDeadline.id))
+        ).all()
+        data["next_due"] = summary(case, {}, list(due), today)["next_due"]
+        data["overdue"] = any(d.met_on is None and not d.cancelled and today > d.due_on for d in due)
+        data["deadlines"] = [deadlines.describe(d, today) for d in due]
+        data["filing"] = {
+            "channel": case.filing_channel,
+            "proxy_name": case.proxy_name,
+            "proxy_authorisation": case.proxy_authorisation,
+            "economic_check_authorised": case.economic_check_authorised,
+            "commitment_signed": case.commitment_signed,
+            "extended": case.extended,
+            "extension_reason": case.extension_reason,
+            "decided_by_level": case.decided_by_level,
+            "push_status": case.push_status,
+        }
+        data["household"] = household_data(session, case)
+        for name, model in _STEP_MODELS.items():
+            rows = session.exec(
+                select(model).where(model.case_id == case.id).order_by(model.id)  # type: ignore[attr-defined]
+            ).all()
+            data[name] = [_plain(r) for r in rows]
+        evidence = session.exec(
+            select(Evidence).where(Evidence.case_id == case.id).order_by(col(Evidence.id))
+        )
+        data["evidence"] = [_plain(e, drop=("content",)) for e in evidence.all()]
+        latest = session.exec(
+            select(RulesEvaluation)
+            .where(RulesEvaluation.case_id == case.id)
+            .order_by(col(RulesEvaluation.id).desc())
+        ).first()
+        data["latest_evaluation"] = _plain(latest, drop=("case_file",)) if latest else None
+        events = session.exec(
+            select(AuditEvent).where(AuditEvent.case_id == case.id).order_by(col(AuditEvent.id))
+        ).all()
+        names = _names(session, {e.actor_id for e in events})
+        data["history"] = [{**_plain(e), "actor_name": names.get(e.actor_id, "")} for e in events]
+        data["available_actions"] = available_actions(session, actor, case, today)
+        return data
+
+
+def list_cases(
+    db: Database,
+    user_id: int,
+    today: date,
+    *,
+    procedure: str | None = None,
+    state: str | None = None,
+    limit: int = 50,
+    offset: int = 0,
+) -> dict[str, Any]:
+    with db.reading() as session:
+        actor = actor_for(session, user_id)
+        query = select(Case).where(case_scope(actor))
+        if procedure:
+            query = query.where(Case.procedure == procedure)
+        if state:
+            query = query.where(Case.state == state)
+        cases = list(session.exec(query.order_by(col(Case.id).desc()).offset(offset).limit(limit)).all())
+        areas, due = _areas(session, cases), _deadlines(session, cases)
+        return {
+            "items": [summary(c, areas, due[c.id or 0], today) for c in cases],
+            "limit": limit,
+            "offset": offset,
+        }
+
+
+def work_queue(db: Database, user_id: int, today: date) -> list[dict[str, Any]]:
+    """Open cases in the actor's area on which the actor's role can act, the most urgent first."""
+    with db.reading() as session:
+        actor = actor_for(session, user_id)
+        delegation: dict[str, bool] = {}
+        cases = session.exec(
+            select(Case).where(case_scope(actor), col(Case.closed_on).is_(None)).order_by(col(Case.id))
+        ).all()
+        mine = []
+        for case in cases:
+            if case.county_code not in delegation:
+                delegation[case.county_code] = delegated(session, case.county_code)
+            workflow = WORKFLOWS[case.procedure]
+            if any(
+                may_act(actor, workflow, t, delegation[case.county_code])
+                for t in workflow.from_state(case.state)
+                if t.action not in ("withdraw", "terminate", "extend", "suspend")
+            ):
+                mine.append(case)
+        areas, due = _areas(session, mine), _deadlines(session, mine)
+        items = [summary(c, areas, due[c.id or 0], today) for c in mine]
+        never = "9999-12-31"
+        items.sort(key=lambda i: (i["next_due"]["due_on"] if i["next_due"] else never, i["id"]))
+        return items
