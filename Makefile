@@ -19,7 +19,12 @@ install: system-deps $(STAMP)
 system-deps:
 	@bash scripts/install-system-deps.sh
 
+# The demo's local parameters supply the minimum wage and medical deductible that no public
+# document gives per county (see rules/parameters/); a county sets its own ASSISTANCE_PARAMETERS.
+run: export ASSISTANCE_PARAMETERS ?= examples/local-parameters
 run: install
+	$(BIN)/assistance db upgrade
+	$(BIN)/assistance demo
 	$(BIN)/assistance serve
 
 lint: $(STAMP)
@@ -29,6 +34,7 @@ lint: $(STAMP)
 typecheck: $(STAMP)
 	$(BIN)/mypy
 
+# Integration tests run on SQLite and on PostgreSQL (127.0.0.1:5432; ASSISTANCE_TEST_POSTGRES).
 test: install lint typecheck
 	$(BIN)/pytest -q
 

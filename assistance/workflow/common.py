@@ -3,6 +3,7 @@ delivery of notices."""
 
 from __future__ import annotations
 
+from assistance.workflow.guards import NOT_EXTENDED
 from assistance.workflow.machine import APPLICANT, COUNTY, TOWNSHIP, VILLAGE, DeadlineSpec, Transition
 
 # 64号 第二十四条, 65号 第十九条: 30 working days from acceptance, at most 45 on a recorded reason.
@@ -38,7 +39,7 @@ def tail(
     accepted = tuple(s for s in open_states if s not in NOT_YET_ACCEPTED)
     return (
         Transition("extend", "延长办理期限（记录理由）", accepted, None, (TOWNSHIP, COUNTY),
-                   f"{procedure} {extend_article}"),
+                   f"{procedure} {extend_article}", guards=(NOT_EXTENDED,)),
         Transition("terminate", "终止审核确认程序", open_states, "terminated", (TOWNSHIP, COUNTY),
                    f"{procedure} {terminate_article}"),
         Transition("withdraw", "申请人撤回申请", open_states, "withdrawn", (APPLICANT,),

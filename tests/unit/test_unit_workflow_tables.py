@@ -1,0 +1,68 @@
+"""The declared state machines are complete: every state reachable, every act implemented."""
+
+from __future__ import annotations
+
+import pytest
+
+from assistance.services.effects import EFFECTS
+from assistance.services.payloads import SCHEMAS
+from assistance.workflow import WORKFLOWS
+from assistance.workflow.machine import Workflow
+
+FLOWS = list(WORKFLOWS.values())
+
+
+@pytest.mark.parametrize("workflow", FLOWS, ids=lambda w: w.procedure)
+def test_every_action_has_a_payload_schema_and_an_effect(workflow: Workflow) -> None:
+    assert set(workflow.actions) <= set(SCHEMAS)
+    assert set(workflow.actions) <= set(EFFECTS)
+
+
+@pytest.mark.parametrize("workflow", FLOWS, ids=lambda w: w.procedure)
+def test_every_state_is_reachable_from_filing(workflow: Workflow) -> None:
+    reached = {workflow.initial}
+    frontier = [workflow.initial]
+    while frontier:
+        state = frontier.pop()
+        for t in workflow.from_state(state):
+            targets = [s for s in reached if t.returns] if t.returns else [t.target or state]
+            for target in targets:
+                if target not in reached:
+                    reached.add(target)
+                    frontier.append(target)
+    assert reached == {s.id for s in workflow.states}
+
+
+@pytest.mark.parametrize("workflow", FLOWS, ids=lambda w: w.procedure)
+def test_every_open_state_can_end_and_final_states_only_record(workflow: Workflow) -> None:
+    for state in workflow.open_states:
+        actions = {t.action for t in workflow.from_state(state)}
+        assert {"terminate", "withdraw"} <= actions, state
+    for state in workflow.final_states:
+        assert all(t.target is None for t in workflow.from_state(state)), state
+
+
+@pytest.mark.parametrize("workflow", FLOWS, ids=lambda w: w.procedure)
+def test_every_transition_cites_its_procedure(workflow: Workflow) -> None:
+    prefix = "64号" if workflow.procedure == "dibao_edge" else "65号"
+    for t in workflow.transitions:
+        assert t.article.startswith(prefix), (t.action, t.article)
+        assert t.roles, t.action
+
+
+def test_only_the_dibao_edge_procedure_suspends() -> None:
+    # 64号 第二十七条 "暂缓或者终止"; 65号 第二十一条 only "终止".
+    assert WORKFLOWS["dibao_edge"].has_action("suspend")
+    assert not WORKFLOWS["illness_poverty"].has_action("suspend")
+
+
+def test_confirmation_is_delegable_and_nothing_else_is() -> None:
+    delegable = {t.action for w in FLOWS for t in w.transitions if t.delegable}
+    assert delegable == {
+        "confirm",
+        "confirm_without_publicity",
+        "refuse",
+        "close_county_publicity",
+        "reopen_review",
+        "record_investigation",
+    }
