@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from datetime import timedelta
 from typing import Any
 
@@ -21,6 +22,8 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         DATABASE_URL=database_url(),
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",
+        # Behind HTTPS in production: SESSION_COOKIE_SECURE=1 keeps the cookie off plain HTTP.
+        SESSION_COOKIE_SECURE=os.environ.get("SESSION_COOKIE_SECURE") == "1",
         PERMANENT_SESSION_LIFETIME=timedelta(hours=8),
         MAX_CONTENT_LENGTH=12 * 1024 * 1024,
     )

@@ -127,6 +127,19 @@ def serve(host: str, port: int) -> None:
     create_app().run(host=host, port=port)
 
 
+@main.command()
+@click.option("--write", is_flag=True, help="写入 docs/workflows.md。")
+def workflows(write: bool) -> None:
+    """输出两个认定程序的状态表（Markdown）。"""
+    from assistance.workflow.document import markdown
+
+    text = markdown()
+    if write:
+        (SCHEMA_DIR.parent / "docs" / "workflows.md").write_text(text, encoding="utf-8")
+    else:
+        click.echo(text, nl=False)
+
+
 @main.group()
 def db() -> None:
     """数据库。"""

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Flask, request
+from sqlalchemy.exc import IntegrityError, OperationalError
 from werkzeug.exceptions import HTTPException
 
 from assistance.services.errors import ServiceError
@@ -28,6 +29,20 @@ def register(app: Flask) -> None:
     @app.errorhandler(ServiceError)
     def service_error(exc: ServiceError) -> tuple[dict[str, Any], int]:
         return exc.to_dict(), exc.status
+
+    @app.errorhandler(IntegrityError)
+    def integrity_error(exc: IntegrityError) -> tuple[dict[str, Any], int]:
+        # Two requests racing for the same unique value (a retried filing, a username): the
+        # loser's transaction was rolled back whole.
+        app.logger.warning("integrity conflict: %s", exc.orig)
+        return {"message": "数据与同时提交的另一请求冲突，请刷新后重试", "errors": []}, 409
+
+    @app.errorhandler(OperationalError)
+    def operational_error(exc: OperationalError) -> tuple[dict[str, Any], int]:
+        if "locked" in str(exc.orig).lower():
+            return {"message": "案件正由他人办理，请稍后重试", "errors": []}, 409
+        app.logger.error("database unavailable: %s", exc.orig)
+        return {"message": "数据库暂时不可用，请稍后重试", "errors": []}, 503
 
     @app.errorhandler(HTTPException)
     def http_error(exc: HTTPException) -> Any:

@@ -66,3 +66,12 @@ def test_confirmation_is_delegable_and_nothing_else_is() -> None:
         "reopen_review",
         "record_investigation",
     }
+
+
+def test_the_published_tables_match_the_declarations() -> None:
+    from pathlib import Path
+
+    from assistance.workflow.document import markdown
+
+    published = Path(__file__).resolve().parents[2] / "docs" / "workflows.md"
+    assert published.read_text(encoding="utf-8") == markdown(), "运行 assistance workflows --write"
