@@ -118,6 +118,19 @@ def resubmit_materials(ctx: ActionContext) -> None:
     ).first()
     if notice is not None:
         notice.answered_at = utcnow()
+    # Materials handed in now count for acceptance; one already handed in is never taken back.
+    supplied = []
+    for name in ("economic_check_authorised", "commitment_signed"):
+        if ctx.data.get(name) and not getattr(ctx.case, name):
+            setattr(ctx.case, name, True)
+            supplied.append(name)
+    authorisation = (ctx.data.get("proxy_authorisation") or "").strip()
+    if authorisation:
+        if ctx.case.filing_channel == "self":
+            raise InvalidInput.field("proxy_authorisation", "本人申请的，无需委托手续")
+        ctx.case.proxy_authorisation = authorisation
+        supplied.append("proxy_authorisation")
+    ctx.detail["supplied"] = supplied
     _note(ctx)
 
 
@@ -199,8 +212,27 @@ def _recheck(decision: str) -> Effect:
                 )
             )
             ctx.detail["decision"] = decision
+            _check_again(ctx)
 
     return effect
+
+
+def _check_again(ctx: ActionContext) -> None:
+    """65号 第十五条: when the recheck upholds an objection to the county's information check, the
+    check goes back to the county with the applicant's evidence; the initial opinion, which needs a
+    qualified check, waits for the new result."""
+    if ctx.case.procedure != "illness_poverty":
+        return
+    latest = ctx.session.exec(
+        select(InformationCheck)
+        .where(InformationCheck.case_id == ctx.case_id)
+        .order_by(col(InformationCheck.id).desc())
+    ).first()
+    if latest is not None and latest.result == "not_qualified":
+        ctx.session.add(
+            InformationCheck(case_id=ctx.case_id, recorded_by=ctx.actor.user_id, requested_on=ctx.on)
+        )
+        ctx.detail["information_check"] = "requested_again"
 
 
 def close_not_qualified(ctx: ActionContext) -> None:

@@ -31,6 +31,15 @@ class RequestMaterials(ActionSchema):
     missing = listing(choice(v.MATERIAL_KINDS), required=True, low=1)
 
 
+class ResubmitMaterials(ActionSchema):
+    """What the applicant hands in after a notice of missing materials (65号 第十四条); the
+    authorisation, commitment and power of attorney decide whether the application can be accepted."""
+
+    economic_check_authorised = flag(metadata={"description": "已补签家庭经济状况核对授权书"})
+    commitment_signed = flag(metadata={"description": "已补作书面承诺"})
+    proxy_authorisation = text(max_length=500, metadata={"description": "补齐的委托手续（委托申请的）"})
+
+
 class CheckResult(ActionSchema):
     findings = text(max_length=2000, metadata={"description": "核对情况"})
 
@@ -121,7 +130,7 @@ class Reasons(ActionSchema):
 
 SCHEMAS: dict[str, type[ActionSchema]] = {
     "request_materials": RequestMaterials,
-    "resubmit_materials": ActionSchema,
+    "resubmit_materials": ResubmitMaterials,
     "accept": ActionSchema,
     "request_information_check": ActionSchema,
     "start_investigation": ActionSchema,

@@ -23,7 +23,7 @@ from assistance.services.fields import load
 from assistance.services.payloads import schema_for
 from assistance.workflow import WORKFLOWS
 from assistance.workflow.facts import CaseFacts, PublicityFacts
-from assistance.workflow.machine import Transition, Workflow
+from assistance.workflow.machine import COUNTY, TOWNSHIP, Transition, Workflow
 
 DECIDED = ("recognised", "refused")
 
@@ -69,6 +69,11 @@ def facts_for(session: Session, case: Case, today: date, extra: dict[str, Any] |
         .where(Objection.case_id == case.id, Objection.kind == "publicity")
     ).one()
     due = {d.kind: d.due_on for d in deadlines.open_deadlines(session, case)}
+    verifications = by_level.get(COUNTY, 0)
+    if by_level.get(TOWNSHIP) and delegated(session, case.county_code):
+        # 64号 第三十二条: a township holding the county's power of confirmation also makes the
+        # county's home verification (第二十三条); only it or the county can record one in review.
+        verifications += by_level[TOWNSHIP]
     if extra and extra.get("waived"):
         # The applicant said in writing they will not object: the window need not run out.
         due.pop("objection_window", None)
@@ -87,7 +92,7 @@ def facts_for(session: Session, case: Case, today: date, extra: dict[str, Any] |
         extended=case.extended,
         entered_state_on=case.state_entered_on,
         investigations_since_entered=sum(by_level.values()),
-        county_verifications_since_entered=by_level.get("county", 0),
+        county_verifications_since_entered=verifications,
         information_check=check,
         open_publicity=open_publicity,
         publicity_objections_total=total_objections,
@@ -164,11 +169,15 @@ def _apply(session: Session, actor: Actor, case: Case, action: str, payload: Any
     EFFECTS[action](ctx)
     before = case.state
     target = transition.target_for(case.suspended_from)
+    # 64号 第二十七条: suspending pauses the stage and resuming continues it; what was recorded in
+    # the stage before the pause (an investigation, a county verification) still counts.
+    pause = transition.returns or (case.suspended_from is not None and case.suspended_from == before)
     deadlines.meet(session, case, transition.meets, ctx.on)
     if target is not None and target != before:
         case.state = target
-        case.state_entered_on = ctx.on
-        case.state_entered_at = utcnow()
+        if not pause:
+            case.state_entered_on = ctx.on
+            case.state_entered_at = utcnow()
         if transition.returns:
             case.suspended_from = None
         if workflow.state(target).final:

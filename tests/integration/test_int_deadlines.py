@@ -1,0 +1,155 @@
+"""Deadlines in working days against known dates (64号 第二十四条, 65号 第十五条、第十九条).
+
+The 2025 dates below were counted by hand on the official schedule (国办发明电〔2024〕12号):
+国庆节、中秋节 10-01..10-08 off, Sun 09-28 and Sat 10-11 worked. The day of the act is not
+counted (民法典 第二百零一条).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from integration_support import (
+    HUAIDONG,
+    XIGUAN,
+    ApiClient,
+    Clock,
+    deadline,
+    dibao_edge_household,
+    errors,
+    illness_poverty_household,
+)
+
+EDGE = "dibao_edge"
+ILLNESS = "illness_poverty"
+SCHEDULE_2027 = {"year": 2027, "source": "测试数据", "holidays": ["2027-01-01"], "workdays": []}
+
+
+def _accepted(api: ApiClient, clock: Clock, applicant: str = "wangjianguo") -> dict[str, Any]:
+    cid = api.file(applicant, EDGE, HUAIDONG, dibao_edge_household())["id"]
+    return api.act("beicheng", cid, "accept")
+
+
+def test_overall_deadline_across_national_day_and_its_one_extension(api: ApiClient, clock: Clock) -> None:
+    clock.today = date(2025, 9, 26)
+    filed = api.file("wangjianguo", EDGE, HUAIDONG, dibao_edge_household())["id"]
+    early = api.act("beicheng", filed, "extend", expect=409, reason="重大异议")
+    assert early["message"] == "案件当前状态为“已申请，待材料审查”，不能进行此操作"
+
+    case = _accepted(api, clock)
+    cid = case["id"]
+    overall = deadline(case, "overall")
+    # Fri 09-26 + 30 working days: 09-28, 09-29, 09-30, 10-09, 10-10, 10-11, 10-13..17, 10-20..24,
+    # 10-27..31, 11-03..07, 11-10..13.
+    assert (overall["starts_on"], overall["days"], overall["unit"], overall["due_on"]) == (
+        "2025-09-26",
+        30,
+        "工作日",
+        "2025-11-13",
+    )
+    assert overall["article"] == "64号 第二十四条" and overall["warning"] == ""
+
+    assert errors(api.act("beicheng", cid, "extend", expect=422), "reason") == ["必填"]
+    api.act("huaidong", cid, "extend", expect=403, reason="重大异议")
+    clock.today = date(2025, 10, 20)
+    case = api.act("beicheng", cid, "extend", reason="公示期间出现重大异议，需县级入户核查")
+    assert case["state"] == "accepted"
+    overall = deadline(case, "overall")
+    # Still counted from acceptance: 45 working days from 09-26 (… 11-13, 11-14, 11-17..21,
+    # 11-24..28, 12-01..04).
+    assert (overall["starts_on"], overall["days"], overall["due_on"]) == ("2025-09-26", 45, "2025-12-04")
+    assert case["filing"]["extended"] is True
+    assert case["filing"]["extension_reason"] == "公示期间出现重大异议，需县级入户核查"
+    event = case["history"][-1]
+    assert (event["action"], event["from_state"], event["to_state"]) == ("extend", "accepted", "accepted")
+
+    again = api.act("yanhu", cid, "extend", expect=409, reason="再次延长")
+    assert errors(again, "guard") == ["办理期限已经延长过"]
+    assert deadline(api.case("beicheng", cid), "overall")["due_on"] == "2025-12-04"
+
+
+def test_investigation_start_deadline_and_the_overdue_flag(api: ApiClient, clock: Clock) -> None:
+    clock.today = date(2025, 9, 26)
+    cid = api.file("chenzhiqiang", ILLNESS, XIGUAN, illness_poverty_household(clock.today))["id"]
+    case = api.act("jiezhou", cid, "accept")
+    # 65号 第十五条 “自受理申请之日起3个工作日内”: Fri 09-26 → Sun 09-28 (worked), 09-29, 09-30.
+    start = deadline(case, "investigation_start")
+    assert (start["days"], start["due_on"], start["status"]) == (3, "2025-09-30", "open")
+    assert deadline(case, "overall")["due_on"] == "2025-11-13"
+    assert case["next_due"]["kind"] == "investigation_start" and case["overdue"] is False
+
+    clock.today = date(2025, 10, 9)
+    case = api.case("jiezhou", cid)
+    assert case["overdue"] is True
+    assert (case["next_due"]["kind"], case["next_due"]["status"]) == ("investigation_start", "overdue")
+    listed = api.get("jiezhou", "/cases").json or {}
+    assert [(i["id"], i["overdue"]) for i in listed["items"]] == [(cid, True)]
+
+    case = api.act("jiezhou", cid, "start_investigation")
+    start = deadline(case, "investigation_start")
+    assert (start["status"], start["met_on"]) == ("met_late", "2025-10-09")
+    assert case["overdue"] is False and case["next_due"]["kind"] == "overall"
+
+
+def test_a_deadline_into_an_unknown_year_warns_until_its_schedule_is_loaded(
+    api: ApiClient, clock: Clock
+) -> None:
+    clock.today = date(2026, 12, 15)
+    first = _accepted(api, clock)
+    overall = deadline(first, "overall")
+    # 12 working days left in December 2026, then 18 counted Monday to Friday in 2027.
+    assert overall["due_on"] == "2027-01-26"
+    assert overall["warning"] == (
+        "2027年节假日安排尚未录入，按周一至周五推算，截止日期可能有误；请管理员录入该年节假日安排。"
+    )
+
+    put = "/api/v1/holiday-schedules/2027"
+    assert api.as_("yanhu").put(put, json=SCHEDULE_2027).status_code == 403
+    mismatch = api.as_("admin").put("/api/v1/holiday-schedules/2028", json=SCHEDULE_2027)
+    assert mismatch.status_code == 422 and errors(mismatch.json or {}, "year") == [
+        "与地址中的年份 2028 不一致"
+    ]
+    loaded = api.as_("admin").put(put, json=SCHEDULE_2027)
+    assert loaded.status_code == 200, loaded.json
+    assert (loaded.json or {})["holidays"] == ["2027-01-01"]
+    years = {y["year"]: y for y in (api.get("admin", "/holiday-schedules").json or {})["items"]}
+    assert (years[2027]["origin"], years[2027]["source"]) == ("loaded", "测试数据")
+
+    # A deadline computed now honours the loaded schedule: New Year's Day 2027 is not counted.
+    second = _accepted(api, clock)
+    overall = deadline(second, "overall")
+    assert (overall["due_on"], overall["warning"]) == ("2027-01-27", "")
+    # So does a deadline recomputed now (45 working days: … 01-29, 02-01..05, 02-08..12, 02-15..17).
+    case = api.act("beicheng", first["id"], "extend", reason="重大异议")
+    assert (deadline(case, "overall")["due_on"], deadline(case, "overall")["warning"]) == ("2027-02-17", "")
+
+
+def test_queue_is_ordered_by_the_nearest_due_date(api: ApiClient, clock: Clock) -> None:
+    clock.today = date(2025, 9, 22)
+    waiting = api.file("wangjianguo", EDGE, HUAIDONG, dibao_edge_household())["id"]  # no deadline yet
+    monday = _accepted(api, clock)["id"]  # overall 11-07
+    clock.today = date(2025, 9, 26)
+    friday = _accepted(api, clock)["id"]  # overall 11-13
+    objection = _accepted(api, clock)["id"]
+    api.act("beicheng", objection, "request_information_check")
+    case = api.act("yanhu", objection, "record_check_not_qualified", findings="存款超过标准")
+    # 15 working days from Fri 09-26: 09-28, 09-29, 09-30, 10-09..11, 10-13..17, 10-20..23.
+    assert deadline(case, "objection_window")["due_on"] == "2025-10-23"
+
+    queue = (api.get("beicheng", "/queue").json or {})["items"]
+    assert [(i["id"], i["next_due"]["due_on"] if i["next_due"] else None) for i in queue] == [
+        (objection, "2025-10-23"),
+        (monday, "2025-11-07"),
+        (friday, "2025-11-13"),
+        (waiting, None),
+    ]
+    assert not any(i["overdue"] for i in queue)
+    # The county's desk holds none of them: it acts only when a check or review is asked of it.
+    assert (api.get("yanhu", "/queue").json or {})["items"] == []
+
+    clock.today = date(2025, 11, 10)
+    api.act("beicheng", objection, "close_not_qualified")
+    queue = (api.get("beicheng", "/queue").json or {})["items"]
+    assert [(i["id"], i["overdue"]) for i in queue] == [(monday, True), (friday, False), (waiting, False)]
+    assert queue[0]["next_due"]["status"] == "overdue"
