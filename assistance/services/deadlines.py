@@ -90,6 +90,25 @@ def extend(session: Session, case: Case, kind: str, days: int, calendar: Working
             deadline.warning = due.warning
 
 
+def recompute_estimated(session: Session, calendar: WorkingDayCalendar) -> int:
+    """After a holiday schedule is loaded: every open deadline that was estimated Monday–Friday
+    is counted again; returns how many changed."""
+    changed = 0
+    estimated = session.exec(
+        select(CaseDeadline).where(
+            col(CaseDeadline.met_on).is_(None),
+            col(CaseDeadline.cancelled).is_(False),
+            CaseDeadline.warning != "",
+        )
+    ).all()
+    for deadline in estimated:
+        due = _due(calendar, deadline.starts_on, deadline.days, deadline.working_days)
+        if (due.due_on, due.warning) != (deadline.due_on, deadline.warning):
+            deadline.due_on, deadline.warning = due.due_on, due.warning
+            changed += 1
+    return changed
+
+
 def describe(deadline: CaseDeadline, today: date) -> dict[str, Any]:
     if deadline.met_on is not None:
         status = "met" if deadline.met_on <= deadline.due_on else "met_late"

@@ -10,6 +10,7 @@ from assistance.db import Database
 from assistance.models import HolidaySchedule
 from assistance.models.base import utcnow
 from assistance.models.users import ADMIN
+from assistance.services import deadlines
 from assistance.services.actors import actor_for
 from assistance.services.errors import FieldProblem, Forbidden, InvalidInput
 from assistance.workdays import ScheduleError, WorkingDayCalendar, parse_schedule, schedule_to_data
@@ -34,7 +35,9 @@ def load_schedule(db: Database, admin_id: int, payload: Any, year: int | None = 
             session.add(row)
         else:
             row.source, row.data, row.loaded_by, row.loaded_at = schedule.source, data, admin_id, utcnow()
-        return {"year": schedule.year, "source": schedule.source, **data}
+        session.flush()
+        recounted = deadlines.recompute_estimated(session, deadlines.calendar_for(session))
+        return {"year": schedule.year, "source": schedule.source, **data, "deadlines_recounted": recounted}
 
 
 def list_schedules(db: Database) -> list[dict[str, Any]]:

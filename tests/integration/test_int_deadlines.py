@@ -113,6 +113,10 @@ def test_a_deadline_into_an_unknown_year_warns_until_its_schedule_is_loaded(
     loaded = api.as_("admin").put(put, json=SCHEDULE_2027)
     assert loaded.status_code == 200, loaded.json
     assert (loaded.json or {})["holidays"] == ["2027-01-01"]
+    # The deadline estimated before the schedule was loaded is counted again with it.
+    assert (loaded.json or {})["deadlines_recounted"] == 1
+    recounted = deadline(api.case("beicheng", first["id"]), "overall")
+    assert (recounted["due_on"], recounted["warning"]) == ("2027-01-27", "")
     years = {y["year"]: y for y in (api.get("admin", "/holiday-schedules").json or {})["items"]}
     assert (years[2027]["origin"], years[2027]["source"]) == ("loaded", "测试数据")
 
