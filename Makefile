@@ -40,6 +40,7 @@ test: install lint typecheck
 
 bench: install
 	$(BIN)/python benchmarks/rules_engine.py
+	$(BIN)/python benchmarks/documents.py
 
 clean:
 	rm -rf $(VENV) build *.egg-info
