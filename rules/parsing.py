@@ -309,7 +309,12 @@ def _required_for_procedure(
     r: _Reader, procedure: str | None, members: list[Member], raw_members: Any, patient: str | None
 ) -> None:
     """Facts a procedure cannot be decided without (64号 第八条; 65号 第六条（一）（二））."""
-    positions = {m["id"]: i for i, m in enumerate(raw_members) if isinstance(m, Mapping) and "id" in m}
+    # Only string ids can name a valid member; any other value was already reported as an error.
+    positions = {
+        m["id"]: i
+        for i, m in enumerate(raw_members)
+        if isinstance(m, Mapping) and isinstance(m.get("id"), str)
+    }
 
     def need(member: Member, field: str, present: object, message: str) -> None:
         path = f"members[{positions.get(member.id, 0)}].{field}"

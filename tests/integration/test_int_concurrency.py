@@ -1,0 +1,78 @@
+"""Two staff firing at the same case at once: exactly one act lands, every other gets 409."""
+
+from __future__ import annotations
+
+import threading
+from datetime import date
+
+from flask import Flask
+from integration_support import ApiClient, Clock, dibao_edge_household
+from sqlmodel import select
+
+from assistance.db import Database
+from assistance.models import AuditEvent, User
+from assistance.services.errors import Conflict, ServiceError
+from assistance.services.transitions import fire
+
+RACERS = 6
+
+
+def _user(db: Database, username: str) -> int:
+    with db.reading() as session:
+        user = session.exec(select(User).where(User.username == username)).one()
+        assert user.id is not None
+        return user.id
+
+
+def test_concurrent_acts_on_one_case_let_exactly_one_win(
+    app: Flask, db: Database, api: ApiClient, clock: Clock
+) -> None:
+    clock.today = date(2025, 9, 22)
+    case_id = api.file("wangjianguo", "dibao_edge", "140802001001", dibao_edge_household())["id"]
+    township = _user(db, "beicheng")
+    start = threading.Barrier(RACERS)
+    outcomes: list[str] = []
+    lock = threading.Lock()
+
+    def racer() -> None:
+        start.wait()
+        try:
+            fire(db, township, case_id, "accept", {}, clock.today)
+            outcome = "won"
+        except Conflict:
+            outcome = "409"
+        except ServiceError as exc:  # pragma: no cover - reported below
+            outcome = f"{exc.status} {exc.message}"
+        with lock:
+            outcomes.append(outcome)
+
+    threads = [threading.Thread(target=racer) for _ in range(RACERS)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+
+    assert sorted(outcomes) == ["409"] * (RACERS - 1) + ["won"], outcomes
+    with db.reading() as session:
+        accepted = session.exec(
+            select(AuditEvent).where(AuditEvent.case_id == case_id, AuditEvent.action == "accept")
+        ).all()
+    assert len(accepted) == 1
+    case = api.case("beicheng", case_id)
+    assert case["state"] == "accepted"
+    assert case["version"] == 2
+    assert [d["kind"] for d in case["deadlines"]] == ["overall"]
+
+
+def test_the_same_seen_version_lets_only_the_first_act_through(api: ApiClient, clock: Clock) -> None:
+    clock.today = date(2025, 9, 22)
+    case = api.file("wangjianguo", "dibao_edge", "140802001001", dibao_edge_household())
+    seen = f'"{case["version"]}"'
+    client = api.as_("beicheng")
+    first = client.post(f"/api/v1/cases/{case['id']}/actions/accept", json={}, headers={"If-Match": seen})
+    assert first.status_code == 200
+    second = client.post(
+        f"/api/v1/cases/{case['id']}/actions/request_information_check", json={}, headers={"If-Match": seen}
+    )
+    assert second.status_code == 409
+    assert (second.json or {})["message"] == "案件已被他人更新，请刷新后重试"
