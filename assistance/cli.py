@@ -171,6 +171,49 @@ def demo() -> None:
     click.echo(f"新建演示案件 {created} 件" if created else "已有案件，未再载入演示案件")
 
 
+def _user_id(username: str) -> int:
+    from sqlmodel import select
+
+    from assistance.config import database_url
+    from assistance.db import Database
+    from assistance.models import User
+
+    with Database(database_url()).reading() as session:
+        user = session.exec(select(User).where(User.username == username)).first()
+    if user is None or user.id is None:
+        _fail(f"没有用户 {username}")
+    return user.id
+
+
+@main.command("what-if")
+@click.option("--county", required=True, type=click.Choice(sorted(COUNTIES)), help="县（市、区）代码。")
+@click.option(
+    "--set", "settings", multiple=True, required=True, help="测算参数，如 dibao_standard.urban=800.00"
+)
+@click.option("--by", "username", required=True, help="测算人（本县工作人员或管理员）用户名。")
+def what_if_command(county: str, settings: tuple[str, ...], username: str) -> None:
+    """按拟调整的参数重新测算本县现有案件，输出将新纳入和将退出的家庭（JSON，不改变任何案件）。"""
+    from assistance.config import database_url
+    from assistance.db import Database
+    from assistance.services.errors import ServiceError
+    from assistance.services.whatif import what_if
+
+    overrides: dict[str, str] = {}
+    for setting in settings:
+        key, sep, value = setting.partition("=")
+        if not sep:
+            _fail(f"--set 应为 名称=数值：{setting}")
+        overrides[key.strip()] = value.strip()
+    try:
+        report = what_if(
+            Database(database_url()), _user_id(username), county, overrides, datetime.now().date()
+        )
+    except ServiceError as exc:
+        lines = "\n".join(f"  {e.field}: {e.message}" for e in exc.errors)
+        _fail(f"{exc.message}\n{lines}")
+    click.echo(json.dumps(report, ensure_ascii=False, indent=2))
+
+
 @main.group()
 def holidays() -> None:
     """节假日安排（chinesecalendar 未覆盖的年份由管理员录入）。"""
@@ -181,21 +224,13 @@ def holidays() -> None:
 @click.option("--by", "username", required=True, help="录入的管理员用户名。")
 def holidays_load(schedule_file: IO[str], username: str) -> None:
     """录入某年节假日安排（JSON，格式见 docs/working-days.md）。有误时退出码为 2。"""
-    from sqlmodel import select
-
     from assistance.config import database_url
     from assistance.db import Database
-    from assistance.models import User
     from assistance.services.errors import ServiceError
     from assistance.services.holidays import load_schedule
 
-    database = Database(database_url())
-    with database.reading() as session:
-        user = session.exec(select(User).where(User.username == username)).first()
-    if user is None or user.id is None:
-        _fail(f"没有用户 {username}")
     try:
-        loaded = load_schedule(database, user.id, _read_json(schedule_file))
+        loaded = load_schedule(Database(database_url()), _user_id(username), _read_json(schedule_file))
     except ServiceError as exc:
         lines = "\n".join(f"  {e.field}: {e.message}" for e in exc.errors)
         _fail(f"{exc.message}：\n{lines}")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Flask
 from flask_smorest import Api
 
-from assistance.api import admin, auth, cases, errors, evaluate
+from assistance.api import admin, auth, cases, errors, evaluate, policy
 
 PREFIX = "/api/v1"
 
@@ -17,7 +17,16 @@ def register(app: Flask) -> Api:
     app.config.setdefault("OPENAPI_URL_PREFIX", PREFIX)
     app.config.setdefault("OPENAPI_JSON_PATH", "openapi.json")
     api = Api(app)
-    for blueprint in (auth.blp, cases.blp, cases.queue_blp, cases.workflow_blp, admin.blp, evaluate.blp):
+    blueprints = (
+        auth.blp,
+        cases.blp,
+        cases.queue_blp,
+        cases.workflow_blp,
+        admin.blp,
+        evaluate.blp,
+        policy.blp,
+    )
+    for blueprint in blueprints:
         api.register_blueprint(blueprint, url_prefix=PREFIX + (blueprint.url_prefix or ""))
     errors.register(app)
     return api
