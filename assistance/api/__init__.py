@@ -2,12 +2,28 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import Flask
 from flask_smorest import Api
+from werkzeug.routing import IntegerConverter
 
 from assistance.api import admin, auth, cases, errors, evaluate, policy
 
 PREFIX = "/api/v1"
+# Ids are 32-bit on every database; a larger number in a path is simply not found, rather than
+# an overflow inside the database driver.
+LARGEST_ID = 2**31 - 1
+
+
+class IdConverter(IntegerConverter):
+    def __init__(self, map: Any, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("max", LARGEST_ID)
+        super().__init__(map, *args, **kwargs)
+
+
+def _id_schema(converter: IdConverter) -> dict[str, Any]:
+    return {"type": "integer", "minimum": 0, "maximum": LARGEST_ID}
 
 
 def register(app: Flask) -> Api:
@@ -16,7 +32,9 @@ def register(app: Flask) -> Api:
     app.config.setdefault("OPENAPI_VERSION", "3.0.3")
     app.config.setdefault("OPENAPI_URL_PREFIX", PREFIX)
     app.config.setdefault("OPENAPI_JSON_PATH", "openapi.json")
+    app.url_map.converters["int"] = IdConverter
     api = Api(app)
+    api.register_converter(IdConverter, _id_schema)
     blueprints = (
         auth.blp,
         cases.blp,

@@ -1,0 +1,80 @@
+"""Schemathesis against the served OpenAPI: whatever a client sends, signed in or not, the API
+answers with a 4xx or a success, never a server error."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pytest
+import schemathesis
+from flask import Flask
+from hypothesis import HealthCheck, given, settings
+
+from assistance.app import create_app
+from assistance.db import Database
+from assistance.demo import dibao_edge_household, seed_areas_and_accounts
+from assistance.migrate import upgrade
+from assistance.parameters import ENVIRONMENT_VARIABLE
+
+ROOT = Path(__file__).resolve().parents[2]
+PASSWORD = "demo12345"
+
+
+@pytest.fixture(scope="module")
+def app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
+    url = f"sqlite:///{tmp_path_factory.mktemp('fuzz') / 'fuzz.sqlite3'}"
+    upgrade(url)
+    monkeypatch = pytest.MonkeyPatch()
+    monkeypatch.setenv(ENVIRONMENT_VARIABLE, str(ROOT / "examples" / "local-parameters"))
+    application = create_app(
+        {"TESTING": True, "DATABASE_URL": url, "SECRET_KEY": "fuzz", "TODAY": date(2025, 9, 22)}
+    )
+    db: Database = application.extensions["assistance_db"]
+    seed_areas_and_accounts(db, PASSWORD)
+    client = application.test_client()
+    client.post("/api/v1/auth/login", json={"username": "wangjianguo", "password": PASSWORD})
+    filed = client.post(
+        "/api/v1/cases",
+        json={
+            "procedure": "dibao_edge",
+            "village": "140802001001",
+            "economic_check_authorised": True,
+            "commitment_signed": True,
+            "household": dibao_edge_household(),
+        },
+    )
+    assert filed.status_code == 201, filed.json
+    yield application
+    monkeypatch.undo()
+    db.engine.dispose()
+
+
+def _session(app: Flask, username: str) -> dict[str, str]:
+    client = app.test_client()
+    response = client.post("/api/v1/auth/login", json={"username": username, "password": PASSWORD})
+    assert response.status_code == 200
+    cookie = client.get_cookie("session")
+    assert cookie is not None
+    return {"session": cookie.value}
+
+
+def test_no_input_makes_the_api_fail(app: Flask) -> None:
+    schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", app)
+    # The same generated request from an anonymous caller and from each desk.
+    identities = [{}] + [_session(app, name) for name in ("wangjianguo", "beicheng", "yanhu", "admin")]
+    operations = [result.ok() for result in schema.get_all_operations()]
+    assert len(operations) > 40
+
+    for operation in operations:
+
+        @given(operation.as_strategy())
+        @settings(max_examples=25, deadline=None, suppress_health_check=list(HealthCheck), database=None)
+        def call(case: Any) -> None:
+            for cookies in identities:
+                response = case.call(cookies=cookies)
+                assert response.status_code < 500, (case.operation.label, response.status_code, response.text)
+
+        call()
