@@ -8,7 +8,7 @@ from typing import Any
 
 from flask import Flask
 
-from assistance import api
+from assistance import api, web
 from assistance.config import database_url, secret_key
 from assistance.db import Database
 
@@ -31,6 +31,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.config["DATABASE_URL"] = database_url(app.config["DATABASE_URL"])
     app.extensions["assistance_db"] = Database(app.config["DATABASE_URL"])
     api.register(app)
+    web.register(app)
 
     @app.get("/healthz")
     def healthz() -> dict[str, str]:

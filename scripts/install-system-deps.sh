@@ -16,6 +16,9 @@ packages=(
   fonts-noto-cjk
   # pdftotext, pdfinfo, pdffonts: the document tests read the rendered PDFs back.
   poppler-utils
+  # The browser tests (tests/e2e/test_e2e_web_browser.py) drive Debian's Chromium through Playwright's
+  # Python package; Playwright's own browser download is never used.
+  chromium
 )
 missing=()
 for package in "${packages[@]}"; do

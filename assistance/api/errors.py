@@ -47,7 +47,9 @@ def register(app: Flask) -> None:
     @app.errorhandler(HTTPException)
     def http_error(exc: HTTPException) -> Any:
         if not request.path.startswith("/api/"):
-            return exc
+            # The web pages (assistance/web) answer with a Chinese page of their own.
+            html_error = app.extensions.get("assistance_html_error")
+            return html_error(exc) if html_error else exc
         code = exc.code or 500
         errors: list[dict[str, str]] = []
         messages = getattr(exc, "data", {}).get("messages") if hasattr(exc, "data") else None

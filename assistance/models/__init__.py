@@ -2,6 +2,7 @@
 
 from assistance.models.areas import Area
 from assistance.models.cases import Case, CaseDeadline, CaseNumberCounter
+from assistance.models.documents import DocumentNumberCounter, IssuedDocument
 from assistance.models.households import Household, Member
 from assistance.models.records import AssetRecord, Evidence, IncomeRecord, MedicalExpenseRecord
 from assistance.models.steps import (
@@ -27,12 +28,14 @@ __all__ = [
     "Case",
     "CaseDeadline",
     "CaseNumberCounter",
+    "DocumentNumberCounter",
     "Evidence",
     "HolidaySchedule",
     "Household",
     "IncomeRecord",
     "InformationCheck",
     "Investigation",
+    "IssuedDocument",
     "MaterialNotice",
     "MedicalExpenseRecord",
     "Member",

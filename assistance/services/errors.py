@@ -51,3 +51,9 @@ class Conflict(ServiceError):
     """The case is not in a state where the act is allowed, or it changed under the caller."""
 
     status = 409
+
+
+class Unavailable(ServiceError):
+    """A facility the act needs (the document renderer's fonts, say) is missing on this server."""
+
+    status = 503

@@ -7,8 +7,10 @@ from typing import Any
 
 from sqlmodel import Session
 
+from assistance.db import Database
 from assistance.models import Case, RulesEvaluation
 from assistance.parameters import parameter_table
+from assistance.services.actors import actor_for, visible_case
 from assistance.services.casefiles import case_file
 from rules import CaseFileError, ParameterError, evaluate_data
 from rules.decision import ENGINE_VERSION
@@ -54,3 +56,19 @@ def record_evaluation(session: Session, case: Case, user_id: int, evaluation: Ev
     session.add(row)
     session.flush()
     return row
+
+
+def current_decision(db: Database, user_id: int, case_id: int) -> Evaluation:
+    """The engine's decision on the case file as it stands, within the user's scope, not recorded
+    (a case page shows it beside the evidence)."""
+    with db.reading() as session:
+        case = visible_case(session, actor_for(session, user_id), case_id)
+        return evaluate_case(session, case)
+
+
+def record_current(db: Database, user_id: int, case_id: int) -> RulesEvaluation:
+    """Decide the case file as it stands and keep the decision with the case as evidence."""
+    with db.transaction() as session:
+        actor = actor_for(session, user_id)
+        case = visible_case(session, actor, case_id)
+        return record_evaluation(session, case, actor.user_id, evaluate_case(session, case))

@@ -11,15 +11,17 @@ import sqlalchemy as sa
 from sqlmodel import Session, col, func, select
 
 from assistance.db import Database
+from assistance.documents import default_renderer
 from assistance.models import Area, Case, Investigation, Objection, Publicity
 from assistance.models.base import utcnow
 from assistance.models.steps import InformationCheck
-from assistance.services import audit, deadlines
+from assistance.services import audit, deadlines, notices
 from assistance.services.actors import Actor, actor_for, visible_case
 from assistance.services.effects import EFFECTS, ActionContext
 from assistance.services.errors import Conflict, FieldProblem, Forbidden, InvalidInput, NotFound
 from assistance.services.evaluation import evaluate_case
 from assistance.services.fields import load
+from assistance.services.issuing import PdfRenderer
 from assistance.services.payloads import schema_for
 from assistance.workflow import WORKFLOWS
 from assistance.workflow.facts import CaseFacts, PublicityFacts
@@ -120,9 +122,13 @@ def fire(
     payload: Any,
     today: date,
     expected_version: int | None = None,
+    renderer: PdfRenderer | None = None,
 ) -> int:
     """Fire ``action`` on the case; returns the case id. Raises a ServiceError, having written
-    nothing, when the act is not allowed or its data is wrong."""
+    nothing, when the act is not allowed or its data is wrong.
+
+    ``renderer`` lays out the documents the act issues (``notices.ISSUED_BY``); by default the
+    process-wide WeasyPrint renderer."""
     with db.reading() as session:
         actor = actor_for(session, user_id)
         version = visible_case(session, actor, case_id).version
@@ -139,11 +145,13 @@ def fire(
             raise Conflict("案件已被他人更新，请刷新后重试")
         case = session.get(Case, case_id)
         assert case is not None
-        _apply(session, actor, case, action, payload, today)
+        _apply(session, actor, case, action, payload, today, renderer or default_renderer())
     return case_id
 
 
-def _apply(session: Session, actor: Actor, case: Case, action: str, payload: Any, today: date) -> None:
+def _apply(
+    session: Session, actor: Actor, case: Case, action: str, payload: Any, today: date, renderer: PdfRenderer
+) -> None:
     workflow = WORKFLOWS[case.procedure]
     if not workflow.has_action(action):
         raise NotFound(f"{workflow.name}没有“{action}”这一操作")
@@ -186,6 +194,9 @@ def _apply(session: Session, actor: Actor, case: Case, action: str, payload: Any
             deadlines.close(session, case, ctx.on, decided=target in DECIDED)
     for spec in transition.starts:
         deadlines.start(session, case, spec, ctx.on, calendar)
+    # After the records and deadlines, so that a notice can state them (an objection window's due
+    # date); before the audit event, which lists the documents issued.
+    notices.issue_for(ctx, before, renderer)
     case.updated_at = utcnow()
     audit.record(session, case, actor, action, ctx.on, before, case.state, ctx.detail)
     session.flush()

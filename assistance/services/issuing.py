@@ -1,0 +1,211 @@
+"""Issuing a document: give it a number, render it, keep the bytes with the context they came from.
+
+Callers own the transaction: a notice is issued inside the act that requires it (see
+``notices``), a list inside the act that sends it (see ``agency_lists``). Nothing here updates
+or deletes an issued document; a correction or a later stage is a new version.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, time
+from typing import Any, Final, Protocol
+
+from sqlmodel import Session, col, select
+
+from assistance.documents import CJKFontMissing, DocumentError, MissingGlyphs, write_xlsx
+from assistance.documents.context import dump_context, load_context
+from assistance.documents.issuers import IssuerMissing, issuers_for
+from assistance.documents.spreadsheet import Cell
+from assistance.models import DocumentNumberCounter, IssuedDocument
+from assistance.models.documents import PDF
+from assistance.services.errors import FieldProblem, InvalidInput, Unavailable
+
+# Who may read a case document besides the staff of the case's area.
+APPLICANT: Final = "applicant"  # addressed to the applicant: notices and their own application
+PUBLIC: Final = "public"  # posted in the village: the applicant may read it as anyone may
+INTERNAL: Final = "internal"  # forms kept in the file and lists for other agencies
+AUDIENCES: Final = (APPLICANT, PUBLIC, INTERNAL)
+
+# Headers and rows of a list's spreadsheet, from the list's context.
+SheetBuilder = Callable[[Mapping[str, Any]], tuple[Sequence[str], Sequence[Sequence[Cell]]]]
+
+
+class PdfRenderer(Protocol):
+    """What issuing needs of ``assistance.documents.DocumentRenderer``."""
+
+    def render_pdf(
+        self, template_name: str, context: Mapping[str, Any], *, issued: date | None = None
+    ) -> bytes: ...
+
+
+@dataclass(frozen=True, slots=True)
+class DocumentKind:
+    code: str
+    title: str
+    template: str
+    # 代字 of the number: 边认 in 盐民边认〔2026〕3号. One counter per county, series and year.
+    series: str
+    article: str
+    audience: str
+    # A later issue on the same case is a new version of the same document (a form brought up to
+    # date as stages add their opinions), not a new document.
+    versioned: bool = False
+    # Context paths (dotted) whose text a correction may change; everything else is fact
+    # taken from the case and is corrected by correcting the case.
+    editable: tuple[str, ...] = ()
+    # Lists are also issued as a spreadsheet.
+    sheet: SheetBuilder | None = None
+    sheet_name: str = "名单"
+
+    def __post_init__(self) -> None:
+        if self.audience not in AUDIENCES:
+            raise ValueError(f"{self.code}: unknown audience {self.audience}")
+
+
+def _sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def next_number(session: Session, county_code: str, series: str, year: int) -> str:
+    """盐民边认〔2026〕3号: the county's 代字, 民 for 民政, the series, the year, the next number.
+
+    The counter row is locked (PostgreSQL) so that two acts at once never share a number; on
+    SQLite the writer lock serialises them.
+    """
+    short = issuers_for(county_code).short
+    counter = session.exec(
+        select(DocumentNumberCounter)
+        .where(
+            DocumentNumberCounter.county_code == county_code,
+            DocumentNumberCounter.series == series,
+            DocumentNumberCounter.year == year,
+        )
+        .with_for_update()
+    ).first()
+    if counter is None:
+        counter = DocumentNumberCounter(county_code=county_code, series=series, year=year, last=0)
+        session.add(counter)
+    counter.last += 1
+    return f"{short}民{series}〔{year}〕{counter.last}号"
+
+
+def render(
+    kind: DocumentKind, stored: Mapping[str, Any], issued_on: date, renderer: PdfRenderer
+) -> tuple[bytes, bytes | None]:
+    """The PDF (and for a list the XLSX) of a stored context. Decoding what is stored, rather than
+    rendering what was built, is what makes a later regeneration byte-for-byte the same."""
+    context = load_context(stored)
+    try:
+        pdf = renderer.render_pdf(kind.template, context, issued=issued_on)
+    except MissingGlyphs as exc:
+        raise InvalidInput(
+            f"无法生成《{kind.title}》：有字符没有字体可以打印，请核对姓名等信息中的生僻字",
+            [FieldProblem("document", str(exc))],
+        ) from exc
+    except CJKFontMissing as exc:
+        raise Unavailable(
+            f"无法生成《{kind.title}》：服务器未安装中文字体", [FieldProblem("document", str(exc))]
+        ) from exc
+    except DocumentError as exc:
+        raise Unavailable(f"无法生成《{kind.title}》", [FieldProblem("document", str(exc))]) from exc
+    if kind.sheet is None:
+        return pdf, None
+    headers, rows = kind.sheet(context)
+    # The workbook's own creation time is the issue date: no clock in the bytes.
+    created = datetime.combine(issued_on, time())
+    sheet = write_xlsx(str(context["title"]), headers, rows, sheet_name=kind.sheet_name, created=created)
+    return pdf, sheet
+
+
+def issue(
+    session: Session,
+    kind: DocumentKind,
+    context: Mapping[str, Any],
+    *,
+    county_code: str,
+    case_id: int | None,
+    issued_on: date,
+    issued_by: int,
+    action: str,
+    renderer: PdfRenderer,
+    case_state: str = "",
+    supersedes: IssuedDocument | None = None,
+    reason: str = "",
+    period: str = "",
+) -> IssuedDocument:
+    """Number, render and keep a document; ``supersedes`` makes it the next version of that one.
+
+    The context gets the number, title, version and issue date, so that the stored context is all
+    a template sees.
+    """
+    if supersedes is not None:
+        number, version = supersedes.number, supersedes.version + 1
+    else:
+        try:
+            number = next_number(session, county_code, kind.series, issued_on.year)
+        except IssuerMissing as exc:
+            raise Unavailable(f"无法生成《{kind.title}》：未配置该县（市、区）的发文机关", []) from exc
+        version = 1
+    full = {"title": kind.title, **context, "number": number, "version": version, "issued": issued_on}
+    stored = dump_context(full)
+    pdf, sheet = render(kind, stored, issued_on, renderer)
+    document = IssuedDocument(
+        case_id=case_id,
+        county_code=county_code,
+        kind=kind.code,
+        title=str(full["title"]),
+        number=number,
+        version=version,
+        supersedes_id=supersedes.id if supersedes is not None else None,
+        reason=reason,
+        period=period,
+        media_type=PDF,
+        content=pdf,
+        sha256=_sha256(pdf),
+        spreadsheet=sheet,
+        spreadsheet_sha256=_sha256(sheet) if sheet is not None else "",
+        context=stored,
+        template=kind.template,
+        issued_on=issued_on,
+        issued_by=issued_by,
+        case_state=case_state,
+        action=action,
+    )
+    session.add(document)
+    session.flush()
+    return document
+
+
+def regenerate(
+    kind: DocumentKind, document: IssuedDocument, renderer: PdfRenderer
+) -> tuple[bytes, bytes | None]:
+    """The document rendered again from its stored context: the same bytes, as long as WeasyPrint,
+    the fonts and the template are the ones it was issued with."""
+    return render(kind, document.context, document.issued_on, renderer)
+
+
+def latest_version(session: Session, number: str) -> IssuedDocument | None:
+    return session.exec(
+        select(IssuedDocument)
+        .where(IssuedDocument.number == number)
+        .order_by(col(IssuedDocument.version).desc())
+    ).first()
+
+
+__all__ = [
+    "APPLICANT",
+    "AUDIENCES",
+    "INTERNAL",
+    "PUBLIC",
+    "DocumentKind",
+    "PdfRenderer",
+    "SheetBuilder",
+    "issue",
+    "latest_version",
+    "next_number",
+    "regenerate",
+    "render",
+]

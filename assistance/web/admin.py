@@ -1,0 +1,200 @@
+"""Administration pages: areas and delegation, staff accounts, holiday schedules, and the
+parameters in force (read-only)."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from typing import Any
+
+from flask import flash, redirect, request, url_for
+from flask.typing import ResponseReturnValue
+from werkzeug.datastructures import MultiDict
+
+from assistance.api.common import database, today
+from assistance.services import accounts, areas, holidays
+from assistance.services.errors import InvalidInput, ServiceError
+from assistance.web import labels
+from assistance.web.base import ADMIN, COUNTY, bp, login_required, page, require_role
+from assistance.web.forms import Problems, problems_from
+from assistance.web.parameters import parameters_in_force
+
+AREA_FIELDS = ("code", "name", "level", "parent")
+USER_FIELDS = ("username", "display_name", "role", "area", "phone", "id_number")
+# A holiday schedule is a small JSON object; anything larger is not one.
+SCHEDULE_MAX_BYTES = 64 * 1024
+
+
+@bp.get("/admin")
+@login_required
+def admin_home() -> ResponseReturnValue:
+    require_role(ADMIN)
+    return page("admin/home.html")
+
+
+def _area_tree(all_areas: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Counties, each with its townships, each with its villages (codes nest)."""
+    counties = [a for a in all_areas if a["level"] == "county"]
+    townships = [a for a in all_areas if a["level"] == "township"]
+    villages = [a for a in all_areas if a["level"] == "village"]
+    return [
+        {
+            **county,
+            "townships": [
+                {**t, "villages": [v for v in villages if v["code"].startswith(t["code"])]}
+                for t in townships
+                if t["county"] == county["code"]
+            ],
+        }
+        for county in counties
+    ]
+
+
+def _areas_page(values: MultiDict[str, str], problems: Problems, status: int = 200) -> ResponseReturnValue:
+    all_areas = areas.list_areas(database())
+    parents = [
+        (a["code"], f"{labels.name(labels.LEVELS, a['level'])} {a['name']}（{a['code']}）")
+        for a in all_areas
+        if a["level"] in ("county", "township")
+    ]
+    return page(
+        "admin/areas.html",
+        status,
+        tree=_area_tree(all_areas),
+        parents=parents,
+        values=values,
+        problems=problems,
+    )
+
+
+@bp.route("/admin/areas", methods=["GET", "POST"])
+@login_required
+def admin_areas() -> ResponseReturnValue:
+    user = require_role(ADMIN)
+    if request.method == "GET":
+        return _areas_page(MultiDict(), Problems())
+    payload = {k: request.form.get(k, "").strip() for k in AREA_FIELDS}
+    try:
+        created = areas.create_area(database(), user.id, {k: v for k, v in payload.items() if v})
+    except ServiceError as exc:
+        problems = problems_from(exc)
+        if not exc.errors:
+            problems.add("code", exc.message)
+        return _areas_page(MultiDict(payload), problems, exc.status)
+    flash(
+        f"已新增{labels.name(labels.LEVELS, created['level'])}：{created['name']}（{created['code']}）",
+        "success",
+    )
+    return redirect(url_for("web.admin_areas"))
+
+
+@bp.post("/admin/areas/<code>/delegation")
+@login_required
+def admin_delegation(code: str) -> ResponseReturnValue:
+    user = require_role(ADMIN)
+    delegated = request.form.get("confirmation_delegated") == "1"
+    area = areas.set_delegation(database(), user.id, code, {"confirmation_delegated": delegated})
+    state = "已下放乡镇（街道）" if area["confirmation_delegated"] else "由县级办理"
+    flash(f"{area['name']}：审核确认权限{state}（64号 第三十二条，65号 第二十六条）。", "success")
+    return redirect(url_for("web.admin_areas"))
+
+
+def _users_page(values: MultiDict[str, str], problems: Problems, status: int = 200) -> ResponseReturnValue:
+    user = require_role(ADMIN)
+    all_areas = areas.list_areas(database())
+    return page(
+        "admin/users.html",
+        status,
+        users=accounts.list_users(database(), user.id),
+        areas={a["code"]: a for a in all_areas},
+        area_choices=[
+            (a["code"], f"{labels.name(labels.LEVELS, a['level'])} {a['name']}（{a['code']}）")
+            for a in all_areas
+        ],
+        roles=[(k, v) for k, v in labels.ROLE_NAMES.items() if k != "applicant"],
+        values=values,
+        problems=problems,
+    )
+
+
+@bp.route("/admin/users", methods=["GET", "POST"])
+@login_required
+def admin_users() -> ResponseReturnValue:
+    user = require_role(ADMIN)
+    if request.method == "GET":
+        return _users_page(MultiDict(), Problems())
+    payload = {k: request.form.get(k, "").strip() for k in USER_FIELDS}
+    payload["password"] = request.form.get("password", "")
+    values = MultiDict({k: v for k, v in payload.items() if k != "password"})
+    try:
+        accounts.create_user(database(), user.id, {k: v for k, v in payload.items() if v})
+    except ServiceError as exc:
+        problems = problems_from(exc)
+        if not exc.errors:
+            problems.add("username", exc.message)
+        return _users_page(values, problems, exc.status)
+    flash(
+        f"已新增账号：{payload['username']}（{labels.name(labels.ROLE_NAMES, payload['role'])}）", "success"
+    )
+    return redirect(url_for("web.admin_users"))
+
+
+def _holidays_page(values: MultiDict[str, str], problems: Problems, status: int = 200) -> ResponseReturnValue:
+    return page("admin/holidays.html", status, schedules=holidays.list_schedules(database()), values=values,
+                problems=problems)  # fmt: skip
+
+
+def _schedule_text() -> str:
+    upload = request.files.get("schedule_file")
+    if upload is not None and upload.filename:
+        raw = upload.read(SCHEDULE_MAX_BYTES + 1)
+        if len(raw) > SCHEDULE_MAX_BYTES:
+            raise InvalidInput.field("schedule_file", "文件过大，节假日安排应为不超过64KB的 JSON")
+        try:
+            return str(raw.decode("utf-8-sig"))
+        except UnicodeDecodeError as exc:
+            raise InvalidInput.field("schedule_file", "文件应为 UTF-8 编码的 JSON") from exc
+    text = request.form.get("schedule", "")
+    if not text.strip():
+        raise InvalidInput.field("schedule", "请粘贴节假日安排（JSON），或选择文件")
+    return text
+
+
+@bp.route("/admin/holidays", methods=["GET", "POST"])
+@login_required
+def admin_holidays() -> ResponseReturnValue:
+    user = require_role(ADMIN)
+    if request.method == "GET":
+        return _holidays_page(MultiDict(), Problems())
+    values = MultiDict({"schedule": request.form.get("schedule", "")})
+    try:
+        text = _schedule_text()
+        try:
+            payload = json.loads(text)
+        except json.JSONDecodeError as exc:
+            raise InvalidInput.field("schedule", f"不是有效的 JSON：第{exc.lineno}行第{exc.colno}列") from exc
+        loaded = holidays.load_schedule(database(), user.id, payload)
+    except ServiceError as exc:
+        problems = problems_from(exc, lambda f: "schedule" if f != "schedule_file" else f)
+        return _holidays_page(values, problems, exc.status)
+    flash(
+        f"已录入{loaded['year']}年节假日安排（{loaded['source']}），重新计算了{loaded['deadlines_recounted']}个期限。",
+        "success",
+    )
+    return redirect(url_for("web.admin_holidays"))
+
+
+@bp.get("/admin/parameters")
+@login_required
+def admin_parameters() -> ResponseReturnValue:
+    require_role(ADMIN, COUNTY)
+    raw = request.args.get("on", "")
+    problems = Problems()
+    try:
+        on = date.fromisoformat(raw) if raw else today()
+    except ValueError:
+        problems.add("on", "应为日期，格式 YYYY-MM-DD")
+        on = today()
+    county = request.args.get("county") or None
+    return page("admin/parameters.html", on=on, county=county, problems=problems,
+                **parameters_in_force(on, county))  # fmt: skip

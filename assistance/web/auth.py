@@ -1,0 +1,99 @@
+"""Signing in and out, and applicants registering themselves."""
+
+from __future__ import annotations
+
+from flask import flash, redirect, request, session, url_for
+from flask.typing import ResponseReturnValue
+from werkzeug.datastructures import MultiDict
+
+from assistance.api.common import SESSION_USER, database
+from assistance.services import accounts
+from assistance.services.errors import ServiceError
+from assistance.web import csrf
+from assistance.web.base import ADMIN, APPLICANT, COUNTY, bp, current_user, page, safe_next
+from assistance.web.forms import Problems, problems_from
+
+REGISTER_FIELDS = ("username", "display_name", "password", "phone", "id_number")
+
+
+def _start_session(uid: int) -> None:
+    # A fresh session on sign-in (no fixation), with a fresh form token.
+    session.clear()
+    session[SESSION_USER] = uid
+    session.permanent = True
+    csrf.rotate()
+
+
+def home_for(role: str) -> str:
+    if role == APPLICANT:
+        return url_for("web.cases")
+    if role == ADMIN:
+        return url_for("web.admin_home")
+    if role == COUNTY:
+        return url_for("web.queue")
+    return url_for("web.queue")
+
+
+@bp.get("/")
+def home() -> ResponseReturnValue:
+    user = current_user()
+    if user is None:
+        return redirect(url_for("web.login"))
+    return redirect(home_for(user.role))
+
+
+@bp.route("/login", methods=["GET", "POST"])
+def login() -> ResponseReturnValue:
+    target = safe_next(request.values.get("next"))
+    if request.method == "GET":
+        return page("login.html", values=MultiDict(), problems=Problems(), next=target or "")
+    form = request.form
+    try:
+        uid = accounts.authenticate(
+            database(), {"username": form.get("username", "").strip(), "password": form.get("password", "")}
+        )
+    except ServiceError as exc:
+        values = MultiDict({"username": form.get("username", "")})
+        problems = problems_from(exc)
+        if not exc.errors:
+            # An unknown user or a wrong password (the same answer, no account enumeration): said
+            # beside the password, which is the input to type again, and linked from the summary.
+            problems.add("password", exc.message)
+        return page("login.html", exc.status, values=values, problems=problems, next=target or "")
+    _start_session(uid)
+    user = current_user()
+    return redirect(target or home_for(user.role if user else APPLICANT))
+
+
+@bp.post("/logout")
+def logout() -> ResponseReturnValue:
+    session.clear()
+    csrf.rotate()
+    flash("您已退出登录。", "success")
+    return redirect(url_for("web.login"))
+
+
+@bp.route("/register", methods=["GET", "POST"])
+def register() -> ResponseReturnValue:
+    if request.method == "GET":
+        return page("register.html", values=MultiDict(), problems=Problems())
+    form = request.form
+    payload = {name: form.get(name, "").strip() for name in REGISTER_FIELDS}
+    payload["password"] = form.get("password", "")
+    problems = Problems()
+    if form.get("password") != form.get("password_again"):
+        problems.add("password_again", "两次输入的密码不一致")
+        problems.message = "提交的数据有误"
+    else:
+        try:
+            uid = accounts.register(database(), {k: v for k, v in payload.items() if v})
+        except ServiceError as exc:
+            problems = problems_from(exc)
+            if not exc.errors and exc.status == 409:
+                problems.add("username", exc.message)
+        else:
+            _start_session(uid)
+            flash("注册成功，欢迎使用。您可以提出申请了。", "success")
+            return redirect(url_for("web.cases"))
+    values = MultiDict({k: v for k, v in payload.items() if k != "password"})
+    return page("register.html", 422, values=values, problems=problems)

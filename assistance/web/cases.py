@@ -1,0 +1,354 @@
+"""Case pages: the list, filing an application, one case with its facts, evidence, the rules
+engine's explained decision and a form for each action, and correcting the household."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from flask import Response, abort, flash, redirect, request, url_for
+from flask.typing import ResponseReturnValue
+from werkzeug.datastructures import MultiDict
+
+from assistance.api.common import database, today
+from assistance.api.documents import file_response
+from assistance.services import areas, evidence, filing, queries, transitions
+from assistance.services.documents import case_documents, document_file
+from assistance.services.errors import InvalidInput, ServiceError
+from assistance.services.evaluation import current_decision, record_current
+from assistance.services.filing import HOUSEHOLD_EDITORS
+from assistance.services.payloads import SCHEMAS
+from assistance.web import actions, household, labels, legal
+from assistance.web.base import (
+    APPLICANT,
+    TOWNSHIP,
+    VILLAGE,
+    WebUser,
+    bp,
+    login_required,
+    page,
+    signed_in,
+)
+from assistance.web.forms import Problems, problems_from
+
+PAGE_SIZE = 50
+FILERS = (APPLICANT, VILLAGE, TOWNSHIP)
+
+
+@bp.get("/cases")
+@login_required
+def cases() -> ResponseReturnValue:
+    user = signed_in()
+    procedure = request.args.get("procedure") or None
+    state = request.args.get("state") or None
+    offset = request.args.get("offset", "0")
+    start = int(offset) if offset.isdigit() else 0
+    listing = queries.list_cases(
+        database(), user.id, today(), procedure=procedure, state=state, limit=PAGE_SIZE + 1, offset=start
+    )
+    items = listing["items"]
+    return page(
+        "cases.html",
+        items=items[:PAGE_SIZE],
+        more=len(items) > PAGE_SIZE,
+        offset=start,
+        page_size=PAGE_SIZE,
+        procedure=procedure or "",
+        state=state or "",
+        may_file=user.role in FILERS,
+    )
+
+
+# ---------------------------------------------------------------- filing
+
+
+def village_groups(user: WebUser) -> list[tuple[str, list[tuple[str, str]]]]:
+    """Villages the user may file in, grouped under county and township (codes nest: a village's
+    code starts with its township's, a township's with its county's)."""
+    all_areas = areas.list_areas(database())
+    counties = {a["code"]: a["name"] for a in all_areas if a["level"] == "county"}
+    townships = sorted((a for a in all_areas if a["level"] == "township"), key=lambda a: a["code"])
+    groups: list[tuple[str, list[tuple[str, str]]]] = []
+    for township in townships:
+        if user.role == TOWNSHIP and township["code"] != user.area_code:
+            continue
+        villages = [
+            (a["code"], a["name"])
+            for a in all_areas
+            if a["level"] == "village"
+            and a["code"].startswith(township["code"])
+            and (user.role != VILLAGE or a["code"] == user.area_code)
+        ]
+        if villages:
+            county = counties.get(township["county"], township["county"])
+            groups.append((f"{county} · {township['name']}", villages))
+    return groups
+
+
+def _filing_payload(form: MultiDict[str, str], procedure: str, user: WebUser) -> tuple[dict[str, Any], Any]:
+    data, rowmap = household.read(form, procedure, staff=user.role != APPLICANT)
+    payload: dict[str, Any] = {
+        "procedure": procedure,
+        "village": form.get("village", "").strip(),
+        "economic_check_authorised": "economic_check_authorised" in form,
+        "commitment_signed": "commitment_signed" in form,
+        "household": data,
+    }
+    for name in ("channel", "proxy_name", "proxy_authorisation", "idempotency_key", "application_date"):
+        value = form.get(name, "").strip()
+        if value:
+            payload[name] = value
+    return payload, rowmap
+
+
+def _filing_page(
+    procedure: str, values: MultiDict[str, str], problems: Problems, status: int = 200
+) -> ResponseReturnValue:
+    user = signed_in()
+    return page(
+        "file.html",
+        status,
+        procedure=procedure,
+        values=values,
+        problems=problems,
+        villages=village_groups(user),
+        **household_context(procedure, values, staff=user.role != APPLICANT),
+        legal=legal.FILING[procedure],
+        channels=[
+            (k, v)
+            for k, v in labels.FILING_CHANNELS.items()
+            if user.role != VILLAGE or k == "village_committee"
+        ],
+    )
+
+
+def household_context(procedure: str, values: MultiDict[str, str], *, staff: bool) -> dict[str, Any]:
+    return {
+        "sections": household.sections_for(procedure, staff=staff),
+        "top_fields": household.top_fields_for(procedure),
+        "members": household.member_choices(values),
+        "income_kinds": household.income_kind_groups(),
+        "row_count": lambda section: household.row_count(values, section),
+    }
+
+
+@bp.route("/cases/new", methods=["GET", "POST"])
+@login_required
+def file_case() -> ResponseReturnValue:
+    user = signed_in()
+    if user.role not in FILERS:
+        abort(403)
+    procedure = request.values.get("procedure", "")
+    if procedure not in labels.PROCEDURES:
+        return page("choose.html", procedures=legal.PROCEDURE_SUMMARIES)
+    if request.method == "GET":
+        values = household.blank_form(procedure, staff=user.role != APPLICANT)
+        # One key per form shown: submitting it twice (a double click, the back button) files once.
+        values["idempotency_key"] = uuid.uuid4().hex
+        if user.role == VILLAGE:
+            values["village"] = user.area_code or ""
+            values["channel"] = "village_committee"
+        return _filing_page(procedure, values, Problems())
+    form = request.form
+    added = form.get("add_row", "")
+    if added:
+        return _filing_page(procedure, household.with_row_added(form, added), Problems())
+    payload, rowmap = _filing_payload(form, procedure, user)
+    try:
+        case_id, created = filing.file_case(database(), user.id, payload, today())
+    except ServiceError as exc:
+        known = household.known_inputs(procedure, form, staff=user.role != APPLICANT) | set(FILING_INPUTS)
+        problems = problems_from(exc, lambda path: household.input_for(path, rowmap), known)
+        return _filing_page(procedure, MultiDict(form), problems, exc.status)
+    flash("申请已提交。" if created else "这份申请此前已提交，未重复立案。", "success")
+    return redirect(url_for("web.case", case_id=case_id))
+
+
+FILING_INPUTS = (
+    "village",
+    "channel",
+    "proxy_name",
+    "proxy_authorisation",
+    "economic_check_authorised",
+    "commitment_signed",
+    "application_date",
+    "idempotency_key",
+)
+
+
+# ---------------------------------------------------------------- one case
+
+
+def case_page(
+    case_id: int,
+    *,
+    failed: actions.Failure | None = None,
+    upload: tuple[MultiDict[str, str], Problems] | None = None,
+    status: int = 200,
+) -> ResponseReturnValue:
+    user = signed_in()
+    detail = queries.case_detail(database(), user.id, case_id, today())
+    decision = current_decision(database(), user.id, case_id).decision if user.is_staff else None
+    evidence_choices = [(str(e["id"]), f"#{e['id']} {e['title']}") for e in detail["evidence"]]
+    forms = actions.forms_for(detail, evidence_choices, failed)
+    upload_values, upload_problems = upload or (MultiDict(), Problems())
+    open_notice = next((n for n in reversed(detail["material_notices"]) if not n.get("answered_at")), None)
+    return page(
+        "case.html",
+        status,
+        case=detail,
+        decision=decision,
+        action_forms=forms,
+        failed=failed,
+        upload_values=upload_values,
+        upload_problems=upload_problems,
+        material_kinds=labels.MATERIAL_KINDS,
+        open_notice=open_notice,
+        may_edit_household=detail["state"] in HOUSEHOLD_EDITORS.get(user.role, ()),
+        documents=case_documents(database(), user.id, case_id),
+        legal=legal.FILING[detail["procedure"]],
+    )
+
+
+@bp.get("/cases/<int:case_id>")
+@login_required
+def case(case_id: int) -> ResponseReturnValue:
+    return case_page(case_id)
+
+
+@bp.post("/cases/<int:case_id>/actions/<action>")
+@login_required
+def act(case_id: int, action: str) -> ResponseReturnValue:
+    user = signed_in()
+    if action not in SCHEMAS:
+        abort(404)
+    detail = queries.case_detail(database(), user.id, case_id, today())
+    specs = actions.specs_for(detail, action, [(str(e["id"]), "") for e in detail["evidence"]])
+    payload = actions.payload(specs, request.form)
+    version = request.form.get("version", "")
+    try:
+        transitions.fire(
+            database(),
+            user.id,
+            case_id,
+            action,
+            payload,
+            today(),
+            expected_version=int(version) if version.isdigit() else None,
+        )
+    except ServiceError as exc:
+        if exc.status == 404:
+            raise
+        failure = actions.Failure(action, MultiDict(request.form), actions.problems(exc, specs))
+        return case_page(case_id, failed=failure, status=exc.status)
+    flash(f"已办理：{labels.action_name(detail['procedure'], action, detail['state'])}", "success")
+    return redirect(url_for("web.case", case_id=case_id))
+
+
+@bp.post("/cases/<int:case_id>/evidence")
+@login_required
+def upload_evidence(case_id: int) -> ResponseReturnValue:
+    user = signed_in()
+    upload = request.files.get("file")
+    kind, title = request.form.get("kind", ""), request.form.get("title", "")
+    try:
+        if upload is None or not upload.filename:
+            raise InvalidInput.field("file", "请选择文件")
+        added = evidence.add_evidence(
+            database(),
+            user.id,
+            case_id,
+            kind=kind,
+            title=title,
+            filename=upload.filename,
+            content_type=upload.mimetype,
+            content=upload.read(evidence.MAX_BYTES + 1),
+            today=today(),
+        )
+    except ServiceError as exc:
+        if exc.status == 404:
+            raise
+        values = MultiDict({"kind": kind, "title": title})
+        return case_page(case_id, upload=(values, problems_from(exc)), status=exc.status)
+    flash(f"已上传材料 #{added['id']}：{added['title']}", "success")
+    return redirect(url_for("web.case", case_id=case_id, _anchor="evidence"))
+
+
+@bp.get("/cases/<int:case_id>/evidence/<int:evidence_id>")
+@login_required
+def download_evidence(case_id: int, evidence_id: int) -> ResponseReturnValue:
+    row = evidence.evidence_file(database(), signed_in().id, case_id, evidence_id)
+    response = Response(row.content or b"", mimetype=row.content_type)
+    extension = {"application/pdf": "pdf", "image/jpeg": "jpg", "image/png": "png"}.get(
+        row.content_type, "bin"
+    )
+    response.headers["Content-Disposition"] = f"attachment; filename=evidence-{row.id}.{extension}"
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@bp.get("/documents/<int:document_id>.<any(pdf, xlsx):fmt>")
+@login_required
+def download_document(document_id: int, fmt: str) -> ResponseReturnValue:
+    """A notice, publicity, form or list as issued (the same bytes as the API's)."""
+    found = document_file(database(), signed_in().id, document_id, fmt)
+    return file_response(found, inline=fmt == "pdf" and request.args.get("inline") == "1")
+
+
+@bp.post("/cases/<int:case_id>/evaluations")
+@login_required
+def evaluate(case_id: int) -> ResponseReturnValue:
+    user = signed_in()
+    if not user.is_staff:
+        abort(403)
+    row = record_current(database(), user.id, case_id)
+    flash(f"已留存规则引擎评估 #{row.id}：{labels.name(labels.OUTCOMES, row.outcome)}", "success")
+    return redirect(url_for("web.case", case_id=case_id, _anchor="decision"))
+
+
+# ---------------------------------------------------------------- household
+
+
+@bp.route("/cases/<int:case_id>/household", methods=["GET", "POST"])
+@login_required
+def edit_household(case_id: int) -> ResponseReturnValue:
+    user = signed_in()
+    detail = queries.case_detail(database(), user.id, case_id, today())
+    procedure = detail["procedure"]
+    staff = user.role != APPLICANT
+    if request.method == "GET":
+        values = household.filled_form(detail["household"], procedure, staff=staff)
+        return _household_page(detail, values, Problems())
+    form = request.form
+    added = form.get("add_row", "")
+    if added:
+        return _household_page(detail, household.with_row_added(form, added), Problems())
+    data, rowmap = household.read(form, procedure, staff=staff)
+    if not staff and detail["household"].get("county_findings"):
+        # Applicants do not see the county's findings; correcting the rest must not drop them.
+        data["county_findings"] = detail["household"]["county_findings"]
+    try:
+        filing.update_household(database(), user.id, case_id, {"household": data}, today())
+    except ServiceError as exc:
+        if exc.status == 404:
+            raise
+        known = household.known_inputs(procedure, form, staff=staff)
+        problems = problems_from(exc, lambda path: household.input_for(path, rowmap), known)
+        return _household_page(detail, MultiDict(form), problems, exc.status)
+    flash("家庭信息已更正。", "success")
+    return redirect(url_for("web.case", case_id=case_id))
+
+
+def _household_page(
+    detail: dict[str, Any], values: MultiDict[str, str], problems: Problems, status: int = 200
+) -> ResponseReturnValue:
+    user = signed_in()
+    return page(
+        "household.html",
+        status,
+        case=detail,
+        procedure=detail["procedure"],
+        values=values,
+        problems=problems,
+        **household_context(detail["procedure"], values, staff=user.role != APPLICANT),
+    )

@@ -1,0 +1,224 @@
+"""Chinese names for the codes the services and the rules engine use, for the templates.
+
+The vocabularies themselves live with the services (``assistance.services.vocabulary``) and the
+rules engine (``rules.vocabulary``); this module only gathers them and adds the few names that
+are only ever shown (field names, deadline statuses, figure names).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from assistance.models.areas import COUNTY, TOWNSHIP, VILLAGE
+from assistance.models.users import ROLES
+from assistance.services import vocabulary as sv
+from assistance.workflow import WORKFLOWS
+from rules import vocabulary as rv
+from rules.counties import COUNTIES
+from rules.decision import PATHS
+
+PROCEDURES = {w.procedure: w.name for w in WORKFLOWS.values()}
+PROCEDURE_DOCUMENTS = {"dibao_edge": "运民发〔2023〕64号", "illness_poverty": "运民发〔2023〕65号"}
+LEVELS = {COUNTY: "县（市、区）", TOWNSHIP: "乡镇（街道）", VILLAGE: "村（社区）"}
+
+HUKOU_TYPES = dict(rv.HUKOU_TYPES)
+AREAS = dict(rv.AREAS)
+CURRENT_ASSISTANCE = dict(rv.CURRENT_ASSISTANCE)
+ASSISTANCE_TRANSITIONS = dict(rv.ASSISTANCE_TRANSITIONS)
+MONITORING_CATEGORIES = dict(rv.MONITORING_CATEGORIES)
+RELATIONS = dict(rv.RELATIONS)
+STUDENT_LEVELS = dict(rv.STUDENT_LEVELS)
+EXCLUSIONS = {k: f"{e.label}（{e.article}）" for k, e in rv.MEMBER_EXCLUSIONS.items()}
+INCOME_KINDS = {k: kind.label for k, kind in rv.INCOME_KINDS.items()}
+# Kinds 65号 第九条 keeps out of household income; the form lists them apart so that nobody
+# leaves out an amount believing it would count against them.
+INCOME_NOT_COUNTED = {
+    k: f"{kind.label}（不计入，65号 {kind.excluded_by}）"
+    for k, kind in rv.INCOME_KINDS.items()
+    if kind.excluded_by
+}
+INCOME_COUNTED = {k: kind.label for k, kind in rv.INCOME_KINDS.items() if not kind.excluded_by}
+SUPPORT_RELATIONS = dict(rv.SUPPORT_RELATIONS)
+SUPPORT_BASES = dict(rv.SUPPORT_BASES)
+OBLIGOR_STATUSES = dict(rv.OBLIGOR_STATUSES)
+ASSET_KINDS = {k: kind.label for k, kind in rv.ASSET_KINDS.items()}
+TENURES = dict(rv.TENURES)
+MEDICAL_EXPENSE_TYPES = dict(rv.MEDICAL_EXPENSE_TYPES)
+INSURANCE_SCHEMES = dict(rv.INSURANCE_SCHEMES)
+PATHS_ = dict(PATHS)
+
+FILING_CHANNELS = dict(sv.FILING_CHANNELS)
+MATERIAL_KINDS = dict(sv.MATERIAL_KINDS)
+DELIVERY_METHODS = dict(sv.DELIVERY_METHODS)
+APPRAISAL_RESULTS = dict(sv.APPRAISAL_RESULTS)
+DECISIONS = dict(sv.DECISIONS)
+GROUNDS = dict(sv.ALL_GROUNDS)
+INVESTIGATION_METHODS = dict(sv.INVESTIGATION_METHODS)
+ROLE_NAMES = dict(ROLES)
+
+DEADLINE_STATUSES = {
+    "open": "进行中",
+    "overdue": "已逾期",
+    "met": "已按期办结",
+    "met_late": "逾期后办结",
+    "cancelled": "已不再计算",
+}
+RESULTS = {"pass": "符合", "fail": "不符合", "not_applicable": "不适用"}
+OUTCOMES = {"eligible": "符合认定条件", "not_eligible": "不符合认定条件", "undetermined": "无法得出结论"}
+REFERRALS = {"dibao": "可申请最低生活保障", "dibao_edge": "可申请低保边缘家庭认定"}
+OPINION_STAGES = {
+    "initial": "乡镇初审意见",
+    "township_check": "乡镇审核",
+    "county": "县级确认",
+    "recheck": "复查",
+}
+PUBLICITY_STAGES = {"township": "乡镇初审公示", "county": "县级确认后公示"}
+OBJECTION_KINDS = {"publicity": "公示期间的异议", "applicant": "申请人对审核结果的异议"}
+CHECK_RESULTS = {"qualified": "符合", "not_qualified": "不符合"}
+TERMINATION_ACTIONS = {"suspend": "暂缓", "terminate": "终止", "resume": "恢复"}
+PUSH_STATUSES = {"queued": "待推送医保部门", "pushed": "已推送医保部门"}
+
+# Audit events that are not transitions of either table.
+EVENTS = {
+    "file": "提出申请",
+    "update_household": "更正家庭信息",
+    "add_evidence": "上传证明材料",
+    "evaluate": "规则引擎评估",
+}
+
+# The engine's figures, by key (rules/dibao_edge.py, rules/illness_poverty.py, rules/property.py).
+FIGURES = {
+    "annual_income": "家庭年收入（元）",
+    "household_size": "家庭人口",
+    "per_capita_monthly_income": "人均月收入（元）",
+    "dibao_standard": "低保标准（元/人·月）",
+    "multiplier": "倍数",
+    "upper_limit": "收入上限（元）",
+    "limit": "上限",
+    "financial_assets_total": "金融资产合计（元）",
+    "per_capita_financial_assets": "人均金融资产（元）",
+    "standard": "标准（元）",
+    "edge_standard": "低保边缘家庭标准（元）",
+    "months": "月数",
+    "owned": "拥有（套）",
+    "rented": "承租（套）",
+    "total": "合计（套）",
+    "tested": "计入的车辆等（件）",
+    "over_limit": "超过上限（件）",
+    "findings": "县级认定情形（项）",
+    "disqualifying": "其中不符合（项）",
+    "hukou_region": "户籍地区划代码",
+    "current_assistance": "现有救助",
+    "category": "监测对象类别",
+    "inpatient_policy_scope_burden": "住院政策范围内个人负担（元）",
+    "annual_deductible": "年度起付标准（元）",
+    "out_of_pocket_12_months": "12个月个人自负医疗费用（元）",
+    "income_after_medical": "扣除医疗费用后的年收入（元）",
+    "scheme": "参保类型",
+    "region": "参保地",
+}
+
+# Names of the fields of the services' payloads (assistance/services/payloads.py, filing,
+# accounts, areas) where the schema's own description is missing or too long for a label.
+FIELDS = {
+    "on": "行为日期",
+    "note": "备注",
+    "reasons": "意见和理由",
+    "departure_reason": "与规则引擎结论不一致的理由",
+    "missing": "需补齐的材料",
+    "economic_check_authorised": "已补签家庭经济状况核对授权书",
+    "commitment_signed": "已补作书面承诺",
+    "proxy_authorisation": "委托手续",
+    "findings": "核对情况",
+    "content": "异议内容",
+    "raised_by": "异议人",
+    "real_name": "实名提出",
+    "evidence_ids": "佐证材料",
+    "waived": "申请人书面表示不提出异议",
+    "method": "调查方式",
+    "conducted_on": "调查日期",
+    "investigators": "调查人员",
+    "emergency_reason": "重大突发事件（非接触方式时）",
+    "starts_on": "公示开始日期",
+    "place": "公示地点",
+    "held_on": "评议日期",
+    "participants": "参加人员",
+    "result": "评议结果",
+    "minutes": "评议记录",
+    "decision": "意见",
+    "ground": "依据情形",
+    "reason": "理由",
+    "recipient": "签收人",
+    "kind": "材料类别",
+    "title": "材料名称",
+    "file": "文件",
+    "procedure": "认定事项",
+    "village": "村（社区）",
+    "application_date": "书面申请日期",
+    "channel": "申请方式",
+    "proxy_name": "代理人姓名",
+    "idempotency_key": "提交编号",
+    "username": "用户名",
+    "password": "密码",
+    "display_name": "姓名",
+    "phone": "手机号码",
+    "id_number": "身份证号码",
+    "role": "角色",
+    "area": "工作区域",
+    "code": "区域代码",
+    "name": "名称",
+    "level": "层级",
+    "parent": "上级区域",
+    "confirmation_delegated": "审核确认权限下放乡镇",
+    "schedule": "节假日安排（JSON）",
+    "version": "案件版本",
+    "guard": "办理条件",
+    "state": "案件状态",
+}
+
+
+def name(mapping: Mapping[str, str], code: Any) -> str:
+    """The Chinese name of a code, or the code itself when the vocabulary has none."""
+    if code is None or code == "":
+        return "—"
+    return mapping.get(str(code), str(code))
+
+
+def procedure_state(procedure: str, state: str | None) -> str:
+    if not state:
+        return "—"
+    workflow = WORKFLOWS.get(procedure)
+    try:
+        return workflow.state(state).name if workflow else state
+    except KeyError:
+        return state
+
+
+def action_name(procedure: str, action: str, from_state: str | None = None) -> str:
+    """The table's name for an action (the same action may be named per state, e.g. investigations)."""
+    if action in EVENTS:
+        return EVENTS[action]
+    workflow = WORKFLOWS.get(procedure)
+    if workflow is None:
+        return action
+    if from_state:
+        found = workflow.transition(action, from_state)
+        if found is not None:
+            return found.name
+    for transition in workflow.transitions:
+        if transition.action == action:
+            return transition.name
+    return action
+
+
+def county_name(code: str | None) -> str:
+    return COUNTIES.get(code or "", code or "—")
+
+
+def yes_no(value: Any) -> str:
+    return "是" if value else "否"
+
+
+def field(name_: str) -> str:
+    return FIELDS.get(name_, name_)

@@ -1,0 +1,63 @@
+"""Staff pages: the work queue (the most urgent deadline first) and the county dashboard."""
+
+from __future__ import annotations
+
+from flask import current_app
+from flask.typing import ResponseReturnValue
+
+from assistance.api.common import database, today
+from assistance.services import queries
+from assistance.services.statistics import case_statistics
+from assistance.web import charts
+from assistance.web.base import ADMIN, COUNTY, STAFF, TOWNSHIP, bp, login_required, page, require_role
+
+# The other engineer's monthly and quarterly lists; linked from the dashboard once they exist.
+LIST_RULE_PREFIX = "/api/v1/lists"
+
+
+@bp.get("/queue")
+@login_required
+def queue() -> ResponseReturnValue:
+    user = require_role(*STAFF)
+    items = queries.work_queue(database(), user.id, today())
+    return page("queue.html", items=items, overdue=sum(1 for i in items if i["overdue"]))
+
+
+@bp.get("/dashboard")
+@login_required
+def dashboard() -> ResponseReturnValue:
+    user = require_role(COUNTY, TOWNSHIP, ADMIN)
+    stats = case_statistics(database(), user.id, today())
+    state_charts = {
+        procedure: charts.horizontal(
+            [charts.Bar(s["name"], s["count"], "final" if s["final"] else "open") for s in states],
+            "各状态案件数",
+            f"chart-state-{procedure}",
+        )
+        for procedure, states in stats["by_state"].items()
+    }
+    township_chart = charts.horizontal(
+        [charts.Bar(t["name"], t["open"], "open") for t in stats["by_township"]],
+        "各乡镇（街道）办理中的案件数",
+        "chart-township",
+    )
+    month_chart = charts.columns(
+        [
+            ("申请", [m["filed"] for m in stats["by_month"]], "open"),
+            ("办结", [m["closed"] for m in stats["by_month"]], "final"),
+        ],
+        [m["label"] for m in stats["by_month"]],
+        "近12个月申请与办结数",
+        "chart-month",
+    )
+    lists = sorted(
+        rule.rule for rule in current_app.url_map.iter_rules() if rule.rule.startswith(LIST_RULE_PREFIX)
+    )
+    return page(
+        "dashboard.html",
+        stats=stats,
+        state_charts=state_charts,
+        township_chart=township_chart,
+        month_chart=month_chart,
+        lists=lists,
+    )

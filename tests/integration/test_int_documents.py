@@ -1,0 +1,246 @@
+"""Documents issued by the acts of both procedures, read back through the API, on both databases.
+
+The PDFs are read back with pdftotext (poppler-utils): what a notice says is checked in the bytes
+the applicant downloads, not in the template's context.
+"""
+
+from __future__ import annotations
+
+import re
+import subprocess
+from datetime import date
+from typing import Any
+
+from integration_support import (
+    ApiClient,
+    Clock,
+    after_publicity,
+    dibao_edge_household,
+    dibao_edge_to_county_review,
+    dibao_edge_to_investigation,
+    dibao_edge_to_publicity,
+    errors,
+    high_income,
+    illness_poverty_to_investigation,
+)
+
+
+def pdf_text(pdf: bytes) -> str:
+    """The PDF's text without the layout's line breaks and padding."""
+    assert pdf.startswith(b"%PDF"), pdf[:20]
+    out = subprocess.run(["pdftotext", "-layout", "-", "-"], input=pdf, capture_output=True, check=True)
+    return re.sub(r"\s+", "", out.stdout.decode())
+
+
+def documents(api: ApiClient, username: str, case_id: int) -> list[dict[str, Any]]:
+    response = api.get(username, f"/cases/{case_id}/documents")
+    assert response.status_code == 200, response.json
+    return list((response.json or {})["documents"])
+
+
+def download(api: ApiClient, username: str, document_id: int, expect: int = 200) -> bytes:
+    response = api.get(username, f"/documents/{document_id}/pdf")
+    assert response.status_code == expect, (response.status_code, response.json)
+    return response.data
+
+
+def by_kind(docs: list[dict[str, Any]], kind: str) -> list[dict[str, Any]]:
+    return [d for d in docs if d["kind"] == kind]
+
+
+def test_dibao_edge_recognition_issues_application_publicities_and_notice(
+    api: ApiClient, clock: Clock
+) -> None:
+    case = dibao_edge_to_county_review(api, clock)
+    cid = case["id"]
+    case = api.act("yanhu", cid, "confirm", reasons="经审查符合认定条件", place="槐东社区公示栏")
+    clock.today = after_publicity(case)
+    case = api.act("yanhu", cid, "close_county_publicity")
+    assert case["state"] == "recognised"
+
+    docs = documents(api, "yanhu", cid)
+    assert [d["kind"] for d in docs] == [
+        "edge_application",  # accept: 64号 第十七条
+        "edge_township_publicity",  # start_publicity: 第二十二条
+        "edge_county_publicity",  # confirm: 第二十三条
+        "edge_recognition",  # close_county_publicity: 第二十三条
+    ]
+    # 盐湖区's 代字 and the year of issue; one counter per series.
+    assert all(re.fullmatch(r"盐民边[申公确认]〔2025〕1号", d["number"]) for d in docs), docs
+    # The audit event of each act lists what it issued.
+    issued = {e["action"]: e["detail"].get("documents") for e in case["history"]}
+    assert issued["accept"][0]["kind"] == "edge_application"
+
+    recognition = pdf_text(download(api, "wangjianguo", by_kind(docs, "edge_recognition")[0]["id"]))
+    assert "低保边缘家庭认定通知书" in recognition and "王建国" in recognition
+    assert "盐民边认〔2025〕1号" in recognition
+
+    # Publicity: masked name and ID number, no incomes (65号 第十六条 “不得公示无关信息”).
+    publicity = pdf_text(download(api, "wangjianguo", by_kind(docs, "edge_township_publicity")[0]["id"]))
+    assert "王建国" not in publicity and "140802198003151239" not in publicity
+    assert "王*" in publicity or "王＊" in publicity
+    assert "1408" in publicity  # the masked ID keeps its region
+    assert "工资" not in publicity and not re.search(r"\d元", publicity)
+
+    # The application form names the authorisation and the commitment (64号 第十七条).
+    application = pdf_text(download(api, "yanhu", by_kind(docs, "edge_application")[0]["id"]))
+    assert "授权" in application and "承诺" in application and "王建国" in application
+
+
+def test_refusal_agreeing_with_the_engine_gives_each_failed_criterion_and_appeal_rights(
+    api: ApiClient, clock: Clock
+) -> None:
+    cid = dibao_edge_to_investigation(api, clock, high_income(dibao_edge_household()))
+    api.investigate("huaidong", cid, clock.today, findings="申请人在企业务工，月工资7500元")
+    case = api.act("beicheng", cid, "find_not_eligible", reasons="家庭人均收入超过低保边缘家庭收入标准")
+    told = by_kind(documents(api, "wangjianguo", cid), "edge_not_qualified")
+    assert len(told) == 1
+    case = api.act("beicheng", cid, "close_not_qualified", waived=True, note="申请人书面表示不提出异议")
+    assert case["state"] == "refused", case
+    refusal = by_kind(documents(api, "wangjianguo", cid), "edge_refusal")
+    assert len(refusal) == 1
+    text = pdf_text(download(api, "wangjianguo", refusal[0]["id"]))
+    assert "不予认定低保边缘家庭通知书" in text
+    # Each failed criterion with its article: the income band of 64号 第二条.
+    assert "第二条" in text and "家庭人均收入超过低保边缘家庭收入标准" in text
+    assert "60日内" in text and "6个月内" in text and "行政复议" in text and "行政诉讼" in text
+    assert "人民政府" in text and "人民法院" in text
+
+
+def test_a_human_departure_is_explained_in_human_words_only(api: ApiClient, clock: Clock) -> None:
+    case = dibao_edge_to_county_review(api, clock)
+    cid = case["id"]
+    api.act(
+        "yanhu",
+        cid,
+        "refuse",
+        reasons="家庭存在隐性收入",
+        departure_reason="县级入户核查发现配偶另有未申报的长期务工收入",
+    )
+    refusal = by_kind(documents(api, "wangjianguo", cid), "edge_refusal")[0]
+    text = pdf_text(download(api, "wangjianguo", refusal["id"]))
+    assert "县级入户核查发现配偶另有未申报的长期务工收入" in text
+    # The notice must not blame the rules for a human decision: no criterion, no article of one.
+    assert "规则" not in text and "系统" not in text and "第二条" not in text
+
+
+def test_not_qualified_check_gives_the_objection_period_and_materials_notice_lists_every_item(
+    api: ApiClient, clock: Clock
+) -> None:
+    from integration_support import HUAIDONG
+
+    cid = int(api.file("wangjianguo", "dibao_edge", HUAIDONG, dibao_edge_household())["id"])
+    api.act("beicheng", cid, "request_materials", missing=["id_card", "income_proof"], note="请一并交来")
+    notice = by_kind(documents(api, "wangjianguo", cid), "edge_materials")
+    assert len(notice) == 1
+    text = pdf_text(download(api, "wangjianguo", notice[0]["id"]))
+    assert "补齐申请材料一次性告知书" in text and "请一并交来" in text
+    # Every missing item, in one notice (65号 第十四条).
+    assert "1.居民身份证" in text and "2.收入证明" in text
+
+    # A second case: the county's information check finds it not qualified (64号 第二十条).
+    cid2 = int(api.file("wangjianguo", "dibao_edge", HUAIDONG, dibao_edge_household())["id"])
+    api.act("beicheng", cid2, "accept")
+    api.act("beicheng", cid2, "request_information_check")
+    case = api.act("yanhu", cid2, "record_check_not_qualified", findings="核对发现家庭成员名下有两套住房")
+    assert case["state"] == "not_qualified"
+    window = [d for d in case["deadlines"] if d["kind"] == "objection_window"][-1]
+    notice = by_kind(documents(api, "wangjianguo", cid2), "edge_not_qualified")[0]
+    text = pdf_text(download(api, "wangjianguo", notice["id"]))
+    assert "核对发现家庭成员名下有两套住房" in text
+    due = date.fromisoformat(window["due_on"])
+    assert f"{due.year}年{due.month}月{due.day}日" in text
+
+
+def test_illness_form_is_versioned_and_internal(api: ApiClient, clock: Clock) -> None:
+    clock.today = date(2025, 9, 26)
+    cid = illness_poverty_to_investigation(api, clock)
+    api.investigate("xiguan", cid, clock.today)
+    api.act("yanhu", cid, "record_check_qualified")
+    case = api.act("jiezhou", cid, "start_publicity", place="西关村公示栏")
+    clock.today = after_publicity(case)
+    api.act("jiezhou", cid, "close_publicity")
+    api.act("yanhu", cid, "confirm", reasons="符合因病致贫重病患者认定条件")
+
+    staff = documents(api, "yanhu", cid)
+    forms = by_kind(staff, "illness_form")
+    # 附件1: accepted, initial opinion with the publicity, county opinion: one number, three versions.
+    assert [f["version"] for f in forms] == [1, 2, 3]
+    assert len({f["number"] for f in forms}) == 1
+    assert [f["current"] for f in forms] == [False, False, True]
+    assert forms[1]["supersedes_id"] == forms[0]["id"]
+    assert by_kind(staff, "illness_recognition") and by_kind(staff, "illness_publicity")
+    text = pdf_text(download(api, "yanhu", forms[-1]["id"]))
+    assert "因病致贫重病患者申请审核确认表" in text and "符合因病致贫重病患者认定条件" in text
+
+    # The applicant sees the notices and the publicity, not the internal form.
+    mine = documents(api, "chenzhiqiang", cid)
+    assert not by_kind(mine, "illness_form") and by_kind(mine, "illness_recognition")
+    download(api, "chenzhiqiang", forms[0]["id"], expect=404)
+
+
+def test_documents_stay_inside_the_area_scope(api: ApiClient, clock: Clock) -> None:
+    case = dibao_edge_to_publicity(api, clock)
+    docs = documents(api, "beicheng", case["id"])
+    assert docs
+    for outsider in ("jiezhou", "chenzhiqiang", "yongji"):
+        response = api.get(outsider, f"/cases/{case['id']}/documents")
+        assert response.status_code == 404, (outsider, response.status_code)
+        for d in docs:
+            assert api.get(outsider, f"/documents/{d['id']}/pdf").status_code == 404
+    assert api.app.test_client().get(f"/api/v1/documents/{docs[0]['id']}/pdf").status_code == 401
+
+
+def test_download_is_the_issued_bytes(api: ApiClient, clock: Clock) -> None:
+    case = dibao_edge_to_publicity(api, clock)
+    doc = by_kind(documents(api, "beicheng", case["id"]), "edge_township_publicity")[0]
+    response = api.get("beicheng", f"/documents/{doc['id']}/pdf")
+    import hashlib
+
+    assert hashlib.sha256(response.data).hexdigest() == doc["sha256"]
+    assert response.headers["ETag"] == f'"{doc["sha256"]}"'
+    assert "attachment" in response.headers["Content-Disposition"]
+    assert api.get("beicheng", f"/documents/{doc['id']}/xlsx").status_code == 404
+
+
+def test_correction_is_a_new_version_and_the_old_one_stays(api: ApiClient, clock: Clock) -> None:
+    case = dibao_edge_to_publicity(api, clock)
+    cid = case["id"]
+    doc = by_kind(documents(api, "beicheng", cid), "edge_township_publicity")[0]
+    original = download(api, "beicheng", doc["id"])
+
+    refused = api.post(
+        "beicheng", f"/documents/{doc['id']}/corrections", {"reason": "", "edits": {"entries": "x"}}
+    )
+    assert refused.status_code == 422
+    assert errors(refused.json or {}, "reason") == ["请填写更正原因"]
+    assert errors(refused.json or {}, "edits.entries")
+    forbidden = api.post(
+        "wangjianguo", f"/documents/{doc['id']}/corrections", {"reason": "地点写错", "edits": {"place": "x"}}
+    )
+    assert forbidden.status_code == 403
+
+    response = api.post(
+        "beicheng",
+        f"/documents/{doc['id']}/corrections",
+        {"reason": "张贴地点写错", "edits": {"place": "槐东社区居委会门前公示栏"}},
+    )
+    assert response.status_code == 201, response.json
+    corrected = response.json or {}
+    assert (corrected["number"], corrected["version"], corrected["supersedes_id"]) == (
+        doc["number"],
+        2,
+        doc["id"],
+    )
+    text = pdf_text(download(api, "beicheng", corrected["id"]))
+    assert "槐东社区居委会门前公示栏" in text and "更正原因：张贴地点写错" in text
+    assert download(api, "beicheng", doc["id"]) == original
+
+    again = api.post(
+        "beicheng", f"/documents/{doc['id']}/corrections", {"reason": "再改", "edits": {"place": "别处"}}
+    )
+    assert again.status_code == 409
+    listed = by_kind(documents(api, "beicheng", cid), "edge_township_publicity")
+    assert [(d["version"], d["current"]) for d in listed] == [(1, False), (2, True)]
+    history = api.case("beicheng", cid)["history"]
+    assert history[-1]["action"] == "correct_document"
