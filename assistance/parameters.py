@@ -1,21 +1,55 @@
-"""Which parameter table the service uses: the shipped files plus a county's local directories."""
+"""Which parameter table the service uses: the shipped files, a county's local directories, and the
+values administrators enter through the service (a data file of their own, see
+``services.parameter_entries``)."""
 
 from __future__ import annotations
 
 import os
 from collections.abc import Iterable
+from functools import lru_cache
 from pathlib import Path
 
+from assistance.config import PROJECT_ROOT
 from rules.parameters import ParameterTable, load_parameters
 
 ENVIRONMENT_VARIABLE = "ASSISTANCE_PARAMETERS"
+# Where values entered through the service are written (one TOML file, FORMAT.md's format).
+ENTRY_DIR_VARIABLE = "ASSISTANCE_PARAMETER_ENTRIES"
+DEFAULT_ENTRY_DIR = PROJECT_ROOT / "instance" / "parameters"
+
+
+def entry_dir() -> Path:
+    configured = os.environ.get(ENTRY_DIR_VARIABLE, "")
+    return Path(configured).resolve() if configured else DEFAULT_ENTRY_DIR
 
 
 def local_parameter_dirs(extra: Iterable[str] = ()) -> tuple[Path, ...]:
-    """Directories named on the command line, then those in ASSISTANCE_PARAMETERS (os.pathsep-separated)."""
+    """Directories named on the command line, then those in ASSISTANCE_PARAMETERS (os.pathsep-separated),
+    then the directory of entered values when it exists."""
     from_environment = [p for p in os.environ.get(ENVIRONMENT_VARIABLE, "").split(os.pathsep) if p]
-    return tuple(Path(p).resolve() for p in (*extra, *from_environment))
+    dirs = [Path(p).resolve() for p in (*extra, *from_environment)]
+    entered = entry_dir()
+    if entered.is_dir() and entered not in dirs:
+        dirs.append(entered)
+    return tuple(dirs)
+
+
+def _stamp(directories: tuple[Path, ...]) -> tuple[tuple[str, int, int], ...]:
+    """What changes when a parameter file is written, so that an entered value applies at once
+    (in every worker process) without rereading the files for each decision."""
+    found = []
+    for directory in directories:
+        for path in sorted(directory.glob("*.toml")):
+            stat = path.stat()
+            found.append((str(path), stat.st_mtime_ns, stat.st_size))
+    return tuple(found)
+
+
+@lru_cache(maxsize=8)
+def _table(directories: tuple[Path, ...], stamp: tuple[tuple[str, int, int], ...]) -> ParameterTable:
+    return load_parameters.__wrapped__(*directories)
 
 
 def parameter_table(extra: Iterable[str] = ()) -> ParameterTable:
-    return load_parameters(*local_parameter_dirs(extra))
+    directories = local_parameter_dirs(extra)
+    return _table(directories, _stamp(directories))

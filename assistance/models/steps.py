@@ -8,6 +8,9 @@ from datetime import date, datetime
 from typing import Any
 
 import sqlalchemy as sa
+from sqlalchemy import event
+from sqlalchemy.engine import Connection
+from sqlalchemy.orm import Mapper
 from sqlmodel import Field, SQLModel
 
 from assistance.models.base import UTCDateTime, utcnow
@@ -123,7 +126,14 @@ class Termination(_CaseStep, table=True):
 
 
 class AuditEvent(SQLModel, table=True):
-    """One per state change and per recorded step, written in the same transaction."""
+    """One per state change and per recorded step, written in the same transaction.
+
+    Append-only and tamper-evident (64号 第二十八条, 65号 第二十条: 档案不得随意涂改、变更和销毁):
+    each event of a case carries the hash of the one before it (``services.audit``); the ORM
+    refuses to change or delete one, and on PostgreSQL so does the database (migration 0003).
+    """
+
+    __table_args__ = (sa.UniqueConstraint("case_id", "seq", name="uq_audit_event_case_seq"),)
 
     id: int | None = Field(default=None, primary_key=True)
     case_id: int = Field(foreign_key="assistance_case.id", index=True)
@@ -136,6 +146,10 @@ class AuditEvent(SQLModel, table=True):
     from_state: str = Field(max_length=30)
     to_state: str = Field(max_length=30)
     detail: dict[str, Any] = Field(default_factory=dict, sa_type=sa.JSON)
+    # The case's events in order, 1, 2, …; two acts at once cannot both take the next number.
+    seq: int = Field(default=0)
+    prev_hash: str = Field(default="", max_length=64)
+    hash: str = Field(default="", max_length=64)
 
 
 class HolidaySchedule(SQLModel, table=True):
@@ -146,3 +160,17 @@ class HolidaySchedule(SQLModel, table=True):
     data: dict[str, Any] = Field(sa_type=sa.JSON)
     loaded_by: int = Field(foreign_key="app_user.id")
     loaded_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+
+class AuditTampering(RuntimeError):
+    """Something tried to change or delete an audit event."""
+
+
+@event.listens_for(AuditEvent, "before_update")
+def _refuse_audit_update(_mapper: Mapper[Any], _connection: Connection, target: AuditEvent) -> None:
+    raise AuditTampering(f"审计记录 {target.id} 不能修改")
+
+
+@event.listens_for(AuditEvent, "before_delete")
+def _refuse_audit_delete(_mapper: Mapper[Any], _connection: Connection, target: AuditEvent) -> None:
+    raise AuditTampering(f"审计记录 {target.id} 不能删除")

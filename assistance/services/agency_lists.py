@@ -41,7 +41,7 @@ from rules.vocabulary import INSURANCE_SCHEMES
 _MONTH = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
 _QUARTER = re.compile(r"^(\d{4})-Q([1-4])$")
 
-_MEMBER_COLUMNS: Final = (
+MEMBER_COLUMNS: Final = (
     {"title": "序号", "type": "count", "width": 6},
     {"title": "类别", "type": "text", "width": 7},
     {"title": "姓名", "type": "text", "width": 10},
@@ -51,7 +51,7 @@ _MEMBER_COLUMNS: Final = (
     {"title": "村（社区）", "type": "text", "width": 12},
     {"title": "认定（退出）日期", "type": "date", "width": 20},
 )
-_PUSH_COLUMNS: Final = (
+PUSH_COLUMNS: Final = (
     {"title": "序号", "type": "count", "width": 5},
     {"title": "姓名", "type": "text", "width": 11},
     {"title": "身份证号码", "type": "code", "width": 21},
@@ -189,7 +189,7 @@ def _edge_medical_context(session: Session, county: CountyIssuers, period: Perio
             "当月起按规定享受医疗救助待遇。",
             f"本名单应于{due.year}年{due.month}月{due.day}日前报送。",
         ],
-        "columns": list(_MEMBER_COLUMNS),
+        "columns": list(MEMBER_COLUMNS),
         "rows": rows,
         "empty": "新增和退出的低保边缘家庭",
         "contact": "",
@@ -208,7 +208,7 @@ def _edge_disability_context(session: Session, county: CountyIssuers, period: Pe
             f"根据《低保边缘家庭认定实施办法》（运民发〔2023〕64号）第二十五条（残联衔接），现将{period.label}"
             f"新增低保边缘家庭{new}户的名单（共{len(rows)}人）报送你会，请做好残疾人相关救助项目的衔接。",
         ],
-        "columns": list(_MEMBER_COLUMNS),
+        "columns": list(MEMBER_COLUMNS),
         "rows": rows,
         "empty": "新增的低保边缘家庭",
         "contact": "",
@@ -299,7 +299,7 @@ def _push_context(session: Session, county: CountyIssuers, cases: list[Case], to
             "根据《因病致贫重病患者认定办法（试行）实施细则》（运民发〔2023〕65号）第十七条，现将经审核确认的"
             f"因病致贫重病患者{len(rows)}人的信息推送你局，请按第十八条及时完成医疗救助结算支付。",
         ],
-        "columns": list(_PUSH_COLUMNS),
+        "columns": list(PUSH_COLUMNS),
         "rows": rows,
         "empty": "待推送的因病致贫重病患者",
         "contact": "",
@@ -394,6 +394,8 @@ __all__ = [
     "EDGE_MEDICAL",
     "ILLNESS_PUSH",
     "LIST_KINDS",
+    "MEMBER_COLUMNS",
+    "PUSH_COLUMNS",
     "Period",
     "issue_periodic",
     "list_documents",

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from flask import current_app
 from flask.typing import ResponseReturnValue
 
 from assistance.api.common import database, today
@@ -10,9 +9,6 @@ from assistance.services import queries
 from assistance.services.statistics import case_statistics
 from assistance.web import charts
 from assistance.web.base import ADMIN, COUNTY, STAFF, TOWNSHIP, bp, login_required, page, require_role
-
-# The other engineer's monthly and quarterly lists; linked from the dashboard once they exist.
-LIST_RULE_PREFIX = "/api/v1/lists"
 
 
 @bp.get("/queue")
@@ -50,14 +46,10 @@ def dashboard() -> ResponseReturnValue:
         "近12个月申请与办结数",
         "chart-month",
     )
-    lists = sorted(
-        rule.rule for rule in current_app.url_map.iter_rules() if rule.rule.startswith(LIST_RULE_PREFIX)
-    )
     return page(
         "dashboard.html",
         stats=stats,
         state_charts=state_charts,
         township_chart=township_chart,
         month_chart=month_chart,
-        lists=lists,
     )

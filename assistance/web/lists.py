@@ -1,0 +1,92 @@
+"""The county's lists to other agencies: make the monthly (医保) and quarterly (残联) lists, push
+confirmed patients to 医保, and download what was sent (64号 第二十五条; 65号 第十七条)."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from flask import flash, redirect, request, url_for
+from flask.typing import ResponseReturnValue
+from werkzeug.datastructures import MultiDict
+
+from assistance.api.common import database, today
+from assistance.services import agency_lists
+from assistance.services.errors import ServiceError
+from assistance.web.base import COUNTY, bp, login_required, page, require_role
+from assistance.web.forms import Problems, problems_from
+
+FORMS = {
+    "edge_medical_monthly": "monthly",
+    "edge_disability_quarterly": "quarterly",
+}
+
+
+def last_month(on: date) -> str:
+    """64号 第二十五条: by the 10th, the list of the month before."""
+    previous = on.replace(day=1) - timedelta(days=1)
+    return f"{previous.year}-{previous.month:02d}"
+
+
+def this_quarter(on: date) -> str:
+    """64号 第二十五条: at the end of each quarter, that quarter's new families."""
+    return f"{on.year}-Q{(on.month - 1) // 3 + 1}"
+
+
+def lists_page(
+    form: str | None = None, values: MultiDict[str, str] | None = None, problems: Problems | None = None,
+    status: int = 200,
+) -> ResponseReturnValue:  # fmt: skip
+    user = require_role(COUNTY)
+    on = today()
+    defaults = MultiDict({"monthly-period": last_month(on), "quarterly-period": this_quarter(on)})
+    if values is not None and form is not None:
+        defaults[f"{form}-period"] = values.get("period", "")
+    return page(
+        "lists.html",
+        status,
+        documents=agency_lists.list_documents(database(), user.id),
+        pending_push=agency_lists.pending_push(database(), user.id),
+        values=defaults,
+        failed_form=form,
+        problems=problems or Problems(),
+        none_problems=Problems(),
+        titles={k: v.title for k, v in agency_lists.LIST_KINDS.items()},
+    )
+
+
+@bp.get("/lists")
+@login_required
+def lists() -> ResponseReturnValue:
+    return lists_page()
+
+
+@bp.post("/lists/<any(edge_medical_monthly, edge_disability_quarterly):kind>")
+@login_required
+def make_list(kind: str) -> ResponseReturnValue:
+    user = require_role(COUNTY)
+    period = request.form.get("period", "").strip()
+    try:
+        document, created = agency_lists.issue_periodic(database(), user.id, kind, period, today())
+    except ServiceError as exc:
+        if exc.status in (401, 403, 404):
+            raise
+        return lists_page(FORMS[kind], MultiDict({"period": period}), problems_from(exc), exc.status)
+    if created:
+        flash(f"已生成《{document['title']}》{document['number']}（第{document['version']}版）", "success")
+    else:
+        flash(f"本期名单没有变化，仍为{document['number']}（第{document['version']}版）", "info")
+    return redirect(url_for("web.lists", _anchor="issued"))
+
+
+@bp.post("/lists/illness_push")
+@login_required
+def push_patients() -> ResponseReturnValue:
+    user = require_role(COUNTY)
+    try:
+        document = agency_lists.push_confirmed_patients(database(), user.id, today())
+    except ServiceError as exc:
+        if exc.status in (401, 403, 404):
+            raise
+        return lists_page("push", MultiDict(), problems_from(exc), exc.status)
+    flash(f"已推送医保部门：《{document['title']}》{document['number']}", "success")
+    return redirect(url_for("web.lists", _anchor="issued"))
