@@ -1,4 +1,4 @@
-"""Administration: areas and delegation, staff accounts, holiday schedules."""
+"""Administration: areas and delegation, staff accounts, holiday schedules, parameter values."""
 
 from __future__ import annotations
 
@@ -7,8 +7,8 @@ from typing import Any
 from flask import request
 from flask_smorest import Blueprint
 
-from assistance.api.common import database, json_body, user_id
-from assistance.services import accounts, areas, holidays
+from assistance.api.common import database, json_body, today, user_id
+from assistance.services import accounts, areas, holidays, parameter_entries
 
 blp = Blueprint("admin", __name__, url_prefix="", description="系统管理")
 
@@ -60,3 +60,26 @@ def get_schedules() -> dict[str, Any]:
 def put_schedule(year: int) -> dict[str, Any]:
     """录入某年节假日安排（管理员；见 docs/working-days.md）"""
     return holidays.load_schedule(database(), user_id(), json_body(), year)
+
+
+PARAMETER_SCHEMA = {
+    "type": "object",
+    "required": ["kind", "county", "area", "effective_from", "amount", "source"],
+    "properties": {
+        "kind": {"type": "string", "enum": sorted(parameter_entries.ENTERABLE)},
+        "county": {"type": "string", "description": "县（市、区）代码；管理员可用 * 表示全市"},
+        "area": {"type": "string", "enum": sorted(parameter_entries.AREAS)},
+        "effective_from": {"type": "string", "format": "date"},
+        "effective_to": {"type": "string", "format": "date"},
+        "amount": {"type": "string", "description": "元，最多两位小数"},
+        "source": {"type": "string", "description": "来源文件：发文机关、名称、文号"},
+        "note": {"type": "string"},
+    },
+}
+
+
+@blp.route("/parameters", methods=["POST"])
+@blp.doc(requestBody={"content": {"application/json": {"schema": PARAMETER_SCHEMA}}})
+def post_parameter() -> tuple[dict[str, Any], int]:
+    """录入新的参数数值（低保标准、最低工资标准、医疗救助起付标准），注明施行日期和来源文件"""
+    return parameter_entries.enter_value(database(), user_id(), json_body(), today()), 201

@@ -1,5 +1,5 @@
 """Administration pages: areas and delegation, staff accounts, holiday schedules, and the
-parameters in force (read-only)."""
+parameters in force with a form to enter a new dated value."""
 
 from __future__ import annotations
 
@@ -12,12 +12,13 @@ from flask.typing import ResponseReturnValue
 from werkzeug.datastructures import MultiDict
 
 from assistance.api.common import database, today
-from assistance.services import accounts, areas, holidays
+from assistance.services import accounts, areas, holidays, parameter_entries
 from assistance.services.errors import InvalidInput, ServiceError
 from assistance.web import labels
 from assistance.web.base import ADMIN, COUNTY, bp, login_required, page, require_role
 from assistance.web.forms import Problems, problems_from
 from assistance.web.parameters import parameters_in_force
+from rules.counties import COUNTIES
 
 AREA_FIELDS = ("code", "name", "level", "parent")
 USER_FIELDS = ("username", "display_name", "role", "area", "phone", "id_number")
@@ -184,17 +185,61 @@ def admin_holidays() -> ResponseReturnValue:
     return redirect(url_for("web.admin_holidays"))
 
 
-@bp.get("/admin/parameters")
-@login_required
-def admin_parameters() -> ResponseReturnValue:
-    require_role(ADMIN, COUNTY)
+def _parameters_page(
+    values: MultiDict[str, str] | None = None, problems: Problems | None = None, status: int = 200
+) -> ResponseReturnValue:
+    user = require_role(ADMIN, COUNTY)
     raw = request.args.get("on", "")
-    problems = Problems()
+    view_problems = Problems()
     try:
         on = date.fromisoformat(raw) if raw else today()
     except ValueError:
-        problems.add("on", "应为日期，格式 YYYY-MM-DD")
+        view_problems.add("on", "应为日期，格式 YYYY-MM-DD")
         on = today()
     county = request.args.get("county") or None
-    return page("admin/parameters.html", on=on, county=county, problems=problems,
-                **parameters_in_force(on, county))  # fmt: skip
+    own = signed_in_county(user.area_code)
+    defaults = MultiDict({"county": own or "", "area": "urban", "effective_from": today().isoformat()})
+    return page(
+        "admin/parameters.html",
+        status,
+        on=on,
+        county=county,
+        problems=view_problems,
+        entry_values=values if values is not None else defaults,
+        entry_problems=problems or Problems(),
+        kind_options=[(code, title) for code, (title, _) in parameter_entries.ENTERABLE.items()],
+        area_options=list(parameter_entries.AREAS.items()),
+        county_options=[(own, COUNTIES[own])] if own else [("*", "全市各县（市、区）"), *COUNTIES.items()],
+        **parameters_in_force(on, county),
+    )
+
+
+def signed_in_county(area_code: str | None) -> str | None:
+    """A county officer's county code (their area is the county)."""
+    return area_code[:6] if area_code else None
+
+
+@bp.get("/admin/parameters")
+@login_required
+def admin_parameters() -> ResponseReturnValue:
+    return _parameters_page()
+
+
+@bp.post("/admin/parameters/entries")
+@login_required
+def admin_enter_parameter() -> ResponseReturnValue:
+    user = require_role(ADMIN, COUNTY)
+    values = MultiDict(request.form)
+    values.pop("csrf_token", None)
+    try:
+        entered = parameter_entries.enter_value(database(), user.id, values.to_dict(), today())
+    except ServiceError as exc:
+        return _parameters_page(values, problems_from(exc), exc.status)
+    flash(
+        f"已录入{entered['title']}：{entered['county']} {parameter_entries.AREAS[entered['area']]} "
+        f"{entered['amount']}元，自{entered['effective_from']}起施行",
+        "success",
+    )
+    return redirect(
+        url_for("web.admin_parameters", county=entered["county"] if entered["county"] != "*" else None)
+    )

@@ -17,7 +17,7 @@ from assistance.app import create_app
 from assistance.db import Database
 from assistance.demo import dibao_edge_household, seed_areas_and_accounts
 from assistance.migrate import upgrade
-from assistance.parameters import ENVIRONMENT_VARIABLE
+from assistance.parameters import ENTRY_DIR_VARIABLE, ENVIRONMENT_VARIABLE
 
 ROOT = Path(__file__).resolve().parents[2]
 PASSWORD = "demo12345"
@@ -29,6 +29,8 @@ def app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
     upgrade(url)
     monkeypatch = pytest.MonkeyPatch()
     monkeypatch.setenv(ENVIRONMENT_VARIABLE, str(ROOT / "examples" / "local-parameters"))
+    # Whatever values the fuzzer manages to enter stay with this module.
+    monkeypatch.setenv(ENTRY_DIR_VARIABLE, str(tmp_path_factory.mktemp("fuzz-entries")))
     application = create_app(
         {"TESTING": True, "DATABASE_URL": url, "SECRET_KEY": "fuzz", "TODAY": date(2025, 9, 22)}
     )

@@ -1,0 +1,23 @@
+"""Settings every test shares."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+
+import pytest
+
+from assistance.parameters import ENTRY_DIR_VARIABLE
+
+
+@pytest.fixture(scope="session", autouse=True)
+def parameter_entries_outside_the_checkout(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """Parameter values entered through the service (by a test, or by the API fuzzer) go to a
+    throw-away directory, never to the checkout's instance/parameters, which later decisions read."""
+    previous = os.environ.get(ENTRY_DIR_VARIABLE)
+    os.environ[ENTRY_DIR_VARIABLE] = str(tmp_path_factory.mktemp("parameter-entries"))
+    yield
+    if previous is None:
+        os.environ.pop(ENTRY_DIR_VARIABLE, None)
+    else:
+        os.environ[ENTRY_DIR_VARIABLE] = previous
