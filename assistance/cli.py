@@ -275,3 +275,27 @@ def audit_verify(as_json: bool) -> None:
         click.echo(f"已校验 {cases} 件案件的 {events} 条审计记录：{status}")
     if breaks:
         raise SystemExit(1)
+
+
+@main.group()
+def rechecks() -> None:
+    """低保边缘家庭定期核查（64号 第二十六条）。"""
+
+
+@rechecks.command("due")
+@click.option(
+    "--by", "username", required=True, help="查看人（乡镇、县级工作人员或管理员）用户名，按其辖区列出。"
+)
+@click.option("--within", default=30, show_default=True, type=click.IntRange(0, 366), help="多少日内到期。")
+def rechecks_due(username: str, within: int) -> None:
+    """列出辖区内到期和逾期的定期核查（JSON）。"""
+    from assistance.config import database_url
+    from assistance.db import Database
+    from assistance.services.errors import ServiceError
+    from assistance.services.rechecks import due_rechecks
+
+    try:
+        items = due_rechecks(Database(database_url()), _user_id(username), datetime.now().date(), within)
+    except ServiceError as exc:
+        _fail(exc.message)
+    click.echo(json.dumps({"within": within, "items": items}, ensure_ascii=False, indent=2))

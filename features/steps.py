@@ -211,6 +211,8 @@ class Scene:
     parameters: list[ParameterValue] = field(default_factory=list)
     decision: Decision | None = None
     error: CaseFileError | None = None
+    # The periodic recheck interval found for the household (features/recheck_steps.py).
+    recheck: Any = None
 
     # --- building ---------------------------------------------------------------------------
 

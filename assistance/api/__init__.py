@@ -8,7 +8,7 @@ from flask import Flask
 from flask_smorest import Api
 from werkzeug.routing import IntegerConverter
 
-from assistance.api import admin, auth, cases, documents, errors, evaluate, policy
+from assistance.api import admin, auth, cases, documents, errors, evaluate, policy, reports
 
 PREFIX = "/api/v1"
 # Ids are 32-bit on every database; a larger number in a path is simply not found, rather than
@@ -40,12 +40,14 @@ def register(app: Flask) -> Api:
         cases.blp,
         cases.queue_blp,
         cases.workflow_blp,
+        cases.recheck_blp,
         documents.blp,
         documents.case_blp,
         documents.lists_blp,
         admin.blp,
         evaluate.blp,
         policy.blp,
+        reports.blp,
     )
     for blueprint in blueprints:
         api.register_blueprint(blueprint, url_prefix=PREFIX + (blueprint.url_prefix or ""))

@@ -10,7 +10,7 @@ from flask_smorest import Blueprint
 
 from assistance.api.common import database, expected_version, json_body, today, user_id
 from assistance.db import Database
-from assistance.services import evidence, filing, queries, transitions
+from assistance.services import evidence, filing, queries, rechecks, transitions
 from assistance.services.actors import actor_for, visible_case
 from assistance.services.casefiles import case_file
 from assistance.services.errors import InvalidInput
@@ -21,6 +21,9 @@ from assistance.workflow import WORKFLOWS
 blp = Blueprint("cases", __name__, url_prefix="/cases", description="案件")
 queue_blp = Blueprint("queue", __name__, url_prefix="/queue", description="待办")
 workflow_blp = Blueprint("workflows", __name__, url_prefix="/workflows", description="程序状态机")
+recheck_blp = Blueprint(
+    "rechecks", __name__, url_prefix="/rechecks", description="定期核查（64号 第二十六条）"
+)
 
 
 def _detail(case_id: int) -> Response:
@@ -194,3 +197,13 @@ def get_workflows() -> dict[str, Any]:
         }
         for w in WORKFLOWS.values()
     }
+
+
+@recheck_blp.route("", methods=["GET"])
+def get_rechecks() -> dict[str, Any]:
+    """本辖区到期（?within=天数，默认30）和逾期的低保边缘家庭定期核查（64号 第二十六条）"""
+    try:
+        within = min(max(int(request.args.get("within", 30)), 0), 366)
+    except ValueError as exc:
+        raise InvalidInput.field("within", "应为天数（整数）") from exc
+    return {"items": rechecks.due_rechecks(database(), user_id(), today(), within)}

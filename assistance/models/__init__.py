@@ -4,7 +4,9 @@ from assistance.models.areas import Area
 from assistance.models.cases import Case, CaseDeadline, CaseNumberCounter
 from assistance.models.documents import DocumentNumberCounter, IssuedDocument
 from assistance.models.households import Household, Member
+from assistance.models.rechecks import PeriodicRecheck
 from assistance.models.records import AssetRecord, Evidence, IncomeRecord, MedicalExpenseRecord
+from assistance.models.reports import Report
 from assistance.models.steps import (
     Appraisal,
     AuditEvent,
@@ -41,7 +43,9 @@ __all__ = [
     "Member",
     "Objection",
     "Opinion",
+    "PeriodicRecheck",
     "Publicity",
+    "Report",
     "RulesEvaluation",
     "Termination",
     "User",

@@ -141,9 +141,10 @@ def _recognised_members(session: Session, case: Case) -> list[dict[str, Any]]:
 def _edge_events(
     session: Session, county_code: str, period: Period, exits: bool
 ) -> list[tuple[AuditEvent, Case]]:
-    """Entries into (and, for the medical list, exits from) 已认定 during the period, in order."""
-    entered = col(AuditEvent.to_state) == "recognised"
-    left = (col(AuditEvent.from_state) == "recognised") & (col(AuditEvent.to_state) != "recognised")
+    """Recognitions (and, for the medical list, exits after a recheck, 64号 第二十六条) during the
+    period, in order. A recognition kept after an exit review is not new."""
+    entered = (col(AuditEvent.to_state) == "recognised") & (col(AuditEvent.from_state) != "exit_review")
+    left = col(AuditEvent.to_state) == "exited"
     rows = session.exec(
         select(AuditEvent, Case)
         .join(Case, col(Case.id) == col(AuditEvent.case_id))
@@ -164,7 +165,7 @@ def _member_rows(session: Session, events: list[tuple[AuditEvent, Case]]) -> tup
     rows: list[list[Any]] = []
     new = exited = 0
     for event, case in events:
-        label = "新增" if event.to_state == "recognised" else "退出"
+        label = "退出" if event.to_state == "exited" else "新增"
         new, exited = (new + 1, exited) if label == "新增" else (new, exited + 1)
         place = places[case.id or 0]
         for member in _recognised_members(session, case):

@@ -26,7 +26,7 @@ from assistance.models import (
     Termination,
 )
 from assistance.models.base import utcnow
-from assistance.services import deadlines
+from assistance.services import deadlines, rechecks
 from assistance.services.actors import Actor
 from assistance.services.errors import InvalidInput
 from assistance.services.evaluation import evaluate_case, record_evaluation
@@ -67,13 +67,15 @@ def _note(ctx: ActionContext) -> None:
         ctx.detail["note"] = ctx.data["note"]
 
 
-def _opinion(ctx: ActionContext, stage: str, decision: str, reasons: str) -> Opinion:
+def _opinion(
+    ctx: ActionContext, stage: str, decision: str, reasons: str, as_of: date | None = None
+) -> Opinion:
     """Record a human opinion beside the engine's decision on the same facts.
 
     A human decision that departs from the engine's must say why, so that a notice can give the
     human reasons and never blame the rules for a decision people took.
     """
-    evaluation = evaluate_case(ctx.session, ctx.case)
+    evaluation = evaluate_case(ctx.session, ctx.case, as_of)
     row = record_evaluation(ctx.session, ctx.case, ctx.actor.user_id, evaluation)
     departure = (ctx.data.get("departure_reason") or "").strip()
     agrees = evaluation.eligible is None or evaluation.eligible == (decision == "approve")
@@ -381,6 +383,60 @@ def confirm(ctx: ActionContext) -> None:
 def confirm_without_publicity(ctx: ActionContext) -> None:
     _opinion(ctx, "county", "approve", ctx.data["reasons"])
     _delegation(ctx)
+    _schedule_first_recheck(ctx)
+
+
+def _schedule_first_recheck(ctx: ActionContext) -> None:
+    """64号 第二十六条: a recognised family is checked again, yearly or half-yearly."""
+    if ctx.case.procedure == "dibao_edge":
+        row = rechecks.schedule(ctx.session, ctx.case, ctx.on, ctx.actor.user_id)
+        ctx.detail["next_recheck"] = {
+            "due_on": row.due_on.isoformat(),
+            "interval_months": row.interval_months,
+        }
+
+
+def close_county_publicity(ctx: ActionContext) -> None:
+    close_publicity(ctx)
+    _schedule_first_recheck(ctx)
+
+
+def _periodic_recheck(result: str) -> Effect:
+    """64号 第二十六条: the township's recheck, beside the engine's decision on the household as
+    it stands today under today's parameters."""
+
+    def effect(ctx: ActionContext) -> None:
+        decision = "approve" if result == "continue" else "reject"
+        opinion = _opinion(ctx, "periodic_recheck", decision, ctx.data["reasons"], as_of=ctx.on)
+        rechecks.complete(ctx.session, ctx.case, ctx.on, result, opinion.evaluation_id, ctx.actor.user_id)
+        if result == "continue":
+            row = rechecks.schedule(
+                ctx.session, ctx.case, ctx.on, ctx.actor.user_id, ctx.data.get("interval")
+            )
+            ctx.detail["next_recheck"] = {
+                "due_on": row.due_on.isoformat(),
+                "interval_months": row.interval_months,
+            }
+
+    return effect
+
+
+def _exit_decision(decision: str) -> Effect:
+    """The county confirms the exit (with a written notice) or keeps the recognition."""
+
+    def effect(ctx: ActionContext) -> None:
+        _opinion(ctx, "exit", decision, ctx.data["reasons"], as_of=ctx.on)
+        _delegation(ctx)
+        if decision == "approve":
+            row = rechecks.schedule(
+                ctx.session, ctx.case, ctx.on, ctx.actor.user_id, ctx.data.get("interval")
+            )
+            ctx.detail["next_recheck"] = {
+                "due_on": row.due_on.isoformat(),
+                "interval_months": row.interval_months,
+            }
+
+    return effect
 
 
 def refuse(ctx: ActionContext) -> None:
@@ -479,7 +535,11 @@ EFFECTS: dict[str, Effect] = {
     "confirm": confirm,
     "confirm_without_publicity": confirm_without_publicity,
     "refuse": refuse,
-    "close_county_publicity": close_publicity,
+    "close_county_publicity": close_county_publicity,
+    "recheck_continue": _periodic_recheck("continue"),
+    "recheck_exit": _periodic_recheck("exit"),
+    "confirm_exit": _exit_decision("reject"),
+    "keep_recognised": _exit_decision("approve"),
     "reopen_review": close_publicity,
     "suspend": suspend,
     "resume": resume,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 from sqlmodel import Session
@@ -30,10 +31,15 @@ class Evaluation:
         return None if self.outcome == UNDETERMINED else self.outcome == "eligible"
 
 
-def evaluate_case(session: Session, case: Case) -> Evaluation:
+def evaluate_case(session: Session, case: Case, as_of: date | None = None) -> Evaluation:
     """Decide the stored case file. A parameter missing for the county and date leaves the engine
-    undetermined (with the reason) rather than failing the act the staff member is recording."""
+    undetermined (with the reason) rather than failing the act the staff member is recording.
+
+    ``as_of`` decides the household as it stands on that date instead of the application date (a
+    periodic recheck, 64号 第二十六条: the 12 months before it, the parameters in force on it)."""
     data = case_file(session, case)
+    if as_of is not None:
+        data["application_date"] = as_of.isoformat()
     try:
         decision = evaluate_data(data, parameter_table())
     except ParameterError as exc:

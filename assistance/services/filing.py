@@ -29,7 +29,16 @@ BACKDATING_DAYS = 60
 HOUSEHOLD_EDITORS = {
     APPLICANT: ("filed", "awaiting_materials"),
     VILLAGE: ("filed", "awaiting_materials", "investigation"),
-    TOWNSHIP: ("filed", "awaiting_materials", "accepted", "information_check", "investigation", "recheck"),
+    # "recognised": the township brings the household up to date for a periodic recheck (64号 第二十六条).
+    TOWNSHIP: (
+        "filed",
+        "awaiting_materials",
+        "accepted",
+        "information_check",
+        "investigation",
+        "recheck",
+        "recognised",
+    ),
 }
 
 

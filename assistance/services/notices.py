@@ -81,6 +81,9 @@ KINDS: Final[dict[str, DocumentKind]] = {
         DocumentKind("edge_refusal", "不予认定低保边缘家庭通知书", "refusal_notice.html", "边否",
                      "64号 第二十条、第二十三条", APPLICANT,
                      editable=(*_NAME_EDITS, "reasons.stated", "reasons.further")),
+        DocumentKind("edge_exit", "低保边缘家庭退出通知书", "refusal_notice.html", "边退",
+                     "64号 第二十六条", APPLICANT,
+                     editable=(*_NAME_EDITS, "reasons.stated", "reasons.further")),
         # 因病致贫重病患者认定 (65号); 附件 numbers as in the regulation.
         DocumentKind("illness_form", "因病致贫重病患者申请审核确认表", "illness_form.html", "病表",
                      "65号 第十二条、附件1", INTERNAL, versioned=True, editable=(*_NAME_EDITS, "address")),
@@ -114,6 +117,7 @@ ISSUED_BY: Final[dict[str, dict[str, tuple[str, ...]]]] = {
         "refuse": ("edge_refusal",),  # 书面说明理由 (64号 第二十三条)
         "recheck_rejected": ("edge_refusal",),  # 复查维持 (64号 第二十条)
         "close_not_qualified": ("edge_refusal",),  # 异议期满 (64号 第二十条)
+        "confirm_exit": ("edge_exit",),  # 定期核查后退出 (64号 第二十六条)
     },
     "illness_poverty": {
         "request_materials": ("illness_materials",),  # 一次性告知 (65号 第十四条)
@@ -162,6 +166,7 @@ AUTHORITY: Final[dict[tuple[str, str], str]] = {
     ("dibao_edge", "recheck_rejected"): "第二十条",
     ("dibao_edge", "close_not_qualified"): "第二十条",
     ("dibao_edge", "refuse"): "第二十三条",
+    ("dibao_edge", "confirm_exit"): "第二十六条",
     ("illness_poverty", "record_check_not_qualified"): "第十五条",
     ("illness_poverty", "find_not_eligible"): "第十五条",
     ("illness_poverty", "recheck_rejected"): "第十五条",
@@ -560,10 +565,11 @@ def _refusal(src: Source) -> dict[str, Any]:
         }
         issuer = src.township_organ
     else:
-        opinion = src.latest_opinion("county" if src.action == "refuse" else "recheck")
+        stage = {"refuse": "county", "confirm_exit": "exit"}.get(src.action, "recheck")
+        opinion = src.latest_opinion(stage)
         assert opinion is not None and opinion.decision == "reject", "the act records the rejecting opinion"
         reasons = reasons_from_opinion(opinion.reasons, opinion.departure_reason, src.evaluation_of(opinion))
-        issuer = src.decider if src.action == "refuse" else src.township_organ
+        issuer = src.decider if src.action in ("refuse", "confirm_exit") else src.township_organ
     return {
         **_common(src),
         "issuer": issuer,
@@ -717,6 +723,7 @@ BUILDERS: Final[dict[str, Callable[[Source], dict[str, Any]]]] = {
     "edge_county_publicity": _publicity,
     "edge_recognition": _edge_recognition,
     "edge_refusal": _refusal,
+    "edge_exit": _refusal,
     "illness_form": _illness_form,
     "illness_materials": _materials,
     "illness_not_qualified": _not_qualified,

@@ -124,6 +124,13 @@ class DeliverNotice(ActionSchema):
     recipient = text(required=True, max_length=60, metadata={"description": "签收人"})
 
 
+class PeriodicRecheck(OpinionSchema):
+    """64号 第二十六条: the township's finding, on the household as it stands now."""
+
+    # 下次核查间隔；不填的，按收入来源和劳动能力确定 (rules.recheck).
+    interval = choice({"yearly": "每年核查一次", "half_yearly": "每半年核查一次"}, required=False)
+
+
 class Reasons(ActionSchema):
     reasons = text(max_length=4000)
 
@@ -161,6 +168,10 @@ SCHEMAS: dict[str, type[ActionSchema]] = {
     "extend": Extend,
     "withdraw": Withdraw,
     "deliver_notice": DeliverNotice,
+    "recheck_continue": PeriodicRecheck,
+    "recheck_exit": OpinionSchema,
+    "confirm_exit": OpinionSchema,
+    "keep_recognised": PeriodicRecheck,
 }
 
 

@@ -29,6 +29,7 @@ from assistance.models import (
 from assistance.services import deadlines
 from assistance.services.actors import Actor, actor_for, case_scope, visible_case
 from assistance.services.casefiles import household_data
+from assistance.services.rechecks import case_rechecks
 from assistance.services.transitions import delegated, facts_for, may_act
 from assistance.workflow import WORKFLOWS
 
@@ -141,6 +142,7 @@ def case_detail(db: Database, user_id: int, case_id: int, today: date) -> dict[s
             "push_status": case.push_status,
         }
         data["household"] = household_data(session, case)
+        data["periodic_rechecks"] = case_rechecks(session, case)
         for name, model in _STEP_MODELS.items():
             rows = session.exec(
                 select(model).where(model.case_id == case.id).order_by(model.id)  # type: ignore[attr-defined]

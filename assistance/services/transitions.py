@@ -192,6 +192,10 @@ def _apply(
             case.closed_on = ctx.on
             case.outcome = target
             deadlines.close(session, case, ctx.on, decided=target in DECIDED)
+        elif workflow.state(before).final:
+            # 64号 第二十六条: a recognised family whose exit is under review is an open case again.
+            case.closed_on = None
+            case.outcome = None
     for spec in transition.starts:
         deadlines.start(session, case, spec, ctx.on, calendar)
     # After the records and deadlines, so that a notice can state them (an objection window's due

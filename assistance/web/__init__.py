@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from flask import Flask
 
-from assistance.web import admin, auth, cases, errors, lists, staff  # noqa: F401  (routes register on import)
+from assistance.web import admin, auth, cases, errors, lists, rechecks, reports, staff  # noqa: F401  (routes register on import)
 from assistance.web.base import bp
 
 

@@ -45,17 +45,21 @@ STATES = (
     State("county_review", "县级审查确认中"),
     State("county_publicity", "确认后村（社区）公示中"),
     State("suspended", "审核确认暂缓"),
+    # 64号 第二十六条: a recognised family is checked again; one no longer meeting the conditions
+    # is reported to the county, which confirms the exit or keeps the recognition.
+    State("exit_review", "定期核查不再符合，待县级确认退出"),
     State("recognised", "已认定为低保边缘家庭", final=True),
     State("refused", "不予认定", final=True),
     State("terminated", "审核确认已终止", final=True),
     State("withdrawn", "申请已撤回", final=True),
+    State("exited", "经核查已退出低保边缘家庭", final=True),
 )
 
 OVERALL = DeadlineSpec("overall", "认定办理期限", f"{A} 第二十四条", OVERALL_DAYS)
 _BY_ANALOGY = f"{A} 第二十条（期限参照65号 第十五条）"
 _OBJECTION = DeadlineSpec(OBJECTION_WINDOW_KIND, "异议期（提供证明材料）", _BY_ANALOGY, 15)
 _RECHECK = DeadlineSpec(RECHECK_KIND, "异议复查期限", _BY_ANALOGY, 10)
-_OPEN = states_except(STATES, "suspended")
+_OPEN = states_except(STATES, "suspended", "exit_review")
 
 # fmt: off
 TRANSITIONS = (
@@ -115,6 +119,14 @@ TRANSITIONS = (
     Transition("reopen_review", "确认公示有异议，重新审查", ("county_publicity",), "county_review",
                (COUNTY,), f"{A} 第二十三条", guards=(g.PUBLICITY_OVER, g.OBJECTIONS_RAISED),
                delegable=True),
+    Transition("recheck_continue", "定期核查：仍符合，继续认定", ("recognised",), None, (TOWNSHIP,),
+               f"{A} 第二十六条"),
+    Transition("recheck_exit", "定期核查：不再符合，报县级确认退出", ("recognised",), "exit_review",
+               (TOWNSHIP,), f"{A} 第二十六条"),
+    Transition("confirm_exit", "确认退出，书面告知", ("exit_review",), "exited", (COUNTY,),
+               f"{A} 第二十六条", delegable=True),
+    Transition("keep_recognised", "不予退出，继续认定", ("exit_review",), "recognised", (COUNTY,),
+               f"{A} 第二十六条", delegable=True),
     Transition("suspend", "暂缓审核确认", _OPEN, "suspended", (TOWNSHIP, COUNTY), f"{A} 第二十七条"),
     Transition("resume", "恢复审核确认", ("suspended",), None, (TOWNSHIP, COUNTY), f"{A} 第二十七条",
                returns=True),

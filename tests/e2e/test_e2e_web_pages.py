@@ -1040,3 +1040,47 @@ def test_the_county_enters_a_new_dibao_standard_on_the_parameters_page(
     assert "已录入城乡最低生活保障标准：140802 城市 760.00元，自2025-07-01起施行" in text(shown)
     assert source in text(shown) and "760.00" in text(shown)
     assert (tmp_path / "entered" / "entered.toml").exists()
+
+
+@pytest.mark.parametrize("username", ["wangjianguo", "huaidong"])
+def test_the_rechecks_page_is_for_township_and_county_staff(app: Flask, username: str) -> None:
+    sign_in(app, username).get("/rechecks", expect=403)
+    page = sign_in(app, "beicheng").get("/rechecks?within=366")
+    assert "低保边缘家庭定期核查" in text(page) and "366日内没有到期的定期核查" in text(page)
+
+
+# ---------------------------------------------------------------------------------------------
+# Reports (64号 第三十条)
+
+
+def test_a_real_name_report_is_recorded_checked_and_answered_through_the_pages(app: Flask) -> None:
+    county = sign_in(app, "yanhu")
+    page = county.get("/reports")
+    form = form_of(page, "/reports/new")
+    refused = county.submit(
+        form, {"real_name": "yes", "subject": "反映低保边缘家庭隐瞒收入", "content": "见附件"}
+    )
+    assert refused.status_code == 422 and field_error(refused, "reporter_name") == "必填"
+
+    created = county.submit(
+        form_of(county.get("/reports"), "/reports/new"),
+        {"real_name": "yes", "reporter_name": "张某", "reporter_contact": "13800000000",
+         "subject": "反映低保边缘家庭隐瞒收入", "content": "该户有经营收入未申报"},
+    )  # fmt: skip
+    report_path = redirected_to(created)
+    report = county.get(report_path)
+    assert "已登记，待分派" in text(report)
+    assigned = county.submit(form_of(report, f"{report_path}/assign"), {"assignee": "beicheng"})
+    township = sign_in(app, "beicheng")
+    page = township.get(redirected_to(assigned))
+    assert "已分派，核查中" in text(page)
+    verified = township.submit(
+        form_of(page, f"{report_path}/verify"), {"substantiated": "no", "findings": "经核实无经营收入"}
+    )
+    page = township.get(redirected_to(verified))
+    answered = township.submit(
+        form_of(page, f"{report_path}/answer"), {"method": "phone", "answer": "经核实不属实"}
+    )
+    assert "已反馈举报人" in text(township.get(redirected_to(answered)))
+    sign_in(app, "jiezhou").get(report_path, expect=404)
+    sign_in(app, "wangjianguo").get("/reports", expect=403)

@@ -6,6 +6,7 @@ the applicant downloads, not in the template's context.
 
 from __future__ import annotations
 
+import hashlib
 import re
 import subprocess
 from datetime import date
@@ -23,6 +24,13 @@ from integration_support import (
     high_income,
     illness_poverty_to_investigation,
 )
+from sqlmodel import select
+
+from assistance.db import Database
+from assistance.documents import default_renderer
+from assistance.models import IssuedDocument
+from assistance.services.issuing import regenerate
+from assistance.services.notices import KINDS
 
 
 def pdf_text(pdf: bytes) -> str:
@@ -195,8 +203,6 @@ def test_download_is_the_issued_bytes(api: ApiClient, clock: Clock) -> None:
     case = dibao_edge_to_publicity(api, clock)
     doc = by_kind(documents(api, "beicheng", case["id"]), "edge_township_publicity")[0]
     response = api.get("beicheng", f"/documents/{doc['id']}/pdf")
-    import hashlib
-
     assert hashlib.sha256(response.data).hexdigest() == doc["sha256"]
     assert response.headers["ETag"] == f'"{doc["sha256"]}"'
     assert "attachment" in response.headers["Content-Disposition"]
@@ -244,3 +250,20 @@ def test_correction_is_a_new_version_and_the_old_one_stays(api: ApiClient, clock
     assert [(d["version"], d["current"]) for d in listed] == [(1, False), (2, True)]
     history = api.case("beicheng", cid)["history"]
     assert history[-1]["action"] == "correct_document"
+
+
+def test_regenerating_a_document_from_its_stored_context_gives_the_same_bytes(
+    api: ApiClient, clock: Clock, db: Database
+) -> None:
+    case = dibao_edge_to_county_review(api, clock)
+    api.act(
+        "yanhu", case["id"], "refuse", reasons="家庭存在隐性收入", departure_reason="入户核查发现未申报收入"
+    )
+    with db.reading() as session:
+        issued = session.exec(select(IssuedDocument).where(IssuedDocument.case_id == case["id"])).all()
+        assert {d.kind for d in issued} == {"edge_application", "edge_township_publicity", "edge_refusal"}
+        for document in issued:
+            pdf, sheet = regenerate(KINDS[document.kind], document, default_renderer())
+            assert pdf == document.content, document.kind
+            assert hashlib.sha256(pdf).hexdigest() == document.sha256
+            assert sheet is None

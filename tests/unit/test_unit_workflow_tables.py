@@ -35,11 +35,25 @@ def test_every_state_is_reachable_from_filing(workflow: Workflow) -> None:
 
 @pytest.mark.parametrize("workflow", FLOWS, ids=lambda w: w.procedure)
 def test_every_open_state_can_end_and_final_states_only_record(workflow: Workflow) -> None:
+    # 64号 第二十六条: after recognition, the periodic recheck may take a family to an exit review;
+    # that is dynamic management of a recognised family, not an application to end or withdraw.
+    after_recognition = {"exit_review"}
     for state in workflow.open_states:
+        if state in after_recognition:
+            continue
         actions = {t.action for t in workflow.from_state(state)}
         assert {"terminate", "withdraw"} <= actions, state
     for state in workflow.final_states:
-        assert all(t.target is None for t in workflow.from_state(state)), state
+        leaving = {t.action for t in workflow.from_state(state) if t.target is not None}
+        assert leaving <= ({"recheck_exit"} if state == "recognised" else set()), (state, leaving)
+
+
+def test_an_exit_review_ends_in_an_exit_or_the_recognition_kept() -> None:
+    flow = WORKFLOWS["dibao_edge"]
+    assert {(t.action, t.target) for t in flow.from_state("exit_review")} == {
+        ("confirm_exit", "exited"),
+        ("keep_recognised", "recognised"),
+    }
 
 
 @pytest.mark.parametrize("workflow", FLOWS, ids=lambda w: w.procedure)
@@ -65,6 +79,8 @@ def test_confirmation_is_delegable_and_nothing_else_is() -> None:
         "close_county_publicity",
         "reopen_review",
         "record_investigation",
+        "confirm_exit",
+        "keep_recognised",
     }
 
 
