@@ -4,6 +4,7 @@ from assistance.models.areas import Area
 from assistance.models.cases import Case, CaseDeadline, CaseNumberCounter
 from assistance.models.documents import DocumentNumberCounter, IssuedDocument
 from assistance.models.households import Household, Member
+from assistance.models.imports import ImportBatch, MonitoringReferral
 from assistance.models.rechecks import PeriodicRecheck
 from assistance.models.records import AssetRecord, Evidence, IncomeRecord, MedicalExpenseRecord
 from assistance.models.reports import Report
@@ -34,6 +35,7 @@ __all__ = [
     "Evidence",
     "HolidaySchedule",
     "Household",
+    "ImportBatch",
     "IncomeRecord",
     "InformationCheck",
     "Investigation",
@@ -41,6 +43,7 @@ __all__ = [
     "MaterialNotice",
     "MedicalExpenseRecord",
     "Member",
+    "MonitoringReferral",
     "Objection",
     "Opinion",
     "PeriodicRecheck",

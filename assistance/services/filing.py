@@ -16,6 +16,7 @@ from assistance.services.actors import APPLICANT, TOWNSHIP, VILLAGE, Actor, acto
 from assistance.services.casefiles import household_data, parse_household, store_household
 from assistance.services.errors import Conflict, FieldProblem, Forbidden, InvalidInput
 from assistance.services.fields import ChineseSchema, choice, day, flag, load, text
+from assistance.services.imports import take_referral
 from assistance.services.vocabulary import FILING_CHANNELS
 from assistance.workflow import WORKFLOWS
 
@@ -54,6 +55,13 @@ class FilingSchema(ChineseSchema):
     economic_check_authorised = flag(metadata={"description": "已签署家庭经济状况核对授权书"})
     commitment_signed = flag(metadata={"description": "已作出书面承诺（材料真实，承担不实承诺的法律责任）"})
     idempotency_key = text(max_length=80, metadata={"description": "重试同一申请时传相同的值，不会重复立案"})
+    referral_id = fields.Integer(
+        load_default=None,
+        allow_none=True,
+        strict=True,
+        error_messages={"invalid": "应为整数"},
+        metadata={"description": "导入的防返贫监测户名单中的编号（64号 第十五条直接认定）"},
+    )
     household = fields.Dict(
         required=True,
         error_messages={"required": "必填", "invalid": "应为对象"},
@@ -132,7 +140,31 @@ def file_case(db: Database, user_id: int, payload: Any, today: date) -> tuple[in
         village, township = _village(session, data["village"])
         _may_file_in(actor, village, township)
         channel = _channel(actor, data)
-        parsed, own = parse_household(data["procedure"], applied, village.county_code, data["household"])
+        body = data["household"]
+        referral = None
+        if data.get("referral_id") is not None:
+            if data["procedure"] != "dibao_edge" or actor.role not in (TOWNSHIP, VILLAGE):
+                raise InvalidInput.field(
+                    "referral_id", "监测户名单由乡镇（街道）或村（居）委会登记低保边缘家庭申请"
+                )
+            applicant = next(
+                (m for m in body.get("members", []) if isinstance(m, dict) and m.get("relation") == "self"),
+                {},
+            )
+            referral = take_referral(
+                session, data["referral_id"], village, str(applicant.get("id_number", ""))
+            )
+            # 64号 第十五条: the bureau's identification is what makes the recognition direct.
+            body = {
+                **body,
+                "monitoring_household": body.get("monitoring_household")
+                or {
+                    "category": referral.category,
+                    "identified_on": referral.identified_on.isoformat(),
+                    "identified_by": referral.identified_by or "乡村振兴部门",
+                },
+            }
+        parsed, own = parse_household(data["procedure"], applied, village.county_code, body)
         household = Household(
             county_code=village.county_code,
             township_id=township.id or 0,
@@ -164,6 +196,8 @@ def file_case(db: Database, user_id: int, payload: Any, today: date) -> tuple[in
         session.add(case)
         session.flush()
         store_household(session, case, household, parsed)
+        if referral is not None:
+            referral.case_id = case.id
         audit.record(
             session,
             case,
@@ -172,7 +206,12 @@ def file_case(db: Database, user_id: int, payload: Any, today: date) -> tuple[in
             applied,
             "",
             case.state,
-            {"channel": channel, "members": len(parsed.members), "number": case.number},
+            {
+                "channel": channel,
+                "members": len(parsed.members),
+                "number": case.number,
+                **({"referral_id": referral.id} if referral is not None else {}),
+            },
         )
         assert case.id is not None
         return case.id, True

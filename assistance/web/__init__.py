@@ -15,7 +15,17 @@ from __future__ import annotations
 
 from flask import Flask
 
-from assistance.web import admin, auth, cases, errors, lists, rechecks, reports, staff  # noqa: F401  (routes register on import)
+from assistance.web import (  # noqa: F401  (routes register on import)
+    admin,
+    auth,
+    cases,
+    errors,
+    imports,
+    lists,
+    rechecks,
+    reports,
+    staff,
+)
 from assistance.web.base import bp
 
 

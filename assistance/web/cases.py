@@ -12,7 +12,7 @@ from werkzeug.datastructures import MultiDict
 
 from assistance.api.common import database, today
 from assistance.api.documents import file_response
-from assistance.services import areas, evidence, filing, queries, transitions
+from assistance.services import areas, evidence, filing, imports, queries, transitions
 from assistance.services.documents import case_documents, document_file
 from assistance.services.errors import InvalidInput, ServiceError
 from assistance.services.evaluation import current_decision, record_current
@@ -98,6 +98,9 @@ def _filing_payload(form: MultiDict[str, str], procedure: str, user: WebUser) ->
         value = form.get(name, "").strip()
         if value:
             payload[name] = value
+    referral = form.get("referral_id", "").strip()
+    if referral.isdigit():
+        payload["referral_id"] = int(referral)
     return payload, rowmap
 
 
@@ -148,6 +151,9 @@ def file_case() -> ResponseReturnValue:
         if user.role == VILLAGE:
             values["village"] = user.area_code or ""
             values["channel"] = "village_committee"
+        referral = request.args.get("referral", "")
+        if referral.isdigit() and procedure == "dibao_edge":
+            _start_from_referral(values, imports.referral_for_filing(database(), user.id, int(referral)))
         return _filing_page(procedure, values, Problems())
     form = request.form
     added = form.get("add_row", "")
@@ -164,6 +170,18 @@ def file_case() -> ResponseReturnValue:
     return redirect(url_for("web.case", case_id=case_id))
 
 
+def _start_from_referral(values: MultiDict[str, str], referral: dict[str, Any]) -> None:
+    """A monitoring household from the 乡村振兴 list (64号 第十五条): its head as the applicant and
+    the bureau's identification filled in; the rest of the household is the township's to add."""
+    values["referral_id"] = str(referral["id"])
+    values["village"] = referral["village"]
+    values["members-0-name"] = referral["name"]
+    values["members-0-id_number"] = referral["id_number"]
+    values["monitoring_household_category"] = referral["category"]
+    values["monitoring_household_identified_on"] = referral["identified_on"]
+    values["monitoring_household_identified_by"] = referral["identified_by"] or "乡村振兴部门"
+
+
 FILING_INPUTS = (
     "village",
     "channel",
@@ -173,6 +191,7 @@ FILING_INPUTS = (
     "commitment_signed",
     "application_date",
     "idempotency_key",
+    "referral_id",
 )
 
 

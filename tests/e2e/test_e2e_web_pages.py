@@ -1084,3 +1084,38 @@ def test_a_real_name_report_is_recorded_checked_and_answered_through_the_pages(a
     assert "已反馈举报人" in text(township.get(redirected_to(answered)))
     sign_in(app, "jiezhou").get(report_path, expect=404)
     sign_in(app, "wangjianguo").get("/reports", expect=403)
+
+
+# ---------------------------------------------------------------------------------------------
+# Monitoring households from the 乡村振兴 bureau (64号 第十五条、第二十五条)
+
+
+def test_the_county_imports_the_monitoring_list_and_the_township_files_from_it(app: Flask) -> None:
+    county = sign_in(app, "yanhu")
+    page = county.get("/referrals")
+    bad = county.submit(form_of(page, "/referrals/import"), files={"file": (b"x", "list.txt", "text/plain")})
+    assert bad.status_code == 422 and field_error(bad, "file") == "请上传 .csv 或 .xlsx 文件"
+    csv = (
+        "户主姓名,身份证号码,监测类别,识别日期,识别部门,村（社区）代码\n"
+        f"王建国,140802198003151239,脱贫不稳定户,2025-09-01,盐湖区乡村振兴局,{HUAIDONG}\n"
+    ).encode("utf-8-sig")
+    done = county.submit(form_of(county.get("/referrals"), "/referrals/import"),
+                         files={"file": (csv, "监测户.csv", "text/csv")})  # fmt: skip
+    assert done.status_code == 200 and "已导入 1 户" in text(done)
+
+    township = sign_in(app, "beicheng")
+    listing = township.get("/referrals")
+    link = re.search(r'href="(/cases/new\?procedure=dibao_edge&amp;referral=\d+)"', html(listing))
+    assert link is not None
+    form_page = township.get(unescape(link.group(1)))
+    form = form_of(form_page, "/cases/new")
+    assert (form.value("members-0-name"), form.value("monitoring_household_category")) == (
+        "王建国",
+        "unstable",
+    )
+    assert form.value("referral_id") is not None and "直接认定（64号 第十五条）" in text(form_page)
+    inputs = {k: v for k, v in dibao_edge_inputs().items() if k != "village"}
+    case_id = case_id_of(redirected_to(township.submit(form, {**inputs, "channel": "self"})))
+    case_page = township.get(f"/cases/{case_id}")
+    assert "脱贫不稳定户" in text(case_page)
+    assert "没有待纳入的监测户" in text(township.get("/referrals"))

@@ -1,0 +1,47 @@
+"""Lists from other agencies: the 乡村振兴 bureau's monitoring households (64号 第十五条、第二十五条)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import request
+from flask_smorest import Blueprint
+
+from assistance.api.common import database, today, user_id
+from assistance.services import imports
+from assistance.services.errors import InvalidInput
+
+blp = Blueprint("imports", __name__, url_prefix="", description="导入其他部门的名单")
+
+
+@blp.route("/imports/monitoring-households", methods=["POST"])
+@blp.doc(
+    requestBody={
+        "content": {
+            "multipart/form-data": {
+                "schema": {
+                    "type": "object",
+                    "required": ["file"],
+                    "properties": {"file": {"type": "string", "format": "binary"}},
+                }
+            }
+        }
+    }
+)
+def post_monitoring_households() -> tuple[dict[str, Any], int]:
+    """导入乡村振兴部门的防返贫监测户名单（CSV 或 XLSX；有错误行时不导入任何一行）"""
+    upload = request.files.get("file")
+    if upload is None or not upload.filename:
+        raise InvalidInput.field("file", "请上传 .csv 或 .xlsx 文件")
+    content = upload.read(imports.MAX_BYTES + 1)
+    report = imports.import_monitoring_households(database(), user_id(), upload.filename, content, today())
+    return report, 201
+
+
+@blp.route("/referrals", methods=["GET"])
+def get_referrals() -> dict[str, Any]:
+    """本辖区待纳入的防返贫监测户（?status=pending|filed，all 为全部）"""
+    status = request.args.get("status", "pending")
+    if status not in ("pending", "filed", "all"):
+        raise InvalidInput.field("status", "应为 pending、filed 或 all")
+    return {"items": imports.list_referrals(database(), user_id(), None if status == "all" else status)}

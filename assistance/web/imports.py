@@ -1,0 +1,61 @@
+"""The 乡村振兴 bureau's monitoring households: the county uploads the month's list, the township
+sees those waiting and files each for direct recognition (64号 第十五条、第二十五条)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import request
+from flask.typing import ResponseReturnValue
+
+from assistance.api.common import database, today
+from assistance.services import imports
+from assistance.services.errors import InvalidInput, ServiceError
+from assistance.web.base import ADMIN, COUNTY, TOWNSHIP, VILLAGE, bp, login_required, page, require_role
+from assistance.web.forms import Problems, problems_from
+
+
+def _page(
+    result: dict[str, Any] | None = None, problems: Problems | None = None, status: int = 200
+) -> ResponseReturnValue:
+    user = require_role(COUNTY, TOWNSHIP, VILLAGE, ADMIN)
+    wanted = request.args.get("status", "pending")
+    referrals = (
+        imports.list_referrals(database(), user.id, None if wanted == "all" else wanted)
+        if user.role != VILLAGE
+        else []
+    )
+    return page(
+        "referrals.html",
+        status,
+        referrals=referrals,
+        wanted=wanted,
+        result=result,
+        problems=problems or Problems(),
+        may_upload=user.role == COUNTY,
+    )
+
+
+@bp.get("/referrals")
+@login_required
+def referrals() -> ResponseReturnValue:
+    return _page()
+
+
+@bp.post("/referrals/import")
+@login_required
+def import_referrals() -> ResponseReturnValue:
+    user = require_role(COUNTY)
+    upload = request.files.get("file")
+    try:
+        if upload is None or not upload.filename:
+            raise InvalidInput.field("file", "请选择 .csv 或 .xlsx 文件")
+        result = imports.import_monitoring_households(
+            database(), user.id, upload.filename, upload.read(imports.MAX_BYTES + 1), today()
+        )
+    except ServiceError as exc:
+        if exc.status in (401, 403, 404):
+            raise
+        problems = problems_from(exc, lambda field: "file" if field == "file" else None)
+        return _page(None, problems, exc.status)
+    return _page(result)

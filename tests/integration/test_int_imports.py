@@ -1,0 +1,119 @@
+"""The 乡村振兴 bureau's list of monitoring households (64号 第十五条、第二十五条): imported all or
+nothing, row by row, then filed by the township for direct recognition; on both databases."""
+
+from __future__ import annotations
+
+import io
+from typing import Any
+
+from integration_support import HUAIDONG, ApiClient, Clock, dibao_edge_household, errors
+from openpyxl import Workbook  # type: ignore[import-untyped]
+
+HEADER = "户主姓名,身份证号码,监测类别,识别日期,识别部门,村（社区）代码,联系电话"
+GOOD = [
+    f"王建国,140802198003151239,脱贫不稳定户,2025-09-01,盐湖区乡村振兴局,{HUAIDONG},13900000001",
+    "赵大山,140802197501011234,突发严重困难户,2025/08/20,盐湖区乡村振兴局,140802101001,",
+]
+
+
+def upload(api: ApiClient, username: str, name: str, content: bytes) -> Any:
+    return api.as_(username).post(
+        "/api/v1/imports/monitoring-households",
+        data={"file": (io.BytesIO(content), name)},
+        content_type="multipart/form-data",
+    )
+
+
+def csv_bytes(lines: list[str], encoding: str = "utf-8-sig") -> bytes:
+    return "\n".join([HEADER, *lines]).encode(encoding)
+
+
+def test_a_good_list_is_imported_and_waits_for_its_townships(api: ApiClient, clock: Clock) -> None:
+    response = upload(api, "yanhu", "2025年9月监测户.csv", csv_bytes(GOOD, "gb18030"))
+    assert response.status_code == 201, response.json
+    assert (response.json or {})["imported"] == 2
+    beicheng = api.get("beicheng", "/referrals").json["items"]  # type: ignore[index]
+    assert [(r["name"], r["category_name"], r["village_name"]) for r in beicheng] == [
+        ("王建国", "脱贫不稳定户", "槐东社区")
+    ]
+    assert [r["name"] for r in api.get("jiezhou", "/referrals").json["items"]] == ["赵大山"]  # type: ignore[index]
+    assert api.get("yongji", "/referrals").json["items"] == []  # type: ignore[index]
+
+    # The same list again: nothing new, each row reported as already imported.
+    again = upload(api, "yanhu", "again.csv", csv_bytes(GOOD))
+    assert again.status_code == 201 and (again.json or {})["imported"] == 0
+    assert [s["reason"] for s in (again.json or {})["skipped"]] == ["已在此前导入的名单中"] * 2
+
+    # The township files the household; the bureau's identification makes it a direct recognition.
+    referral = beicheng[0]["id"]
+    filed = api.post(
+        "beicheng",
+        "/cases",
+        {"procedure": "dibao_edge", "village": HUAIDONG, "economic_check_authorised": True,
+         "commitment_signed": True, "channel": "self", "household": dibao_edge_household(),
+         "referral_id": referral},
+    )  # fmt: skip
+    assert filed.status_code == 201, filed.json
+    case = filed.json or {}
+    assert case["household"]["monitoring_household"]["category"] == "unstable"
+    api.act("beicheng", case["id"], "accept")
+    assert api.act("beicheng", case["id"], "refer_direct")["state"] == "county_review"
+    assert api.get("beicheng", "/referrals").json["items"] == []  # type: ignore[index]
+    done = api.get("beicheng", "/referrals?status=filed").json["items"]  # type: ignore[index]
+    assert [(r["id"], r["case_id"]) for r in done] == [(referral, case["id"])]
+    twice = api.post(
+        "beicheng",
+        "/cases",
+        {"procedure": "dibao_edge", "village": HUAIDONG, "economic_check_authorised": True,
+         "commitment_signed": True, "household": dibao_edge_household(), "referral_id": referral},
+    )  # fmt: skip
+    assert twice.status_code == 422 and errors(twice.json or {}, "referral_id")
+
+
+def test_a_list_with_bad_rows_imports_nothing_and_names_every_problem(api: ApiClient, clock: Clock) -> None:
+    lines = [
+        GOOD[0],
+        "李四,140802198003151238,脱贫不稳定户,2025-09-01,,140802001001,",  # bad check digit
+        "王五,140802197501011234,一般农户,2025-13-01,,999999999999,",  # category, date, village
+        f"王建国,140802198003151239,边缘易致贫户,2025-09-01,,{HUAIDONG},",  # same person twice
+        ",,,,,,",  # blank line: ignored
+    ]
+    response = upload(api, "yanhu", "bad.csv", csv_bytes(lines))
+    assert response.status_code == 422
+    body = response.json or {}
+    fields = [e["field"] for e in body["errors"]]
+    assert fields == [
+        "rows[3].id_number",
+        "rows[4].category",
+        "rows[4].identified_on",
+        "rows[4].village",
+        "rows[5].id_number",
+    ]
+    assert "第3行：身份证号码校验位错误" in [e["message"] for e in body["errors"]]
+    assert "未导入任何一行" in body["message"]
+    assert api.get("yanhu", "/referrals?status=all").json["items"] == []  # type: ignore[index]
+
+    for name, content, message in (
+        ("list.txt", b"x", "请上传 .csv 或 .xlsx 文件"),
+        ("list.csv", "姓名,电话\n张三,1\n".encode(), "找不到表头"),
+        ("list.xlsx", b"not a workbook", "不是有效的 Excel（.xlsx）文件"),
+    ):
+        refused = upload(api, "yanhu", name, content)
+        assert refused.status_code == 422 and message in errors(refused.json or {}, "file")[0]
+    for who in ("beicheng", "wangjianguo"):
+        assert upload(api, who, "l.csv", csv_bytes(GOOD)).status_code == 403
+
+
+def test_an_xlsx_list_from_the_bureau_is_read_from_its_header_row(api: ApiClient, clock: Clock) -> None:
+    book = Workbook()
+    sheet = book.active
+    sheet.append(["盐湖区2025年9月新识别监测对象名单"])
+    sheet.append(HEADER.split(","))
+    sheet.append(
+        ["王建国", "140802198003151239", "脱贫不稳定户", "2025-09-01", "盐湖区乡村振兴局", HUAIDONG, ""]
+    )
+    out = io.BytesIO()
+    book.save(out)
+    response = upload(api, "yanhu", "名单.xlsx", out.getvalue())
+    assert response.status_code == 201, response.json
+    assert (response.json or {})["imported"] == 1
