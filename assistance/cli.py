@@ -299,3 +299,71 @@ def rechecks_due(username: str, within: int) -> None:
     except ServiceError as exc:
         _fail(exc.message)
     click.echo(json.dumps({"within": within, "items": items}, ensure_ascii=False, indent=2))
+
+
+@main.group()
+def jobs() -> None:
+    """批量任务：复核测算（recheck_review）、政策测算（what_if），可中断后继续。"""
+
+
+def _print_progress(job: Any) -> None:
+    percent = int(job.processed * 100 / job.total) if job.total else 100
+    click.echo(f"  任务 {job.id}：{job.processed}/{job.total}（{percent}%）", err=True)
+
+
+@jobs.command("start")
+@click.argument("kind", type=click.Choice(["recheck_review", "what_if"]))
+@click.option("--by", "username", required=True, help="县级工作人员或管理员用户名。")
+@click.option("--county", default=None, help="县（市、区）代码；县级工作人员默认本县。")
+@click.option("--on", "on", default=None, help="recheck_review：测算日期（默认今天）。")
+@click.option("--set", "settings", multiple=True, help="what_if：测算参数，如 dibao_standard.urban=800.00")
+def jobs_start(
+    kind: str, username: str, county: str | None, on: str | None, settings: tuple[str, ...]
+) -> None:
+    """开始批量任务并在前台运行，打印进度；结果以 JSON 输出。"""
+    from assistance.config import database_url
+    from assistance.db import Database
+    from assistance.services.errors import ServiceError
+    from assistance.services.jobs import create_job, run_job
+
+    params: dict[str, Any] = {}
+    if kind == "recheck_review" and on:
+        params["on"] = on
+    if kind == "what_if":
+        overrides: dict[str, str] = {}
+        for setting in settings:
+            key, sep, value = setting.partition("=")
+            if not sep:
+                _fail(f"--set 应为 名称=数值：{setting}")
+            overrides[key.strip()] = value.strip()
+        params["overrides"] = overrides
+    database = Database(database_url())
+    try:
+        job_id = create_job(
+            database,
+            _user_id(username),
+            {"kind": kind, "county": county, "params": params},
+            datetime.now().date(),
+        )
+        click.echo(f"任务 {job_id} 已开始", err=True)
+        result = run_job(database, job_id, progress=_print_progress)
+    except ServiceError as exc:
+        lines = "\n".join(f"  {e.field}: {e.message}" for e in exc.errors)
+        _fail(f"{exc.message}\n{lines}")
+    click.echo(json.dumps(result, ensure_ascii=False, indent=2))
+
+
+@jobs.command("run")
+@click.argument("job_id", type=int)
+def jobs_run(job_id: int) -> None:
+    """继续运行中断的任务（从最后完成的一批之后继续）。"""
+    from assistance.config import database_url
+    from assistance.db import Database
+    from assistance.services.errors import ServiceError
+    from assistance.services.jobs import run_job
+
+    try:
+        result = run_job(Database(database_url()), job_id, progress=_print_progress)
+    except ServiceError as exc:
+        _fail(exc.message)
+    click.echo(json.dumps(result, ensure_ascii=False, indent=2))

@@ -8,7 +8,7 @@ from flask import Flask
 from flask_smorest import Api
 from werkzeug.routing import IntegerConverter
 
-from assistance.api import admin, auth, cases, documents, errors, evaluate, imports, policy, reports
+from assistance.api import admin, auth, cases, documents, errors, evaluate, imports, jobs, policy, reports
 
 PREFIX = "/api/v1"
 # Ids are 32-bit on every database; a larger number in a path is simply not found, rather than
@@ -49,6 +49,7 @@ def register(app: Flask) -> Api:
         policy.blp,
         reports.blp,
         imports.blp,
+        jobs.blp,
     )
     for blueprint in blueprints:
         api.register_blueprint(blueprint, url_prefix=PREFIX + (blueprint.url_prefix or ""))

@@ -21,6 +21,7 @@ from assistance.web import (  # noqa: F401  (routes register on import)
     cases,
     errors,
     imports,
+    jobs,
     lists,
     rechecks,
     reports,

@@ -1119,3 +1119,20 @@ def test_the_county_imports_the_monitoring_list_and_the_township_files_from_it(a
     case_page = township.get(f"/cases/{case_id}")
     assert "脱贫不稳定户" in text(case_page)
     assert "没有待纳入的监测户" in text(township.get("/referrals"))
+
+
+# ---------------------------------------------------------------------------------------------
+# Batch jobs
+
+
+def test_the_county_runs_a_what_if_from_the_jobs_page(app: Flask) -> None:
+    app.config["JOBS_RUN"] = "inline"
+    county = sign_in(app, "yanhu")
+    page = county.get("/jobs")
+    refused = county.submit(form_of(page, "/jobs/what_if"), {"urban": "八百"})
+    assert refused.status_code == 422 and field_error(refused, "urban")
+    done = county.submit(form_of(county.get("/jobs"), "/jobs/what_if"), {"urban": "800.00"})
+    result = county.get(redirected_to(done))
+    assert "政策测算 · 盐湖区" in text(result) and "已完成" in text(result)
+    assert "Refresh" not in result.headers
+    sign_in(app, "beicheng").get("/jobs", expect=403)

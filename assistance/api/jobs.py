@@ -1,0 +1,74 @@
+"""Batch jobs: a county's recheck review and policy what-if, run in the background."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import current_app
+from flask_smorest import Blueprint
+
+from assistance.api.common import database, json_body, today, user_id
+from assistance.services import jobs
+from assistance.services.errors import Conflict
+
+blp = Blueprint("jobs", __name__, url_prefix="/jobs", description="批量任务（复核测算、政策测算）")
+
+JOB_SCHEMA = {
+    "type": "object",
+    "required": ["kind"],
+    "properties": {
+        "kind": {"type": "string", "enum": sorted(jobs.TITLES)},
+        "county": {"type": "string", "description": "县（市、区）代码；县级工作人员默认本县"},
+        "params": {
+            "type": "object",
+            "description": (
+                'recheck_review: {"on": "YYYY-MM-DD"}；'
+                'what_if: {"overrides": {"dibao_standard.urban": "800.00"}}'
+            ),
+        },
+    },
+}
+
+
+def launch(job_id: int) -> None:
+    """How this process runs a job: on a background thread (the default), in the request
+    (JOBS_RUN=inline, for tests and small installations), or not at all (JOBS_RUN=none: a separate
+    ``assistance jobs run`` does it)."""
+    mode = current_app.config.get("JOBS_RUN", "thread")
+    if mode == "inline":
+        jobs.run_job(database(), job_id)
+    elif mode == "thread":
+        jobs.start_in_background(database(), job_id)
+
+
+@blp.route("", methods=["GET"])
+def get_jobs() -> dict[str, Any]:
+    """本县的批量任务及其进度"""
+    return {"items": jobs.list_jobs(database(), user_id())}
+
+
+@blp.route("", methods=["POST"])
+@blp.doc(requestBody={"content": {"application/json": {"schema": JOB_SCHEMA}}})
+def post_job() -> tuple[dict[str, Any], int]:
+    """开始批量任务（不改变任何案件）；返回 202 和任务，进度见 GET /jobs/{id}"""
+    job_id = jobs.create_job(database(), user_id(), json_body(), today())
+    launch(job_id)
+    return jobs.job_detail(database(), user_id(), job_id), 202
+
+
+@blp.route("/<int:job_id>", methods=["GET"])
+def get_job(job_id: int) -> dict[str, Any]:
+    """任务进度和结果"""
+    return jobs.job_detail(database(), user_id(), job_id)
+
+
+@blp.route("/<int:job_id>/resume", methods=["POST"])
+def post_resume(job_id: int) -> tuple[dict[str, Any], int]:
+    """继续运行中断的任务（从最后完成的一批之后继续）"""
+    job = jobs.job_detail(database(), user_id(), job_id)
+    if job["status"] == "done":
+        raise Conflict("任务已完成")
+    if job["status"] == "running" and job_id not in jobs.stale_jobs(database()):
+        raise Conflict("任务正在运行")
+    launch(job_id)
+    return jobs.job_detail(database(), user_id(), job_id), 202

@@ -1,0 +1,40 @@
+"""Batch jobs run in the background over many cases (a county's recheck review, a policy what-if),
+in chunks: each chunk's results and the job's cursor are committed together, so a job stopped by
+a crash resumes after the last chunk it finished and counts no case twice."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+import sqlalchemy as sa
+from sqlmodel import Field, SQLModel
+
+from assistance.models.base import UTCDateTime, utcnow
+
+QUEUED = "queued"
+RUNNING = "running"
+DONE = "done"
+FAILED = "failed"
+
+
+class BatchJob(SQLModel, table=True):
+    __tablename__ = "batch_job"
+
+    id: int | None = Field(default=None, primary_key=True)
+    kind: str = Field(max_length=30)
+    county_code: str = Field(max_length=6, index=True)
+    params: dict[str, Any] = Field(default_factory=dict, sa_type=sa.JSON)
+    status: str = Field(default=QUEUED, max_length=10, index=True)
+    total: int = 0
+    processed: int = 0
+    # The last case id whose result is in ``result``: the job resumes after it.
+    cursor: int = 0
+    result: dict[str, Any] = Field(default_factory=dict, sa_type=sa.JSON)
+    error: str = Field(default="", max_length=2000)
+    created_by: int = Field(foreign_key="app_user.id")
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    started_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    finished_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    heartbeat_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    version: int = 1

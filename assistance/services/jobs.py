@@ -1,0 +1,361 @@
+"""Batch jobs over a county's cases, run in the background with their progress kept, resumable
+after a crash (see ``models.jobs``). Two kinds:
+
+- ``recheck_review`` (64号 第二十六条): every recognised 低保边缘家庭 of the county decided again on a
+  date, under the parameters in force that day; lists the families that no longer meet the
+  conditions so that townships check them first. Changes no case.
+- ``what_if``: every current case decided again under proposed parameters (a new dibao
+  standard); lists who would enter or leave. Changes no case.
+
+A job runs in chunks of cases in id order. Each chunk's results, the count and the cursor are
+committed in one transaction guarded by the job's version, so two runners never both count a
+chunk, and a runner that dies loses only the chunk it was on: ``resume`` carries on after the last
+committed one. The web service starts a job on a background thread; ``assistance jobs run`` runs
+(or resumes) one in the foreground, printing its progress.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import threading
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Any, Final
+
+from sqlalchemy import and_, or_, update
+from sqlmodel import Session, col, func, select
+
+from assistance.db import Database
+from assistance.models import BatchJob, Case, Member
+from assistance.models.base import utcnow
+from assistance.models.jobs import DONE, FAILED, QUEUED, RUNNING
+from assistance.models.users import ADMIN, COUNTY
+from assistance.parameters import parameter_table
+from assistance.services.actors import actor_for
+from assistance.services.casefiles import case_file
+from assistance.services.errors import Conflict, FieldProblem, Forbidden, InvalidInput, NotFound
+from assistance.workflow import WORKFLOWS
+from rules import CaseFileError, ParameterError, evaluate_data
+from rules.counties import COUNTIES
+from rules.money import yuan
+from rules.parsing import parse_case_file
+
+CHUNK: Final = 100
+# A running job whose runner has not written for this long is taken to have died.
+STALE_AFTER: Final = timedelta(minutes=2)
+TITLES: Final = {"recheck_review": "低保边缘家庭复核测算（64号 第二十六条）", "what_if": "政策测算"}
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    outcome: str
+    per_capita: str | None
+    note: str
+    failed: list[str]
+
+
+def _decide(data: dict[str, Any]) -> Outcome:
+    try:
+        decision = evaluate_data(data, parameter_table())
+    except ParameterError as exc:
+        return Outcome("undetermined", None, f"参数未配置：{exc}", [])
+    except CaseFileError as exc:
+        return Outcome("undetermined", None, f"案卷不完整：{exc}", [])
+    failed = [c.title for c in decision.criteria if c.result == "fail"]
+    return Outcome(decision.outcome, yuan(decision.income.per_capita_monthly), "", failed)
+
+
+def _row(case: Case, applicant: str, outcome: Outcome, **more: Any) -> dict[str, Any]:
+    return {
+        "case": case.id,
+        "number": case.number,
+        "procedure": case.procedure,
+        "state": case.state,
+        "applicant": applicant,
+        "outcome": outcome.outcome,
+        "per_capita_monthly": outcome.per_capita,
+        "failed": outcome.failed,
+        "note": outcome.note,
+        **more,
+    }
+
+
+# --- what each kind selects and does with one case -------------------------------------------
+
+
+def _recheck_select(county: str) -> Any:
+    return and_(
+        col(Case.county_code) == county, col(Case.procedure) == "dibao_edge", col(Case.state) == "recognised"
+    )
+
+
+def _what_if_select(county: str) -> Any:
+    open_states = {s for w in WORKFLOWS.values() for s in w.open_states}
+    return and_(col(Case.county_code) == county, col(Case.state).in_([*open_states, "recognised"]))
+
+
+def _recheck_one(
+    session: Session, case: Case, applicant: str, params: Mapping[str, Any], result: dict[str, Any]
+) -> None:
+    data = case_file(session, case)
+    data["application_date"] = params["on"]
+    found = _decide(data)
+    if found.outcome == "eligible":
+        result["eligible"] = result.get("eligible", 0) + 1
+    elif found.outcome == "undetermined":
+        result.setdefault("undetermined", []).append(_row(case, applicant, found))
+    else:
+        result.setdefault("not_eligible", []).append(_row(case, applicant, found))
+
+
+def _what_if_one(
+    session: Session, case: Case, applicant: str, params: Mapping[str, Any], result: dict[str, Any]
+) -> None:
+    current_file = case_file(session, case)
+    current = _decide(current_file)
+    proposed = _decide({**current_file, "parameter_overrides": dict(params["overrides"])})
+    row = _row(case, applicant, current, proposed=proposed.outcome)
+    if "undetermined" in (current.outcome, proposed.outcome):
+        result.setdefault("undetermined", []).append(row)
+    elif current.outcome != "eligible" and proposed.outcome == "eligible":
+        result.setdefault("entering", []).append(row)
+    elif current.outcome == "eligible" and proposed.outcome != "eligible":
+        result.setdefault("leaving", []).append(row)
+    else:
+        result["unchanged"] = result.get("unchanged", 0) + 1
+
+
+Each = Callable[[Session, Case, str, Mapping[str, Any], dict[str, Any]], None]
+SELECT: Final[dict[str, Callable[[str], Any]]] = {
+    "recheck_review": _recheck_select,
+    "what_if": _what_if_select,
+}
+EACH: Final[dict[str, Each]] = {"recheck_review": _recheck_one, "what_if": _what_if_one}
+
+
+# --- starting, reading, running ----------------------------------------------------------------
+
+
+def _params(kind: str, data: Mapping[str, Any], today: date) -> dict[str, Any]:
+    if kind == "recheck_review":
+        raw = data.get("on") or today.isoformat()
+        try:
+            on = date.fromisoformat(str(raw))
+        except ValueError as exc:
+            raise InvalidInput.field("params.on", "应为日期，格式 YYYY-MM-DD") from exc
+        if on > today:
+            raise InvalidInput.field("params.on", "不能晚于今天")
+        return {"on": on.isoformat()}
+    overrides = data.get("overrides")
+    if not isinstance(overrides, Mapping) or not overrides:
+        raise InvalidInput.field("params.overrides", '请给出测算参数，如 {"dibao_standard.urban": "800.00"}')
+    probe = {
+        "schema_version": 1, "procedure": "dibao_edge", "application_date": today.isoformat(),
+        "county": "140802", "hukou_type": "urban", "parameter_overrides": dict(overrides),
+        "members": [{"id": "m1", "name": "测算", "id_number": "140802198003151239", "relation": "self",
+                     "hukou_region": "140802"}],
+    }  # fmt: skip
+    try:
+        parse_case_file(probe)
+    except CaseFileError as exc:
+        problems = [
+            FieldProblem(e.field.replace("parameter_overrides", "params.overrides"), e.message)
+            for e in exc.errors
+            if e.field.startswith("parameter_overrides")
+        ]
+        if problems:
+            raise InvalidInput("测算参数有误", problems) from exc
+    return {"overrides": {str(k): str(v) for k, v in overrides.items()}}
+
+
+def describe(job: BatchJob) -> dict[str, Any]:
+    return {
+        "id": job.id,
+        "kind": job.kind,
+        "title": TITLES.get(job.kind, job.kind),
+        "county": job.county_code,
+        "county_name": COUNTIES.get(job.county_code, job.county_code),
+        "params": job.params,
+        "status": job.status,
+        "total": job.total,
+        "processed": job.processed,
+        "percent": int(job.processed * 100 / job.total) if job.total else (100 if job.status == DONE else 0),
+        "result": job.result,
+        "error": job.error,
+        "created_at": job.created_at.isoformat(),
+        "started_at": job.started_at.isoformat() if job.started_at else None,
+        "finished_at": job.finished_at.isoformat() if job.finished_at else None,
+        "note": "测算结果不改变任何案件，也不作为认定依据。",
+    }
+
+
+def create_job(db: Database, user_id: int, data: Any, today: date) -> int:
+    if not isinstance(data, Mapping):
+        raise InvalidInput.field("(根)", "应为 JSON 对象")
+    kind = str(data.get("kind", ""))
+    if kind not in TITLES:
+        raise InvalidInput.field("kind", f"应为以下之一：{'、'.join(TITLES)}")
+    raw_params = data.get("params") or {}
+    if not isinstance(raw_params, Mapping):
+        raise InvalidInput.field("params", "应为对象")
+    params = _params(kind, raw_params, today)
+    with db.transaction() as session:
+        actor = actor_for(session, user_id)
+        county = str(data.get("county") or actor.county_code or "")
+        if actor.role not in (COUNTY, ADMIN) or (actor.role == COUNTY and county != actor.county_code):
+            raise Forbidden("只有本县民政部门工作人员可以对本县案件运行批量测算")
+        if county not in COUNTIES:
+            raise InvalidInput.field("county", "应为运城市的县（市、区）代码")
+        total = session.exec(select(func.count()).select_from(Case).where(SELECT[kind](county))).one()
+        job = BatchJob(
+            kind=kind, county_code=county, params=params, total=int(total), created_by=actor.user_id
+        )
+        session.add(job)
+        session.flush()
+        assert job.id is not None
+        return job.id
+
+
+def job_detail(db: Database, user_id: int, job_id: int) -> dict[str, Any]:
+    with db.reading() as session:
+        actor = actor_for(session, user_id)
+        job = session.get(BatchJob, job_id)
+        if (
+            job is None
+            or actor.role not in (COUNTY, ADMIN)
+            or (actor.role == COUNTY and job.county_code != actor.county_code)
+        ):
+            raise NotFound(f"批量任务 {job_id} 不存在或不在您的管辖范围内")
+        return describe(job)
+
+
+def list_jobs(db: Database, user_id: int) -> list[dict[str, Any]]:
+    with db.reading() as session:
+        actor = actor_for(session, user_id)
+        if actor.role not in (COUNTY, ADMIN):
+            raise Forbidden("只有县级民政部门工作人员和管理员可以查看批量任务")
+        query = select(BatchJob)
+        if actor.role == COUNTY:
+            query = query.where(BatchJob.county_code == actor.county_code)
+        return [describe(j) for j in session.exec(query.order_by(col(BatchJob.id).desc()).limit(50)).all()]
+
+
+def _claim(session: Session, job: BatchJob, **values: Any) -> bool:
+    """Move the job on only if nobody else did since it was read (the version guard)."""
+    moved = session.execute(
+        update(BatchJob)
+        .where(col(BatchJob.id) == job.id, col(BatchJob.version) == job.version)
+        .values(version=job.version + 1, heartbeat_at=utcnow(), **values)
+    )
+    return bool(moved.rowcount == 1)  # type: ignore[attr-defined]
+
+
+def run_job(db: Database, job_id: int, *, chunk: int = CHUNK, max_chunks: int | None = None,
+            progress: Callable[[BatchJob], None] | None = None) -> dict[str, Any]:  # fmt: skip
+    """Run (or resume) the job until done, or for ``max_chunks`` chunks (a test's simulated crash).
+    Returns the job as it stands."""
+    with db.transaction() as session:
+        job = session.get(BatchJob, job_id)
+        if job is None:
+            raise NotFound(f"批量任务 {job_id} 不存在")
+        if job.status == DONE:
+            return describe(job)
+        if not _claim(session, job, status=RUNNING, started_at=job.started_at or utcnow()):
+            raise Conflict("批量任务正由其他进程运行")
+    chunks = 0
+    while max_chunks is None or chunks < max_chunks:
+        with db.reading() as session:
+            job = session.get(BatchJob, job_id)
+            assert job is not None
+            cases = list(
+                session.exec(
+                    select(Case)
+                    .where(SELECT[job.kind](job.county_code), col(Case.id) > job.cursor)
+                    .order_by(col(Case.id))
+                    .limit(chunk)
+                ).all()
+            )
+            heads = {
+                m.id: m.name
+                for m in session.exec(
+                    select(Member).where(col(Member.id).in_([c.applicant_member_id for c in cases]))
+                ).all()
+            } if cases else {}  # fmt: skip
+            result: dict[str, Any] = {
+                k: (list(v) if isinstance(v, list) else v) for k, v in job.result.items()
+            }
+            try:
+                for case in cases:
+                    EACH[job.kind](session, case, heads.get(case.applicant_member_id, ""), job.params, result)
+            except Exception as exc:
+                with db.transaction() as failing:
+                    stored = failing.get(BatchJob, job_id)
+                    assert stored is not None
+                    _claim(failing, stored, status=FAILED, error=f"{type(exc).__name__}: {exc}"[:2000])
+                raise
+            version = job.version
+            processed, cursor = job.processed + len(cases), cases[-1].id if cases else job.cursor
+        with db.transaction() as session:
+            stored = session.get(BatchJob, job_id)
+            assert stored is not None
+            if stored.version != version:
+                raise Conflict("批量任务正由其他进程运行")
+            values: dict[str, Any] = {"processed": processed, "cursor": cursor, "result": result}
+            if not cases:
+                values.update(status=DONE, finished_at=utcnow(), total=max(stored.total, processed))
+            if not _claim(session, stored, **values):
+                raise Conflict("批量任务正由其他进程运行")
+        if progress is not None:
+            with db.reading() as session:
+                current = session.get(BatchJob, job_id)
+                assert current is not None
+                progress(current)
+        if not cases:
+            break
+        chunks += 1
+    with db.reading() as session:
+        final = session.get(BatchJob, job_id)
+        assert final is not None
+        return describe(final)
+
+
+def start_in_background(db: Database, job_id: int) -> threading.Thread:
+    """The web service's way to run a job: a daemon thread; if the process dies, ``resume_stale``
+    (or ``assistance jobs run``) carries on."""
+
+    def target() -> None:
+        # The job row records a failure; the thread has nobody to tell.
+        with contextlib.suppress(Exception):
+            run_job(db, job_id)
+
+    thread = threading.Thread(target=target, name=f"batch-job-{job_id}", daemon=True)
+    thread.start()
+    return thread
+
+
+def stale_jobs(db: Database) -> list[int]:
+    """Jobs queued, or running with no heartbeat for a while: their runner died."""
+    cutoff = utcnow() - STALE_AFTER
+    with db.reading() as session:
+        rows = session.exec(
+            select(BatchJob).where(
+                or_(
+                    col(BatchJob.status) == QUEUED,
+                    and_(col(BatchJob.status) == RUNNING, col(BatchJob.heartbeat_at) < cutoff),
+                )
+            )
+        ).all()
+        return [j.id for j in rows if j.id is not None]
+
+
+__all__ = [
+    "TITLES",
+    "create_job",
+    "describe",
+    "job_detail",
+    "list_jobs",
+    "run_job",
+    "stale_jobs",
+    "start_in_background",
+]

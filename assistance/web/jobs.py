@@ -1,0 +1,80 @@
+"""Batch jobs for county staff: start a recheck review or a policy what-if, watch its progress
+(the page reloads itself while the job runs; no script needed), read its result."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import current_app, redirect, request, url_for
+from flask.typing import ResponseReturnValue
+from werkzeug.datastructures import MultiDict
+
+from assistance.api.common import database, today
+from assistance.services import jobs
+from assistance.services.errors import ServiceError
+from assistance.web.base import ADMIN, COUNTY, bp, login_required, page, require_role
+from assistance.web.forms import Problems, problems_from
+
+
+def _launch(job_id: int) -> None:
+    mode = current_app.config.get("JOBS_RUN", "thread")
+    if mode == "inline":
+        jobs.run_job(database(), job_id)
+    elif mode == "thread":
+        jobs.start_in_background(database(), job_id)
+
+
+def _jobs_page(form: str | None = None, values: MultiDict[str, str] | None = None,
+               problems: Problems | None = None, status: int = 200) -> ResponseReturnValue:  # fmt: skip
+    user = require_role(COUNTY, ADMIN)
+    return page(
+        "jobs.html",
+        status,
+        items=jobs.list_jobs(database(), user.id),
+        failed_form=form,
+        values=values or MultiDict({"on": today().isoformat()}),
+        problems=problems or Problems(),
+        none_problems=Problems(),
+    )
+
+
+@bp.get("/jobs")
+@login_required
+def jobs_list() -> ResponseReturnValue:
+    return _jobs_page()
+
+
+@bp.post("/jobs/<any(recheck_review, what_if):kind>")
+@login_required
+def job_start(kind: str) -> ResponseReturnValue:
+    user = require_role(COUNTY, ADMIN)
+    form = MultiDict(request.form)
+    params: dict[str, Any] = {}
+    if kind == "recheck_review":
+        params["on"] = form.get("on", "")
+    else:
+        params["overrides"] = {
+            key: form.get(name, "").strip()
+            for key, name in (("dibao_standard.urban", "urban"), ("dibao_standard.rural", "rural"))
+            if form.get(name, "").strip()
+        }
+    try:
+        job_id = jobs.create_job(database(), user.id, {"kind": kind, "params": params}, today())
+    except ServiceError as exc:
+        if exc.status in (401, 403, 404):
+            raise
+        names = {"params.on": "on", "params.overrides.dibao_standard.urban": "urban",
+                 "params.overrides.dibao_standard.rural": "rural", "params.overrides": "urban"}  # fmt: skip
+        return _jobs_page(kind, form, problems_from(exc, lambda f: names.get(f)), exc.status)
+    _launch(job_id)
+    return redirect(url_for("web.job_page", job_id=job_id))
+
+
+@bp.get("/jobs/<int:job_id>")
+@login_required
+def job_page(job_id: int) -> ResponseReturnValue:
+    user = require_role(COUNTY, ADMIN)
+    job = jobs.job_detail(database(), user.id, job_id)
+    html, status = page("job.html", job=job)
+    # While the job runs the page reloads itself (a Refresh header: no script needed).
+    return (html, status, {"Refresh": "2"}) if job["status"] in ("queued", "running") else (html, status)

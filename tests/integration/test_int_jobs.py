@@ -1,0 +1,127 @@
+"""Batch jobs: a county's recheck review and policy what-if in chunks, with progress, resumable
+after a crash without counting a case twice; on both databases."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+import pytest
+from flask import Flask
+from integration_support import (
+    ApiClient,
+    Clock,
+    after_publicity,
+    dibao_edge_household,
+    dibao_edge_to_county_review,
+    errors,
+    high_income,
+)
+
+from assistance.db import Database
+from assistance.services import jobs
+from assistance.services.errors import Conflict
+from assistance.services.jobs import run_job
+
+
+def recognise(api: ApiClient, clock: Clock) -> int:
+    case = dibao_edge_to_county_review(api, clock)
+    case = api.act("yanhu", case["id"], "confirm", reasons="经审查符合认定条件", place="槐东社区公示栏")
+    clock.today = after_publicity(case)
+    return int(api.act("yanhu", case["id"], "close_county_publicity")["id"])
+
+
+@pytest.fixture
+def recognised(api: ApiClient, clock: Clock) -> list[int]:
+    """Three recognised families; the third now earns too much."""
+    ids = []
+    for _ in range(3):
+        clock.today = date(2025, 9, 22)
+        ids.append(recognise(api, clock))
+    api.as_("beicheng").put(f"/api/v1/cases/{ids[2]}/household", json=high_income(dibao_edge_household()))
+    return ids
+
+
+def test_recheck_review_runs_inline_and_lists_who_no_longer_qualifies(
+    app: Flask, api: ApiClient, clock: Clock, recognised: list[int]
+) -> None:
+    app.config["JOBS_RUN"] = "inline"
+    response = api.post(
+        "yanhu", "/jobs", {"kind": "recheck_review", "params": {"on": clock.today.isoformat()}}
+    )
+    assert response.status_code == 202, response.json
+    job = response.json or {}
+    assert (job["status"], job["total"], job["processed"], job["percent"]) == ("done", 3, 3, 100)
+    assert job["result"]["eligible"] == 2
+    assert [r["case"] for r in job["result"]["not_eligible"]] == [recognised[2]]
+    assert (
+        "家庭人均收入" in "".join(job["result"]["not_eligible"][0]["failed"])
+        or job["result"]["not_eligible"][0]["failed"]
+    )
+    # Nothing about the cases changed.
+    assert {api.case("yanhu", cid)["state"] for cid in recognised} == {"recognised"}
+    assert api.get("yongji", f"/jobs/{job['id']}").status_code == 404
+    assert api.post("beicheng", "/jobs", {"kind": "recheck_review"}).status_code == 403
+
+
+def test_a_job_stopped_by_a_crash_resumes_after_its_last_chunk(
+    app: Flask, api: ApiClient, clock: Clock, db: Database, recognised: list[int]
+) -> None:
+    app.config["JOBS_RUN"] = "none"
+    job = api.post(
+        "yanhu", "/jobs", {"kind": "what_if", "params": {"overrides": {"dibao_standard.urban": "300.00"}}}
+    )
+    assert job.status_code == 202 and (job.json or {})["status"] == "queued"
+    job_id = (job.json or {})["id"]
+
+    # The runner dies after its first chunk of one case.
+    first = run_job(db, job_id, chunk=1, max_chunks=1)
+    assert (first["status"], first["processed"]) == ("running", 1)
+    resumed = run_job(db, job_id, chunk=1)
+    assert (resumed["status"], resumed["processed"], resumed["total"]) == ("done", 3, 3)
+    # At 300 yuan the two edge families are above 1.5 times the standard: both would leave.
+    assert sorted(r["case"] for r in resumed["result"]["leaving"]) == recognised[:2]
+    assert resumed["result"].get("unchanged") == 1
+
+    # One run from the start gives the same result.
+    again = api.post(
+        "yanhu", "/jobs", {"kind": "what_if", "params": {"overrides": {"dibao_standard.urban": "300.00"}}}
+    )
+    whole = run_job(db, (again.json or {})["id"], chunk=100)
+    assert whole["result"] == resumed["result"]
+    assert api.post("yanhu", f"/jobs/{job_id}/resume", {}).status_code == 409
+
+
+def test_bad_job_requests_are_refused_field_by_field(api: ApiClient) -> None:
+    bad = api.post(
+        "yanhu", "/jobs", {"kind": "what_if", "params": {"overrides": {"dibao_standard.urban": "x"}}}
+    )
+    assert bad.status_code == 422 and errors(bad.json or {}, "params.overrides.dibao_standard.urban")
+    assert errors(api.post("yanhu", "/jobs", {"kind": "nothing"}).json or {}, "kind")
+    future = api.post("yanhu", "/jobs", {"kind": "recheck_review", "params": {"on": "2999-01-01"}})
+    assert errors(future.json or {}, "params.on") == ["不能晚于今天"]
+
+
+def test_two_runners_never_both_count_a_chunk(
+    app: Flask, api: ApiClient, db: Database, recognised: list[int], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    app.config["JOBS_RUN"] = "none"
+    job = api.post("yanhu", "/jobs", {"kind": "recheck_review"}).json or {}
+    original = jobs.EACH["recheck_review"]
+    interrupted = []
+
+    def each(*args: Any) -> None:
+        # While runner A is in its first chunk, runner B takes the same chunk and commits it.
+        if not interrupted:
+            interrupted.append(True)
+            run_job(db, job["id"], chunk=1, max_chunks=1)
+        original(*args)
+
+    monkeypatch.setitem(jobs.EACH, "recheck_review", each)
+    with pytest.raises(Conflict):
+        run_job(db, job["id"], chunk=1)
+    monkeypatch.setitem(jobs.EACH, "recheck_review", original)
+    detail = api.get("yanhu", f"/jobs/{job['id']}").json or {}
+    assert detail["processed"] == 1 and detail["result"]["eligible"] == 1
+    finished = run_job(db, job["id"])
+    assert (finished["processed"], finished["status"], finished["result"]["eligible"]) == (3, "done", 2)
