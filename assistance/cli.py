@@ -367,3 +367,60 @@ def jobs_run(job_id: int) -> None:
     except ServiceError as exc:
         _fail(exc.message)
     click.echo(json.dumps(result, ensure_ascii=False, indent=2))
+
+
+@main.group("lists")
+def lists_group() -> None:
+    """报送名单：月报医保（64号 第二十五条）、季报残联、因病致贫重病患者推送表（65号 第十七条）。"""
+
+
+def _issue_list(kind: str, period: str, username: str) -> None:
+    from assistance.config import database_url
+    from assistance.db import Database
+    from assistance.services.agency_lists import issue_periodic
+    from assistance.services.errors import ServiceError
+
+    try:
+        document, created = issue_periodic(
+            Database(database_url()), _user_id(username), kind, period, datetime.now().date()
+        )
+    except ServiceError as exc:
+        lines = "\n".join(f"  {e.field}: {e.message}" for e in exc.errors)
+        _fail(f"{exc.message}\n{lines}")
+    state = "已生成" if created else "本期名单没有变化"
+    version = f"第{document['version']}版，文书 {document['id']}"
+    click.echo(f"{state}：《{document['title']}》{document['number']}（{version}）")
+
+
+@lists_group.command("monthly")
+@click.option("--period", required=True, help="月份 YYYY-MM（通常为上月）。")
+@click.option("--by", "username", required=True, help="县级工作人员用户名。")
+def lists_monthly(period: str, username: str) -> None:
+    """生成上月新增和退出的低保边缘家庭名单（报同级医保部门，每月10日前）。"""
+    _issue_list("edge_medical_monthly", period, username)
+
+
+@lists_group.command("quarterly")
+@click.option("--period", required=True, help="季度 YYYY-Qn。")
+@click.option("--by", "username", required=True, help="县级工作人员用户名。")
+def lists_quarterly(period: str, username: str) -> None:
+    """生成本季度新增低保边缘家庭名单（报县区残联，每季度末）。"""
+    _issue_list("edge_disability_quarterly", period, username)
+
+
+@lists_group.command("push")
+@click.option("--by", "username", required=True, help="县级工作人员用户名。")
+def lists_push(username: str) -> None:
+    """将已确认、尚未推送的因病致贫重病患者推送同级医保部门。"""
+    from assistance.config import database_url
+    from assistance.db import Database
+    from assistance.services.agency_lists import push_confirmed_patients
+    from assistance.services.errors import ServiceError
+
+    try:
+        document = push_confirmed_patients(
+            Database(database_url()), _user_id(username), datetime.now().date()
+        )
+    except ServiceError as exc:
+        _fail(exc.message)
+    click.echo(f"已推送：《{document['title']}》{document['number']}（文书 {document['id']}）")

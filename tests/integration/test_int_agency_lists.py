@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import io
+import re
 from datetime import date
 
+import pytest
+from click.testing import CliRunner
 from integration_support import (
     ApiClient,
     Clock,
@@ -14,6 +17,8 @@ from integration_support import (
 )
 from openpyxl import load_workbook  # type: ignore[import-untyped]
 from test_int_documents import pdf_text
+
+from assistance.cli import main
 
 
 def recognise_edge_family(api: ApiClient, clock: Clock) -> int:
@@ -116,3 +121,17 @@ def test_push_list_takes_every_confirmed_patient_once(api: ApiClient, clock: Clo
     nothing = api.post("yanhu", "/lists/illness-push", {})
     assert nothing.status_code == 409
     assert (nothing.json or {})["message"] == "没有待推送的因病致贫重病患者"
+
+
+def test_the_command_line_makes_the_lists_too(
+    api: ApiClient, database: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("DATABASE_URL", database)
+    made = CliRunner().invoke(main, ["lists", "monthly", "--period", "2025-08", "--by", "yanhu"])
+    assert made.exit_code == 0, made.output
+    # The command line issues on the real date: the number carries this year.
+    assert re.search(r"已生成：《2025年8月低保边缘家庭新增和退出名单》盐民边医〔\d{4}〕1号", made.output)
+    bad = CliRunner().invoke(main, ["lists", "quarterly", "--period", "2025-Q5", "--by", "yanhu"])
+    assert bad.exit_code == 2 and "季度应写作 YYYY-Qn" in bad.output
+    refused = CliRunner().invoke(main, ["lists", "push", "--by", "beicheng"])
+    assert refused.exit_code == 2 and "县级民政部门" in refused.output
