@@ -317,8 +317,11 @@ def _print_progress(job: Any) -> None:
 @click.option("--county", default=None, help="县（市、区）代码；县级工作人员默认本县。")
 @click.option("--on", "on", default=None, help="recheck_review：测算日期（默认今天）。")
 @click.option("--set", "settings", multiple=True, help="what_if：测算参数，如 dibao_standard.urban=800.00")
+@click.option(
+    "--workers", default=1, show_default=True, type=click.IntRange(1, 64), help="规则引擎的进程数。"
+)
 def jobs_start(
-    kind: str, username: str, county: str | None, on: str | None, settings: tuple[str, ...]
+    kind: str, username: str, county: str | None, on: str | None, settings: tuple[str, ...], workers: int
 ) -> None:
     """开始批量任务并在前台运行，打印进度；结果以 JSON 输出。"""
     from assistance.config import database_url
@@ -346,7 +349,7 @@ def jobs_start(
             datetime.now().date(),
         )
         click.echo(f"任务 {job_id} 已开始", err=True)
-        result = run_job(database, job_id, progress=_print_progress)
+        result = run_job(database, job_id, progress=_print_progress, workers=workers)
     except ServiceError as exc:
         lines = "\n".join(f"  {e.field}: {e.message}" for e in exc.errors)
         _fail(f"{exc.message}\n{lines}")

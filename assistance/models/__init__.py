@@ -5,7 +5,7 @@ from assistance.models.cases import Case, CaseDeadline, CaseNumberCounter
 from assistance.models.documents import DocumentNumberCounter, IssuedDocument
 from assistance.models.households import Household, Member
 from assistance.models.imports import ImportBatch, MonitoringReferral
-from assistance.models.jobs import BatchJob
+from assistance.models.jobs import BatchJob, BatchJobItem
 from assistance.models.rechecks import PeriodicRecheck
 from assistance.models.records import AssetRecord, Evidence, IncomeRecord, MedicalExpenseRecord
 from assistance.models.reports import Report
@@ -30,6 +30,7 @@ __all__ = [
     "AssetRecord",
     "AuditEvent",
     "BatchJob",
+    "BatchJobItem",
     "Case",
     "CaseDeadline",
     "CaseNumberCounter",

@@ -38,3 +38,17 @@ class BatchJob(SQLModel, table=True):
     finished_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     heartbeat_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     version: int = 1
+
+
+class BatchJobItem(SQLModel, table=True):
+    """One case a job lists (no longer eligible, entering, leaving, undetermined), written with the
+    chunk that found it; the job itself keeps only the counts, so a job over a million cases does
+    not rewrite a growing result at every chunk."""
+
+    __tablename__ = "batch_job_item"
+
+    id: int | None = Field(default=None, primary_key=True)
+    job_id: int = Field(foreign_key="batch_job.id", index=True)
+    case_id: int = Field(foreign_key="assistance_case.id")
+    category: str = Field(max_length=20)
+    data: dict[str, Any] = Field(default_factory=dict, sa_type=sa.JSON)

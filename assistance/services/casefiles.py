@@ -7,11 +7,14 @@ rules engine's own parser, so whatever is stored can be evaluated.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections import defaultdict
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from typing import Any
 
+import sqlalchemy as sa
 from sqlmodel import Session, col, delete, select
 
 from assistance.models import AssetRecord, Case, Household, IncomeRecord, MedicalExpenseRecord, Member
@@ -165,13 +168,73 @@ def _drop_empty(data: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in data.items() if v not in (None, "", False)}
 
 
-def household_data(session: Session, case: Case) -> dict[str, Any]:
+@dataclass
+class Preloaded:
+    """The records of a batch of cases, read with one query per table (``preload``), so that a
+    batch job does not query per case. Plain rows, not ORM objects: a job reads millions of them
+    and only reads their columns (the attribute names are the same)."""
+
+    households: dict[int, Any] = field(default_factory=dict)
+    members: dict[int, list[Any]] = field(default_factory=lambda: defaultdict(list))
+    incomes: dict[int, list[Any]] = field(default_factory=lambda: defaultdict(list))
+    assets: dict[int, list[Any]] = field(default_factory=lambda: defaultdict(list))
+    expenses: dict[int, list[Any]] = field(default_factory=lambda: defaultdict(list))
+
+
+def _table(model: Any) -> sa.Table:
+    table: sa.Table = model.__table__
+    return table
+
+
+def preload(session: Session, cases: list[Case]) -> Preloaded:
+    """The households, members, incomes, assets and expenses of ``cases`` (consecutive ids of one
+    chunk): ranges by case id, joined where a table hangs off the household."""
+    found = Preloaded()
+    if not cases:
+        return found
+    first, last = min(c.id or 0 for c in cases), max(c.id or 0 for c in cases)
+    wanted = {c.id for c in cases}
+    households = {c.household_id for c in cases}
+    case_t, household_t, member_t = _table(Case), _table(Household), _table(Member)
+    in_range = sa.and_(case_t.c.id >= first, case_t.c.id <= last)
+    connection = session.connection()
+    for row in connection.execute(
+        sa.select(household_t).join(case_t, case_t.c.household_id == household_t.c.id).where(in_range)
+    ):
+        if row.id in households:
+            found.households[row.id] = row
+    for row in connection.execute(
+        sa.select(member_t)
+        .join(case_t, case_t.c.household_id == member_t.c.household_id)
+        .where(in_range)
+        .order_by(member_t.c.household_id, member_t.c.position)
+    ):
+        if row.household_id in households:
+            found.members[row.household_id].append(row)
+    for model, target in ((IncomeRecord, found.incomes), (AssetRecord, found.assets),
+                          (MedicalExpenseRecord, found.expenses)):  # fmt: skip
+        table = _table(model)
+        rows = connection.execute(
+            sa.select(table).where(table.c.case_id >= first, table.c.case_id <= last).order_by(table.c.id)
+        )
+        for row in rows:
+            if row.case_id in wanted:
+                target[row.case_id].append(row)
+    return found
+
+
+def household_data(session: Session, case: Case, preloaded: Preloaded | None = None) -> dict[str, Any]:
     """The household as filed: the case-file format without the case's own fields, plus address."""
-    household = session.get(Household, case.household_id)
+    members: Sequence[Member]
+    if preloaded is not None:
+        household = preloaded.households.get(case.household_id)
+        members = preloaded.members.get(case.household_id, [])
+    else:
+        household = session.get(Household, case.household_id)
+        members = session.exec(
+            select(Member).where(Member.household_id == case.household_id).order_by(col(Member.position))
+        ).all()
     assert household is not None
-    members = session.exec(
-        select(Member).where(Member.household_id == household.id).order_by(col(Member.position))
-    ).all()
     keys = {m.id: m.key for m in members}
     data: dict[str, Any] = {"hukou_type": household.hukou_type}
     if household.residence_area:
@@ -194,9 +257,13 @@ def household_data(session: Session, case: Case) -> dict[str, Any]:
     data["members"] = [_member_data(m) for m in members]
     if case.patient_member_id is not None:
         data["patient"] = keys[case.patient_member_id]
-    incomes = session.exec(
-        select(IncomeRecord).where(IncomeRecord.case_id == case.id).order_by(col(IncomeRecord.id))
-    ).all()
+    incomes = (
+        preloaded.incomes.get(case.id or 0, [])
+        if preloaded is not None
+        else session.exec(
+            select(IncomeRecord).where(IncomeRecord.case_id == case.id).order_by(col(IncomeRecord.id))
+        ).all()
+    )
     data["incomes"] = [
         _drop_empty(
             {
@@ -211,9 +278,13 @@ def household_data(session: Session, case: Case) -> dict[str, Any]:
         )
         for i in incomes
     ]
-    assets = session.exec(
-        select(AssetRecord).where(AssetRecord.case_id == case.id).order_by(col(AssetRecord.id))
-    ).all()
+    assets = (
+        preloaded.assets.get(case.id or 0, [])
+        if preloaded is not None
+        else session.exec(
+            select(AssetRecord).where(AssetRecord.case_id == case.id).order_by(col(AssetRecord.id))
+        ).all()
+    )
     data["assets"] = [
         _drop_empty(
             {
@@ -228,11 +299,15 @@ def household_data(session: Session, case: Case) -> dict[str, Any]:
         )
         for a in assets
     ]
-    expenses = session.exec(
-        select(MedicalExpenseRecord)
-        .where(MedicalExpenseRecord.case_id == case.id)
-        .order_by(col(MedicalExpenseRecord.id))
-    ).all()
+    expenses = (
+        preloaded.expenses.get(case.id or 0, [])
+        if preloaded is not None
+        else session.exec(
+            select(MedicalExpenseRecord)
+            .where(MedicalExpenseRecord.case_id == case.id)
+            .order_by(col(MedicalExpenseRecord.id))
+        ).all()
+    )
     if expenses:
         data["medical_expenses"] = [
             {
@@ -276,9 +351,9 @@ def _member_data(m: Member) -> dict[str, Any]:
     return data
 
 
-def case_file(session: Session, case: Case) -> dict[str, Any]:
+def case_file(session: Session, case: Case, preloaded: Preloaded | None = None) -> dict[str, Any]:
     """The case in the rules engine's format, as it stands now."""
-    household = household_data(session, case)
+    household = household_data(session, case, preloaded)
     household.pop("address", None)
     return {
         "schema_version": 1,

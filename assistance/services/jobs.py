@@ -19,26 +19,29 @@ from __future__ import annotations
 import contextlib
 import threading
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
+from dataclasses import dataclass, field
 from datetime import date, timedelta
+from multiprocessing import get_context
 from typing import Any, Final
 
 from sqlalchemy import and_, or_, update
 from sqlmodel import Session, col, func, select
 
 from assistance.db import Database
-from assistance.models import BatchJob, Case, Member
+from assistance.models import BatchJob, BatchJobItem, Case, Member
 from assistance.models.base import utcnow
 from assistance.models.jobs import DONE, FAILED, QUEUED, RUNNING
 from assistance.models.users import ADMIN, COUNTY
 from assistance.parameters import parameter_table
 from assistance.services.actors import actor_for
-from assistance.services.casefiles import case_file
+from assistance.services.casefiles import Preloaded, case_file, preload
 from assistance.services.errors import Conflict, FieldProblem, Forbidden, InvalidInput, NotFound
 from assistance.workflow import WORKFLOWS
 from rules import CaseFileError, ParameterError, evaluate_data
 from rules.counties import COUNTIES
 from rules.money import yuan
+from rules.parameters import ParameterTable
 from rules.parsing import parse_case_file
 
 CHUNK: Final = 100
@@ -55,9 +58,9 @@ class Outcome:
     failed: list[str]
 
 
-def _decide(data: dict[str, Any]) -> Outcome:
+def _decide(data: dict[str, Any], table: ParameterTable) -> Outcome:
     try:
-        decision = evaluate_data(data, parameter_table())
+        decision = evaluate_data(data, table)
     except ParameterError as exc:
         return Outcome("undetermined", None, f"参数未配置：{exc}", [])
     except CaseFileError as exc:
@@ -66,7 +69,7 @@ def _decide(data: dict[str, Any]) -> Outcome:
     return Outcome(decision.outcome, yuan(decision.income.per_capita_monthly), "", failed)
 
 
-def _row(case: Case, applicant: str, outcome: Outcome, **more: Any) -> dict[str, Any]:
+def _row(case: Any, applicant: str, outcome: Outcome, **more: Any) -> dict[str, Any]:
     return {
         "case": case.id,
         "number": case.number,
@@ -95,43 +98,72 @@ def _what_if_select(county: str) -> Any:
     return and_(col(Case.county_code) == county, col(Case.state).in_([*open_states, "recognised"]))
 
 
-def _recheck_one(
-    session: Session, case: Case, applicant: str, params: Mapping[str, Any], result: dict[str, Any]
-) -> None:
-    data = case_file(session, case)
+@dataclass
+class Chunk:
+    """What one chunk adds: counts, and the cases it lists (``BatchJobItem``)."""
+
+    counts: dict[str, int] = field(default_factory=dict)
+    items: list[tuple[int, str, dict[str, Any]]] = field(default_factory=list)
+
+    def count(self, category: str) -> None:
+        self.counts[category] = self.counts.get(category, 0) + 1
+
+    def list(self, case: Any, category: str, row: dict[str, Any]) -> None:
+        self.count(category)
+        self.items.append((case.id or 0, category, row))
+
+
+def _recheck_files(
+    session: Session, case: Case, params: Mapping[str, Any], preloaded: Preloaded | None
+) -> list[dict[str, Any]]:
+    data = case_file(session, case, preloaded)
     data["application_date"] = params["on"]
-    found = _decide(data)
+    return [data]
+
+
+def _recheck_classify(case: Any, applicant: str, outcomes: list[Outcome], chunk: Chunk) -> None:
+    (found,) = outcomes
     if found.outcome == "eligible":
-        result["eligible"] = result.get("eligible", 0) + 1
-    elif found.outcome == "undetermined":
-        result.setdefault("undetermined", []).append(_row(case, applicant, found))
+        chunk.count("eligible")
     else:
-        result.setdefault("not_eligible", []).append(_row(case, applicant, found))
+        category = "undetermined" if found.outcome == "undetermined" else "not_eligible"
+        chunk.list(case, category, _row(case, applicant, found))
 
 
-def _what_if_one(
-    session: Session, case: Case, applicant: str, params: Mapping[str, Any], result: dict[str, Any]
-) -> None:
-    current_file = case_file(session, case)
-    current = _decide(current_file)
-    proposed = _decide({**current_file, "parameter_overrides": dict(params["overrides"])})
+def _what_if_files(
+    session: Session, case: Case, params: Mapping[str, Any], preloaded: Preloaded | None
+) -> list[dict[str, Any]]:
+    current = case_file(session, case, preloaded)
+    return [current, {**current, "parameter_overrides": dict(params["overrides"])}]
+
+
+def _what_if_classify(case: Any, applicant: str, outcomes: list[Outcome], chunk: Chunk) -> None:
+    current, proposed = outcomes
     row = _row(case, applicant, current, proposed=proposed.outcome)
     if "undetermined" in (current.outcome, proposed.outcome):
-        result.setdefault("undetermined", []).append(row)
+        chunk.list(case, "undetermined", row)
     elif current.outcome != "eligible" and proposed.outcome == "eligible":
-        result.setdefault("entering", []).append(row)
+        chunk.list(case, "entering", row)
     elif current.outcome == "eligible" and proposed.outcome != "eligible":
-        result.setdefault("leaving", []).append(row)
+        chunk.list(case, "leaving", row)
     else:
-        result["unchanged"] = result.get("unchanged", 0) + 1
+        chunk.count("unchanged")
 
 
-Each = Callable[[Session, Case, str, Mapping[str, Any], dict[str, Any]], None]
+def decide_all(files: list[dict[str, Any]]) -> list[Outcome]:
+    """The rules engine over case files: pure, so that a process pool can share the work."""
+    table = parameter_table()
+    return [_decide(f, table) for f in files]
+
+
+Prepare = Callable[[Session, Case, Mapping[str, Any], Preloaded | None], list[dict[str, Any]]]
+Classify = Callable[[Any, str, list[Outcome], Chunk], None]
+PREPARE: Final[dict[str, Prepare]] = {"recheck_review": _recheck_files, "what_if": _what_if_files}
+CLASSIFY: Final[dict[str, Classify]] = {"recheck_review": _recheck_classify, "what_if": _what_if_classify}
 SELECT: Final[dict[str, Callable[[str], Any]]] = {
     "recheck_review": _recheck_select,
     "what_if": _what_if_select,
 }
-EACH: Final[dict[str, Each]] = {"recheck_review": _recheck_one, "what_if": _what_if_one}
 
 
 # --- starting, reading, running ----------------------------------------------------------------
@@ -169,7 +201,27 @@ def _params(kind: str, data: Mapping[str, Any], today: date) -> dict[str, Any]:
     return {"overrides": {str(k): str(v) for k, v in overrides.items()}}
 
 
-def describe(job: BatchJob) -> dict[str, Any]:
+LISTED = ("not_eligible", "entering", "leaving", "undetermined")
+SHOWN = 1000
+
+
+def _items(session: Session, job: BatchJob, limit: int = SHOWN) -> dict[str, list[dict[str, Any]]]:
+    """The first ``limit`` cases of each listed category, in case order."""
+    found: dict[str, list[dict[str, Any]]] = {}
+    for category in LISTED:
+        if not job.result.get(category):
+            continue
+        rows = session.exec(
+            select(BatchJobItem)
+            .where(BatchJobItem.job_id == job.id, BatchJobItem.category == category)
+            .order_by(col(BatchJobItem.case_id))
+            .limit(limit)
+        ).all()
+        found[category] = [r.data for r in rows]
+    return found
+
+
+def describe(job: BatchJob, items: dict[str, list[dict[str, Any]]] | None = None) -> dict[str, Any]:
     return {
         "id": job.id,
         "kind": job.kind,
@@ -181,7 +233,9 @@ def describe(job: BatchJob) -> dict[str, Any]:
         "total": job.total,
         "processed": job.processed,
         "percent": int(job.processed * 100 / job.total) if job.total else (100 if job.status == DONE else 0),
+        # Counts per category; ``items`` lists the cases (at most SHOWN of each category).
         "result": job.result,
+        "items": items or {},
         "error": job.error,
         "created_at": job.created_at.isoformat(),
         "started_at": job.started_at.isoformat() if job.started_at else None,
@@ -227,7 +281,7 @@ def job_detail(db: Database, user_id: int, job_id: int) -> dict[str, Any]:
             or (actor.role == COUNTY and job.county_code != actor.county_code)
         ):
             raise NotFound(f"批量任务 {job_id} 不存在或不在您的管辖范围内")
-        return describe(job)
+        return describe(job, _items(session, job))
 
 
 def list_jobs(db: Database, user_id: int) -> list[dict[str, Any]]:
@@ -251,73 +305,159 @@ def _claim(session: Session, job: BatchJob, **values: Any) -> bool:
     return bool(moved.rowcount == 1)  # type: ignore[attr-defined]
 
 
-def run_job(db: Database, job_id: int, *, chunk: int = CHUNK, max_chunks: int | None = None,
-            progress: Callable[[BatchJob], None] | None = None) -> dict[str, Any]:  # fmt: skip
+@dataclass
+class Pool:
+    executor: ProcessPoolExecutor
+    workers: int
+
+
+def _decide_chunk(pool: Pool | None, files: list[dict[str, Any]]) -> list[Outcome]:
+    if pool is None or len(files) < 2:
+        return decide_all(files)
+    size = -(-len(files) // pool.workers)
+    slices = [files[i : i + size] for i in range(0, len(files), size)]
+    return [outcome for part in pool.executor.map(decide_all, slices) for outcome in part]
+
+
+def run_job(
+    db: Database,
+    job_id: int,
+    *,
+    chunk: int = CHUNK,
+    max_chunks: int | None = None,
+    progress: Callable[[BatchJob], None] | None = None,
+    workers: int = 1,
+) -> dict[str, Any]:
     """Run (or resume) the job until done, or for ``max_chunks`` chunks (a test's simulated crash).
-    Returns the job as it stands."""
+    With ``workers`` > 1 the rules engine runs in that many processes (spawned, so that they hold
+    no database connection) while this one reads and writes. Returns the job as it stands."""
+    pool = None
+    if workers > 1:
+        pool = Pool(ProcessPoolExecutor(max_workers=workers, mp_context=get_context("spawn")), workers)
+    try:
+        return _run(db, job_id, chunk, max_chunks, progress, pool)
+    finally:
+        if pool is not None:
+            pool.executor.shutdown(cancel_futures=True)
+
+
+@dataclass(frozen=True, slots=True)
+class CaseRef:
+    """What a job's result says of a case, read with its chunk."""
+
+    id: int
+    number: str | None
+    procedure: str
+    state: str
+    applicant_member_id: int | None
+
+
+Read = tuple[list[CaseRef], dict[int, str], list[list[dict[str, Any]]]]
+
+
+def _read(db: Database, kind: str, county: str, params: Mapping[str, Any], after: int, chunk: int) -> Read:
+    """The next chunk after case ``after``: the cases, their applicants' names, their case files."""
+    with db.reading() as session:
+        cases = list(
+            session.exec(
+                select(Case)
+                .where(SELECT[kind](county), col(Case.id) > after)
+                .order_by(col(Case.id))
+                .limit(chunk)
+            ).all()
+        )
+        if not cases:
+            return [], {}, []
+        heads = {
+            m.id or 0: m.name
+            for m in session.exec(
+                select(Member).where(col(Member.id).in_([c.applicant_member_id for c in cases]))
+            ).all()
+        }
+        records = preload(session, cases)
+        files = [PREPARE[kind](session, case, params, records) for case in cases]
+        refs = [CaseRef(c.id or 0, c.number, c.procedure, c.state, c.applicant_member_id) for c in cases]
+        return refs, heads, files
+
+
+def _run(
+    db: Database,
+    job_id: int,
+    chunk: int,
+    max_chunks: int | None,
+    progress: Callable[[BatchJob], None] | None,
+    pool: Pool | None,
+) -> dict[str, Any]:
     with db.transaction() as session:
         job = session.get(BatchJob, job_id)
         if job is None:
             raise NotFound(f"批量任务 {job_id} 不存在")
         if job.status == DONE:
-            return describe(job)
+            return describe(job, _items(session, job))
+        # The version this runner will hold once its claim is in (the update also refreshes ``job``).
+        version = job.version + 1
         if not _claim(session, job, status=RUNNING, started_at=job.started_at or utcnow()):
             raise Conflict("批量任务正由其他进程运行")
-    chunks = 0
-    while max_chunks is None or chunks < max_chunks:
-        with db.reading() as session:
-            job = session.get(BatchJob, job_id)
-            assert job is not None
-            cases = list(
-                session.exec(
-                    select(Case)
-                    .where(SELECT[job.kind](job.county_code), col(Case.id) > job.cursor)
-                    .order_by(col(Case.id))
-                    .limit(chunk)
-                ).all()
-            )
-            heads = {
-                m.id: m.name
-                for m in session.exec(
-                    select(Member).where(col(Member.id).in_([c.applicant_member_id for c in cases]))
-                ).all()
-            } if cases else {}  # fmt: skip
-            result: dict[str, Any] = {
-                k: (list(v) if isinstance(v, list) else v) for k, v in job.result.items()
-            }
+        kind, county, params = job.kind, job.county_code, dict(job.params)
+        cursor, processed, counts = job.cursor, job.processed, dict(job.result)
+    # One thread reads and prepares the next chunk while this one decides and commits the current
+    # one: the reading is mostly database time, the deciding happens in the process pool.
+    reader = ThreadPoolExecutor(max_workers=1, thread_name_prefix=f"batch-job-{job_id}-reader")
+    try:
+        upcoming = reader.submit(_read, db, kind, county, params, cursor, chunk)
+        chunks = 0
+        while max_chunks is None or chunks < max_chunks:
+            chunk_result = Chunk()
             try:
-                for case in cases:
-                    EACH[job.kind](session, case, heads.get(case.applicant_member_id, ""), job.params, result)
+                refs, heads, files = upcoming.result()
+                if refs:
+                    upcoming = reader.submit(_read, db, kind, county, params, refs[-1].id, chunk)
+                outcomes = _decide_chunk(pool, [f for per_case in files for f in per_case])
+                at = 0
+                for ref, per_case in zip(refs, files, strict=True):
+                    applicant = heads.get(ref.applicant_member_id or 0, "")
+                    CLASSIFY[kind](ref, applicant, outcomes[at : at + len(per_case)], chunk_result)
+                    at += len(per_case)
             except Exception as exc:
                 with db.transaction() as failing:
                     stored = failing.get(BatchJob, job_id)
                     assert stored is not None
                     _claim(failing, stored, status=FAILED, error=f"{type(exc).__name__}: {exc}"[:2000])
                 raise
-            version = job.version
-            processed, cursor = job.processed + len(cases), cases[-1].id if cases else job.cursor
-        with db.transaction() as session:
-            stored = session.get(BatchJob, job_id)
-            assert stored is not None
-            if stored.version != version:
-                raise Conflict("批量任务正由其他进程运行")
-            values: dict[str, Any] = {"processed": processed, "cursor": cursor, "result": result}
-            if not cases:
-                values.update(status=DONE, finished_at=utcnow(), total=max(stored.total, processed))
-            if not _claim(session, stored, **values):
-                raise Conflict("批量任务正由其他进程运行")
-        if progress is not None:
-            with db.reading() as session:
-                current = session.get(BatchJob, job_id)
-                assert current is not None
-                progress(current)
-        if not cases:
-            break
-        chunks += 1
+            for category, n in chunk_result.counts.items():
+                counts[category] = counts.get(category, 0) + n
+            processed += len(refs)
+            cursor = refs[-1].id if refs else cursor
+            with db.transaction() as session:
+                stored = session.get(BatchJob, job_id)
+                assert stored is not None
+                if stored.version != version:
+                    raise Conflict("批量任务正由其他进程运行")
+                values: dict[str, Any] = {"processed": processed, "cursor": cursor, "result": dict(counts)}
+                if not refs:
+                    values.update(status=DONE, finished_at=utcnow(), total=max(stored.total, processed))
+                if not _claim(session, stored, **values):
+                    raise Conflict("批量任务正由其他进程运行")
+                version += 1
+                # With the cursor: a chunk's items are there exactly when the chunk counts.
+                session.add_all(
+                    BatchJobItem(job_id=job_id, case_id=case_id, category=category, data=row)
+                    for case_id, category, row in chunk_result.items
+                )
+            if progress is not None:
+                with db.reading() as session:
+                    current = session.get(BatchJob, job_id)
+                    assert current is not None
+                    progress(current)
+            if not refs:
+                break
+            chunks += 1
+    finally:
+        reader.shutdown(wait=True, cancel_futures=True)
     with db.reading() as session:
         final = session.get(BatchJob, job_id)
         assert final is not None
-        return describe(final)
+        return describe(final, _items(session, final))
 
 
 def start_in_background(db: Database, job_id: int) -> threading.Thread:

@@ -52,12 +52,10 @@ def test_recheck_review_runs_inline_and_lists_who_no_longer_qualifies(
     assert response.status_code == 202, response.json
     job = response.json or {}
     assert (job["status"], job["total"], job["processed"], job["percent"]) == ("done", 3, 3, 100)
-    assert job["result"]["eligible"] == 2
-    assert [r["case"] for r in job["result"]["not_eligible"]] == [recognised[2]]
-    assert (
-        "家庭人均收入" in "".join(job["result"]["not_eligible"][0]["failed"])
-        or job["result"]["not_eligible"][0]["failed"]
-    )
+    assert job["result"] == {"eligible": 2, "not_eligible": 1}
+    assert [r["case"] for r in job["items"]["not_eligible"]] == [recognised[2]]
+    assert job["items"]["not_eligible"][0]["outcome"] == "not_eligible"
+    assert job["items"]["not_eligible"][0]["failed"], "the failed criteria are named"
     # Nothing about the cases changed.
     assert {api.case("yanhu", cid)["state"] for cid in recognised} == {"recognised"}
     assert api.get("yongji", f"/jobs/{job['id']}").status_code == 404
@@ -80,15 +78,15 @@ def test_a_job_stopped_by_a_crash_resumes_after_its_last_chunk(
     resumed = run_job(db, job_id, chunk=1)
     assert (resumed["status"], resumed["processed"], resumed["total"]) == ("done", 3, 3)
     # At 300 yuan the two edge families are above 1.5 times the standard: both would leave.
-    assert sorted(r["case"] for r in resumed["result"]["leaving"]) == recognised[:2]
-    assert resumed["result"].get("unchanged") == 1
+    assert sorted(r["case"] for r in resumed["items"]["leaving"]) == recognised[:2]
+    assert resumed["result"] == {"leaving": 2, "unchanged": 1}
 
     # One run from the start gives the same result.
     again = api.post(
         "yanhu", "/jobs", {"kind": "what_if", "params": {"overrides": {"dibao_standard.urban": "300.00"}}}
     )
     whole = run_job(db, (again.json or {})["id"], chunk=100)
-    assert whole["result"] == resumed["result"]
+    assert (whole["result"], whole["items"]) == (resumed["result"], resumed["items"])
     assert api.post("yanhu", f"/jobs/{job_id}/resume", {}).status_code == 409
 
 
@@ -107,20 +105,20 @@ def test_two_runners_never_both_count_a_chunk(
 ) -> None:
     app.config["JOBS_RUN"] = "none"
     job = api.post("yanhu", "/jobs", {"kind": "recheck_review"}).json or {}
-    original = jobs.EACH["recheck_review"]
+    original = jobs.PREPARE["recheck_review"]
     interrupted = []
 
-    def each(*args: Any) -> None:
+    def prepare(*args: Any) -> list[dict[str, Any]]:
         # While runner A is in its first chunk, runner B takes the same chunk and commits it.
         if not interrupted:
             interrupted.append(True)
             run_job(db, job["id"], chunk=1, max_chunks=1)
-        original(*args)
+        return original(*args)
 
-    monkeypatch.setitem(jobs.EACH, "recheck_review", each)
+    monkeypatch.setitem(jobs.PREPARE, "recheck_review", prepare)
     with pytest.raises(Conflict):
         run_job(db, job["id"], chunk=1)
-    monkeypatch.setitem(jobs.EACH, "recheck_review", original)
+    monkeypatch.setitem(jobs.PREPARE, "recheck_review", original)
     detail = api.get("yanhu", f"/jobs/{job['id']}").json or {}
     assert detail["processed"] == 1 and detail["result"]["eligible"] == 1
     finished = run_job(db, job["id"])
