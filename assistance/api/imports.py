@@ -7,7 +7,7 @@ from typing import Any
 from flask import request
 from flask_smorest import Blueprint
 
-from assistance.api.common import database, today, user_id
+from assistance.api.common import database, json_body, today, user_id
 from assistance.services import imports
 from assistance.services.errors import InvalidInput
 
@@ -30,18 +30,51 @@ blp = Blueprint("imports", __name__, url_prefix="", description="导入其他部
 )
 def post_monitoring_households() -> tuple[dict[str, Any], int]:
     """导入乡村振兴部门的防返贫监测户名单（CSV 或 XLSX；有错误行时不导入任何一行）"""
+    return _import(imports.KIND), 201
+
+
+def _import(kind: str) -> dict[str, Any]:
     upload = request.files.get("file")
     if upload is None or not upload.filename:
         raise InvalidInput.field("file", "请上传 .csv 或 .xlsx 文件")
     content = upload.read(imports.MAX_BYTES + 1)
-    report = imports.import_monitoring_households(database(), user_id(), upload.filename, content, today())
-    return report, 201
+    return imports.import_list(database(), user_id(), kind, upload.filename, content, today())
+
+
+@blp.route("/imports/medical-alerts", methods=["POST"])
+@blp.doc(
+    requestBody={
+        "content": {
+            "multipart/form-data": {
+                "schema": {
+                    "type": "object",
+                    "required": ["file"],
+                    "properties": {"file": {"type": "string", "format": "binary"}},
+                }
+            }
+        }
+    }
+)
+def post_medical_alerts() -> tuple[dict[str, Any], int]:
+    """导入医保部门的医保动态监测预警对象名单（64号 第二十五条 医保衔接）"""
+    return _import(imports.MEDICAL_KIND), 201
+
+
+@blp.route("/referrals/<int:referral_id>/dismiss", methods=["POST"])
+@blp.doc(
+    requestBody={"content": {"application/json": {"schema": {"type": "object", "required": ["reason"]}}}}
+)
+def post_dismiss(referral_id: int) -> dict[str, Any]:
+    """医保预警对象经核查不予登记申请（写明理由）"""
+    body = json_body()
+    reason = body.get("reason") if isinstance(body, dict) else None
+    return imports.dismiss(database(), user_id(), referral_id, reason, today())
 
 
 @blp.route("/referrals", methods=["GET"])
 def get_referrals() -> dict[str, Any]:
     """本辖区待纳入的防返贫监测户（?status=pending|filed，all 为全部）"""
     status = request.args.get("status", "pending")
-    if status not in ("pending", "filed", "all"):
-        raise InvalidInput.field("status", "应为 pending、filed 或 all")
+    if status not in ("pending", "filed", "dismissed", "all"):
+        raise InvalidInput.field("status", "应为 pending、filed、dismissed 或 all")
     return {"items": imports.list_referrals(database(), user_id(), None if status == "all" else status)}

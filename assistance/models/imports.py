@@ -1,5 +1,6 @@
-"""Lists received from other agencies, imported row by row (64号 第二十五条):
-the 乡村振兴 bureau's monthly list of monitoring households, to be recognised directly (第十五条)."""
+"""Lists received from other agencies, imported row by row (64号 第二十五条): the 乡村振兴 bureau's
+monthly list of monitoring households, to be recognised directly (第十五条), and the medical-insurance
+bureau's monthly list of new 医保动态监测预警对象, to be checked for assistance."""
 
 from __future__ import annotations
 
@@ -12,6 +13,11 @@ from assistance.models.base import UTCDateTime, utcnow
 
 PENDING = "pending"
 FILED = "filed"
+DISMISSED = "dismissed"
+
+RURAL_REVITALISATION = "rural_revitalisation"
+MEDICAL_INSURANCE = "medical_insurance"
+MEDICAL_ALERT = "medical_alert"
 
 
 class ImportBatch(SQLModel, table=True):
@@ -32,13 +38,16 @@ class ImportBatch(SQLModel, table=True):
 
 
 class MonitoringReferral(SQLModel, table=True):
-    """A monitoring household on the 乡村振兴 list, waiting for its township to file it for direct
-    recognition (64号 第十五条、第二十五条 “确保全部纳入低保边缘家庭范围”)."""
+    """A person another agency reported, waiting for the township: a monitoring household on the
+    乡村振兴 list, to be filed for direct recognition (64号 第十五条、第二十五条 “确保全部纳入低保边缘家庭
+    范围”), or a 医保 monitoring alert, to be checked and filed or dismissed with the reason
+    (第二十五条 “确保符合条件的对象全部纳入救助范围”)."""
 
     __tablename__ = "monitoring_referral"
 
     id: int | None = Field(default=None, primary_key=True)
     batch_id: int = Field(foreign_key="import_batch.id", index=True)
+    source: str = Field(default=RURAL_REVITALISATION, max_length=30)
     county_code: str = Field(max_length=6, index=True)
     township_id: int = Field(foreign_key="area.id", index=True)
     village_id: int = Field(foreign_key="area.id")
@@ -48,5 +57,10 @@ class MonitoringReferral(SQLModel, table=True):
     identified_on: date
     identified_by: str = Field(max_length=100)
     phone: str = Field(default="", max_length=30)
+    # 医保 alerts: why the person was flagged (e.g. 个人自付医疗费用), as the bureau wrote it.
+    reason: str = Field(default="", max_length=500)
     status: str = Field(default=PENDING, max_length=10, index=True)
     case_id: int | None = Field(default=None, foreign_key="assistance_case.id")
+    dismissed_reason: str = Field(default="", max_length=1000)
+    dismissed_by: int | None = Field(default=None, foreign_key="app_user.id")
+    dismissed_on: date | None = None

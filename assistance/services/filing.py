@@ -11,6 +11,7 @@ from sqlmodel import Session, col, select
 from assistance.db import Database
 from assistance.models import Area, Case, CaseNumberCounter, Household
 from assistance.models.base import utcnow
+from assistance.models.imports import RURAL_REVITALISATION
 from assistance.services import audit
 from assistance.services.actors import APPLICANT, TOWNSHIP, VILLAGE, Actor, actor_for, visible_case
 from assistance.services.casefiles import household_data, parse_household, store_household
@@ -143,17 +144,13 @@ def file_case(db: Database, user_id: int, payload: Any, today: date) -> tuple[in
         body = data["household"]
         referral = None
         if data.get("referral_id") is not None:
-            if data["procedure"] != "dibao_edge" or actor.role not in (TOWNSHIP, VILLAGE):
-                raise InvalidInput.field(
-                    "referral_id", "监测户名单由乡镇（街道）或村（居）委会登记低保边缘家庭申请"
-                )
-            applicant = next(
-                (m for m in body.get("members", []) if isinstance(m, dict) and m.get("relation") == "self"),
-                {},
-            )
-            referral = take_referral(
-                session, data["referral_id"], village, str(applicant.get("id_number", ""))
-            )
+            if actor.role not in (TOWNSHIP, VILLAGE):
+                raise InvalidInput.field("referral_id", "名单对象由乡镇（街道）或村（居）委会登记申请")
+            members = [m for m in body.get("members", []) if isinstance(m, dict)]
+            ordered = sorted(members, key=lambda m: m.get("relation") != "self")
+            id_numbers = [str(m.get("id_number", "")) for m in ordered]
+            referral = take_referral(session, data["referral_id"], village, id_numbers, data["procedure"])
+        if referral is not None and referral.source == RURAL_REVITALISATION:
             # 64号 第十五条: the bureau's identification is what makes the recognition direct.
             body = {
                 **body,

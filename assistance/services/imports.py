@@ -1,5 +1,10 @@
-"""Importing the 乡村振兴 bureau's monthly list of monitoring households (64号 第二十五条 乡村振兴衔接:
-“每月初将新识别录入……的监测户……名单报县区民政局，确保全部纳入低保边缘家庭范围”).
+"""Importing the lists other agencies send each month (64号 第二十五条):
+
+- 乡村振兴衔接: “每月初将新识别录入……的监测户……名单报县区民政局，确保全部纳入低保边缘家庭范围” —
+  each household waits for its township to be filed for direct recognition (第十五条);
+- 医保衔接: “县（市、区）医保部门每月10日前将新增医保动态监测预警对象报县（市、区）民政局，确保符合条件的
+  对象全部纳入救助范围” — each person waits for the township to check them, and to file an application
+  (either procedure) or record why none is due.
 
 A CSV (UTF-8 or GBK, as Excel saves it) or XLSX file with a header row. Every row is checked;
 when any row is wrong nothing is imported and the answer lists every problem with its row
@@ -22,14 +27,26 @@ from sqlmodel import Session, col, select
 
 from assistance.db import Database
 from assistance.models import Area, ImportBatch, MonitoringReferral
-from assistance.models.imports import FILED, PENDING
+from assistance.models.imports import (
+    DISMISSED,
+    FILED,
+    MEDICAL_ALERT,
+    MEDICAL_INSURANCE,
+    PENDING,
+    RURAL_REVITALISATION,
+)
 from assistance.models.users import ADMIN, COUNTY, TOWNSHIP, VILLAGE
 from assistance.services.actors import actor_for
-from assistance.services.errors import FieldProblem, Forbidden, InvalidInput, NotFound
+from assistance.services.errors import Conflict, FieldProblem, Forbidden, InvalidInput, NotFound
 from rules.idnumber import InvalidIdNumber, birth_date_of
 from rules.vocabulary import MONITORING_CATEGORIES
 
 KIND: Final = "monitoring_households"
+MEDICAL_KIND: Final = "medical_alerts"
+SOURCE_NAMES: Final = {
+    RURAL_REVITALISATION: "乡村振兴部门防返贫监测对象",
+    MEDICAL_INSURANCE: "医保动态监测预警对象",
+}
 MAX_BYTES: Final = 5 * 1024 * 1024
 MAX_ROWS: Final = 20000
 # Header → field; several spellings the bureau's exports use.
@@ -46,8 +63,14 @@ HEADERS: Final = {
     "村（社区）代码": "village",
     "村代码": "village",
     "联系电话": "phone",
+    "预警日期": "identified_on",
+    "预警原因": "reason",
+    "个人自付医疗费用": "reason",
 }
-REQUIRED: Final = ("name", "id_number", "category", "identified_on", "village")
+REQUIRED: Final = {
+    KIND: ("name", "id_number", "category", "identified_on", "village"),
+    MEDICAL_KIND: ("name", "id_number", "identified_on", "village"),
+}
 LABELS: Final = {"name": "户主姓名", "id_number": "身份证号码", "category": "监测类别",
                  "identified_on": "识别日期", "village": "村（社区）代码"}  # fmt: skip
 CATEGORY_BY_LABEL: Final = {label: code for code, label in MONITORING_CATEGORIES.items()}
@@ -69,7 +92,7 @@ def _cell(value: Any) -> str:
     return str(value).strip()
 
 
-def read_rows(filename: str, content: bytes) -> list[Row]:
+def read_rows(filename: str, content: bytes, kind: str = KIND) -> list[Row]:
     """The file's rows as text by field, or InvalidInput naming what is wrong with the file."""
     if not content:
         raise InvalidInput.field("file", "文件为空")
@@ -97,11 +120,12 @@ def read_rows(filename: str, content: bytes) -> list[Row]:
         table = [[c.strip() for c in row] for row in csv.reader(io.StringIO(text))]
     else:
         raise InvalidInput.field("file", "请上传 .csv 或 .xlsx 文件")
+    required = REQUIRED[kind]
     header_at = next((i for i, row in enumerate(table) if sum(1 for c in row if c in HEADERS) >= 3), None)
     if header_at is None:
-        raise InvalidInput.field("file", f"找不到表头：应包含 {'、'.join(LABELS.values())}")
+        raise InvalidInput.field("file", f"找不到表头：应包含 {'、'.join(LABELS[f] for f in required)}")
     fields = [HEADERS.get(c, "") for c in table[header_at]]
-    missing = [LABELS[f] for f in REQUIRED if f not in fields]
+    missing = [LABELS[f] for f in required if f not in fields]
     if missing:
         raise InvalidInput.field("file", f"表头缺少：{'、'.join(missing)}")
     rows = []
@@ -118,12 +142,12 @@ def read_rows(filename: str, content: bytes) -> list[Row]:
 
 
 def _check(
-    row: Row, villages: dict[str, Area], today: date, problems: list[FieldProblem]
+    row: Row, villages: dict[str, Area], today: date, problems: list[FieldProblem], kind: str = KIND
 ) -> dict[str, Any] | None:
     v = row.values
     where = f"第{row.number}行"
     bad = len(problems)
-    for field in REQUIRED:
+    for field in REQUIRED[kind]:
         if not v.get(field):
             problems.append(FieldProblem(f"rows[{row.number}].{field}", f"{where}：{LABELS[field]}必填"))
     if len(problems) > bad:
@@ -133,8 +157,13 @@ def _check(
         birth_date_of(id_number)
     except InvalidIdNumber as exc:
         problems.append(FieldProblem(f"rows[{row.number}].id_number", f"{where}：{exc}"))
-    category = CATEGORY_BY_LABEL.get(
-        v["category"], v["category"] if v["category"] in MONITORING_CATEGORIES else ""
+    raw_category = v.get("category", "")
+    category = (
+        MEDICAL_ALERT
+        if kind == MEDICAL_KIND
+        else CATEGORY_BY_LABEL.get(
+            raw_category, raw_category if raw_category in MONITORING_CATEGORIES else ""
+        )
     )
     if not category:
         allowed = "、".join(MONITORING_CATEGORIES.values())
@@ -169,6 +198,7 @@ def _check(
         "identified_on": identified,
         "identified_by": (v.get("identified_by") or "")[:100],
         "phone": (v.get("phone") or "")[:30],
+        "reason": (v.get("reason") or "")[:500],
         "village": village,
     }
 
@@ -176,11 +206,24 @@ def _check(
 def import_monitoring_households(
     db: Database, user_id: int, filename: str, content: bytes, today: date
 ) -> dict[str, Any]:
-    rows = read_rows(filename, content)
+    return import_list(db, user_id, KIND, filename, content, today)
+
+
+def import_medical_alerts(
+    db: Database, user_id: int, filename: str, content: bytes, today: date
+) -> dict[str, Any]:
+    return import_list(db, user_id, MEDICAL_KIND, filename, content, today)
+
+
+def import_list(
+    db: Database, user_id: int, kind: str, filename: str, content: bytes, today: date
+) -> dict[str, Any]:
+    rows = read_rows(filename, content, kind)
+    source = RURAL_REVITALISATION if kind == KIND else MEDICAL_INSURANCE
     with db.transaction() as session:
         actor = actor_for(session, user_id)
         if actor.role != COUNTY or actor.county_code is None:
-            raise Forbidden("监测户名单由县级民政部门导入")
+            raise Forbidden("其他部门报送的名单由县级民政部门导入")
         county = actor.county_code
         villages = {
             a.code: a
@@ -189,7 +232,7 @@ def import_monitoring_households(
             ).all()
         }
         problems: list[FieldProblem] = []
-        checked = [(row, _check(row, villages, today, problems)) for row in rows]
+        checked = [(row, _check(row, villages, today, problems, kind)) for row in rows]
         seen: dict[str, int] = {}
         for row, found in checked:
             if found is not None:
@@ -205,6 +248,7 @@ def import_monitoring_households(
             for r in session.exec(
                 select(MonitoringReferral).where(
                     MonitoringReferral.county_code == county,
+                    MonitoringReferral.source == source,
                     col(MonitoringReferral.id_number).in_(list(seen)),
                     col(MonitoringReferral.status).in_((PENDING, FILED)),
                 )
@@ -216,7 +260,7 @@ def import_monitoring_households(
             if found is not None and found["id_number"] in earlier
         ]
         batch = ImportBatch(
-            kind=KIND,
+            kind=kind,
             county_code=county,
             filename=filename[:200],
             sha256=hashlib.sha256(content).hexdigest(),
@@ -236,6 +280,7 @@ def import_monitoring_households(
             session.add(
                 MonitoringReferral(
                     batch_id=batch.id or 0,
+                    source=source,
                     county_code=county,
                     township_id=village.parent_id or 0,
                     village_id=village.id or 0,
@@ -258,8 +303,12 @@ def _describe(session: Session, referral: MonitoringReferral) -> dict[str, Any]:
         "id": referral.id,
         "name": referral.name,
         "id_number": referral.id_number,
+        "source": referral.source,
+        "source_name": SOURCE_NAMES.get(referral.source, referral.source),
         "category": referral.category,
-        "category_name": MONITORING_CATEGORIES[referral.category],
+        "category_name": MONITORING_CATEGORIES.get(referral.category, "医保动态监测预警对象"),
+        "reason": referral.reason,
+        "dismissed_reason": referral.dismissed_reason,
         "identified_on": referral.identified_on.isoformat(),
         "identified_by": referral.identified_by,
         "phone": referral.phone,
@@ -287,6 +336,31 @@ def list_referrals(db: Database, user_id: int, status: str | None = PENDING) -> 
         return [_describe(session, r) for r in session.exec(query.order_by(col(MonitoringReferral.id))).all()]
 
 
+def dismiss(db: Database, user_id: int, referral_id: int, reason: Any, today: date) -> dict[str, Any]:
+    """The township checked the person and no application is due: say why (kept with the list)."""
+    if not isinstance(reason, str) or not reason.strip() or len(reason) > 1000:
+        raise InvalidInput.field("reason", "请写明核查情况和不予登记申请的理由（不超过1000字）")
+    with db.transaction() as session:
+        actor = actor_for(session, user_id)
+        referral = session.get(MonitoringReferral, referral_id)
+        if referral is None or actor.role != TOWNSHIP or referral.township_id != actor.area_id:
+            raise NotFound(f"名单对象 {referral_id} 不存在或不在您的辖区")
+        if referral.status != PENDING:
+            raise Conflict("该对象已办理")
+        if referral.source == RURAL_REVITALISATION:
+            # 64号 第二十五条: every monitoring household is to be taken in; none is set aside here.
+            raise Conflict(
+                "防返贫监测对象应全部纳入低保边缘家庭范围，请登记申请（64号 第十五条、第二十五条）"
+            )
+        referral.status = DISMISSED
+        referral.dismissed_reason, referral.dismissed_by, referral.dismissed_on = (
+            reason.strip(),
+            actor.user_id,
+            today,
+        )
+        return _describe(session, referral)
+
+
 def referral_for_filing(db: Database, user_id: int, referral_id: int) -> dict[str, Any]:
     """A pending referral of the user's township or village, to start its filing form from."""
     with db.reading() as session:
@@ -302,20 +376,31 @@ def referral_for_filing(db: Database, user_id: int, referral_id: int) -> dict[st
 
 
 def take_referral(
-    session: Session, referral_id: Any, village: Area, applicant_id_number: str
+    session: Session, referral_id: Any, village: Area, id_numbers: list[str], procedure: str
 ) -> MonitoringReferral:
-    """The referral a filing answers: pending, of the filing's village, for the applicant named."""
+    """The referral a filing answers: pending, of the filing's village; a monitoring household is
+    filed as a 低保边缘 application by its applicant, a 医保 alert by any procedure naming the person."""
     referral = session.get(MonitoringReferral, referral_id) if isinstance(referral_id, int) else None
     if referral is None or referral.status != PENDING or referral.village_id != village.id:
-        raise InvalidInput.field("referral_id", "没有本村（社区）待纳入的这一监测户")
-    if referral.id_number != applicant_id_number.upper():
-        raise InvalidInput.field("referral_id", "申请人身份证号码与监测户名单不一致")
+        raise InvalidInput.field("referral_id", "没有本村（社区）待办理的这一名单对象")
+    if referral.source == RURAL_REVITALISATION:
+        if procedure != "dibao_edge":
+            raise InvalidInput.field("referral_id", "防返贫监测对象按低保边缘家庭认定办理（64号 第十五条）")
+        if referral.id_number != (id_numbers[0] if id_numbers else "").upper():
+            raise InvalidInput.field("referral_id", "申请人身份证号码与监测户名单不一致")
+    elif referral.id_number not in {n.upper() for n in id_numbers}:
+        raise InvalidInput.field("referral_id", "家庭成员中没有名单上的这一人")
     referral.status = FILED
     return referral
 
 
 __all__ = [
+    "KIND",
     "MAX_BYTES",
+    "MEDICAL_KIND",
+    "dismiss",
+    "import_list",
+    "import_medical_alerts",
     "import_monitoring_households",
     "list_referrals",
     "read_rows",

@@ -152,7 +152,7 @@ def file_case() -> ResponseReturnValue:
             values["village"] = user.area_code or ""
             values["channel"] = "village_committee"
         referral = request.args.get("referral", "")
-        if referral.isdigit() and procedure == "dibao_edge":
+        if referral.isdigit():
             _start_from_referral(values, imports.referral_for_filing(database(), user.id, int(referral)))
         return _filing_page(procedure, values, Problems())
     form = request.form
@@ -171,12 +171,15 @@ def file_case() -> ResponseReturnValue:
 
 
 def _start_from_referral(values: MultiDict[str, str], referral: dict[str, Any]) -> None:
-    """A monitoring household from the 乡村振兴 list (64号 第十五条): its head as the applicant and
-    the bureau's identification filled in; the rest of the household is the township's to add."""
+    """A person from another agency's list: a monitoring household's head as the applicant with the
+    乡村振兴 bureau's identification filled in (64号 第十五条), or the person a 医保 alert names as
+    the first member; the rest of the household is the township's to add."""
     values["referral_id"] = str(referral["id"])
     values["village"] = referral["village"]
     values["members-0-name"] = referral["name"]
     values["members-0-id_number"] = referral["id_number"]
+    if referral["source"] != "rural_revitalisation":
+        return
     values["monitoring_household_category"] = referral["category"]
     values["monitoring_household_identified_on"] = referral["identified_on"]
     values["monitoring_household_identified_by"] = referral["identified_by"] or "乡村振兴部门"

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import request
+from flask import flash, redirect, request, url_for
 from flask.typing import ResponseReturnValue
 
 from assistance.api.common import database, today
@@ -20,6 +20,8 @@ def _page(
 ) -> ResponseReturnValue:
     user = require_role(COUNTY, TOWNSHIP, VILLAGE, ADMIN)
     wanted = request.args.get("status", "pending")
+    if wanted not in ("pending", "filed", "dismissed", "all"):
+        wanted = "pending"
     referrals = (
         imports.list_referrals(database(), user.id, None if wanted == "all" else wanted)
         if user.role != VILLAGE
@@ -50,12 +52,30 @@ def import_referrals() -> ResponseReturnValue:
     try:
         if upload is None or not upload.filename:
             raise InvalidInput.field("file", "请选择 .csv 或 .xlsx 文件")
-        result = imports.import_monitoring_households(
-            database(), user.id, upload.filename, upload.read(imports.MAX_BYTES + 1), today()
+        kind = request.form.get("kind", imports.KIND)
+        if kind not in (imports.KIND, imports.MEDICAL_KIND):
+            raise InvalidInput.field("kind", "请选择名单类别")
+        result = imports.import_list(
+            database(), user.id, kind, upload.filename, upload.read(imports.MAX_BYTES + 1), today()
         )
     except ServiceError as exc:
         if exc.status in (401, 403, 404):
             raise
-        problems = problems_from(exc, lambda field: "file" if field == "file" else None)
+        problems = problems_from(exc, lambda field: field if field in ("file", "kind") else None)
         return _page(None, problems, exc.status)
     return _page(result)
+
+
+@bp.post("/referrals/<int:referral_id>/dismiss")
+@login_required
+def dismiss_referral(referral_id: int) -> ResponseReturnValue:
+    user = require_role(TOWNSHIP)
+    try:
+        imports.dismiss(database(), user.id, referral_id, request.form.get("reason", ""), today())
+    except ServiceError as exc:
+        if exc.status in (401, 403, 404):
+            raise
+        flash(f"未能办理：{exc.message}；{'；'.join(e.message for e in exc.errors)}", "error")
+        return redirect(url_for("web.referrals"))
+    flash("已记录核查情况，不予登记申请", "success")
+    return redirect(url_for("web.referrals"))

@@ -185,6 +185,24 @@ def name(mapping: Mapping[str, str], code: Any) -> str:
     return mapping.get(str(code), str(code))
 
 
+# Figures whose value is a code of a vocabulary, shown by its name.
+FIGURE_VOCABULARIES: dict[str, Mapping[str, str]] = {
+    "current_assistance": CURRENT_ASSISTANCE,
+    "area": AREAS,
+    "hukou_type": HUKOU_TYPES,
+    "monitoring_category": MONITORING_CATEGORIES,
+    "relation": RELATIONS,
+}
+
+
+def figure_value(key: str, value: Any) -> str:
+    """A criterion's figure as a person reads it: a code by its name, yes/no for a flag."""
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    vocabulary = FIGURE_VOCABULARIES.get(key)
+    return name(vocabulary, value) if vocabulary is not None else str(value)
+
+
 def procedure_state(procedure: str, state: str | None) -> str:
     if not state:
         return "—"

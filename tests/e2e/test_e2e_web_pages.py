@@ -1118,7 +1118,7 @@ def test_the_county_imports_the_monitoring_list_and_the_township_files_from_it(a
     case_id = case_id_of(redirected_to(township.submit(form, {**inputs, "channel": "self"})))
     case_page = township.get(f"/cases/{case_id}")
     assert "脱贫不稳定户" in text(case_page)
-    assert "没有待纳入的监测户" in text(township.get("/referrals"))
+    assert "没有待办理的名单对象" in text(township.get("/referrals"))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -1136,3 +1136,24 @@ def test_the_county_runs_a_what_if_from_the_jobs_page(app: Flask) -> None:
     assert "政策测算 · 盐湖区" in text(result) and "已完成" in text(result)
     assert "Refresh" not in result.headers
     sign_in(app, "beicheng").get("/jobs", expect=403)
+
+
+def test_a_medical_alert_is_set_aside_by_the_township_with_its_reason(app: Flask) -> None:
+    county = sign_in(app, "yanhu")
+    csv = (
+        "姓名,身份证号码,预警日期,预警原因,村（社区）代码\n"
+        f"王小明,140802201209011236,2025-09-12,住院自付费用高,{HUAIDONG}\n"
+    )
+    done = county.submit(
+        form_of(county.get("/referrals"), "/referrals/import"),
+        {"kind": "medical_alerts"},
+        files={"file": (csv.encode("utf-8-sig"), "医保预警.csv", "text/csv")},
+    )
+    assert done.status_code == 200 and "已导入 1 户" in text(done)
+    township = sign_in(app, "beicheng")
+    listing = township.get("/referrals")
+    assert "登记因病致贫申请" in text(listing) and "住院自付费用高" in text(listing)
+    dismiss = next(f for f in forms_of(listing) if f.action.endswith("/dismiss"))
+    after = township.get(redirected_to(township.submit(dismiss, {"reason": "已纳入低保，医疗救助已落实"})))
+    assert "已记录核查情况，不予登记申请" in text(after)
+    assert "已纳入低保，医疗救助已落实" in text(township.get("/referrals?status=dismissed"))

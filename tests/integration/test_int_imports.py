@@ -6,7 +6,14 @@ from __future__ import annotations
 import io
 from typing import Any
 
-from integration_support import HUAIDONG, ApiClient, Clock, dibao_edge_household, errors
+from integration_support import (
+    HUAIDONG,
+    ApiClient,
+    Clock,
+    dibao_edge_household,
+    errors,
+    illness_poverty_household,
+)
 from openpyxl import Workbook  # type: ignore[import-untyped]
 
 HEADER = "户主姓名,身份证号码,监测类别,识别日期,识别部门,村（社区）代码,联系电话"
@@ -117,3 +124,57 @@ def test_an_xlsx_list_from_the_bureau_is_read_from_its_header_row(api: ApiClient
     response = upload(api, "yanhu", "名单.xlsx", out.getvalue())
     assert response.status_code == 201, response.json
     assert (response.json or {})["imported"] == 1
+
+
+def test_medical_alerts_are_checked_then_filed_or_set_aside_with_a_reason(
+    api: ApiClient, clock: Clock
+) -> None:
+    def alerts(lines: list[str]) -> bytes:
+        return "\n".join(["姓名,身份证号码,预警日期,预警原因,村（社区）代码", *lines]).encode("utf-8-sig")
+
+    missing = api.as_("yanhu").post(
+        "/api/v1/imports/medical-alerts",
+        data={"file": (io.BytesIO(alerts(["陈志强,,2025-09-10,,140802101001"])), "a.csv")},
+        content_type="multipart/form-data",
+    )
+    assert missing.status_code == 422 and errors(missing.json or {}, "rows[2].id_number") == [
+        "第2行：身份证号码必填"
+    ]
+    response = api.as_("yanhu").post(
+        "/api/v1/imports/medical-alerts",
+        data={"file": (io.BytesIO(alerts([
+            "刘美华,140802198206111237,2025-09-10,个人自付医疗费用3.6万元,140802101001",
+            f"王小明,140802201209011236,2025-09-12,住院自付费用高,{HUAIDONG}",
+        ])), "医保预警.csv")},
+        content_type="multipart/form-data",
+    )  # fmt: skip
+    assert response.status_code == 201, response.json
+    jiezhou = api.get("jiezhou", "/referrals").json["items"]  # type: ignore[index]
+    assert [(r["name"], r["source"], r["reason"]) for r in jiezhou] == [
+        ("刘美华", "medical_insurance", "个人自付医疗费用3.6万元")
+    ]
+
+    # The township checks one and files an application of either procedure naming the person.
+    household = illness_poverty_household(clock.today)
+    filed = api.post(
+        "jiezhou",
+        "/cases",
+        {"procedure": "illness_poverty", "village": "140802101001", "economic_check_authorised": True,
+         "commitment_signed": True, "household": household, "referral_id": jiezhou[0]["id"]},
+    )  # fmt: skip
+    assert filed.status_code == 201, filed.json
+    assert "monitoring_household" not in (filed.json or {})["household"]
+
+    # The other is set aside with the reason; a monitoring household never is.
+    beicheng = api.get("beicheng", "/referrals").json["items"]  # type: ignore[index]
+    no_reason = api.post("beicheng", f"/referrals/{beicheng[0]['id']}/dismiss", {"reason": " "})
+    assert no_reason.status_code == 422 and errors(no_reason.json or {}, "reason")
+    dismissed = api.post(
+        "beicheng", f"/referrals/{beicheng[0]['id']}/dismiss", {"reason": "已享受低保，医疗救助已落实"}
+    )
+    assert dismissed.status_code == 200 and (dismissed.json or {})["status"] == "dismissed"
+    assert api.get("beicheng", "/referrals").json["items"] == []  # type: ignore[index]
+    upload(api, "yanhu", "m.csv", csv_bytes(GOOD[:1]))
+    monitoring = api.get("beicheng", "/referrals").json["items"][0]  # type: ignore[index]
+    refused = api.post("beicheng", f"/referrals/{monitoring['id']}/dismiss", {"reason": "x"})
+    assert refused.status_code == 409

@@ -1,8 +1,8 @@
-"""imported monitoring lists
+"""imported lists from other agencies
 
 Revision ID: 0006
 Revises: 0005
-Create Date: 2026-12-02 12:29:21.920054
+Create Date: 2026-12-02 13:09:27.457001
 """
 
 from collections.abc import Sequence
@@ -43,6 +43,7 @@ def upgrade() -> None:
     op.create_table('monitoring_referral',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('batch_id', sa.Integer(), nullable=False),
+    sa.Column('source', sqlmodel.sql.sqltypes.AutoString(length=30), nullable=False),
     sa.Column('county_code', sqlmodel.sql.sqltypes.AutoString(length=6), nullable=False),
     sa.Column('township_id', sa.Integer(), nullable=False),
     sa.Column('village_id', sa.Integer(), nullable=False),
@@ -52,10 +53,15 @@ def upgrade() -> None:
     sa.Column('identified_on', sa.Date(), nullable=False),
     sa.Column('identified_by', sqlmodel.sql.sqltypes.AutoString(length=100), nullable=False),
     sa.Column('phone', sqlmodel.sql.sqltypes.AutoString(length=30), nullable=False),
+    sa.Column('reason', sqlmodel.sql.sqltypes.AutoString(length=500), nullable=False),
     sa.Column('status', sqlmodel.sql.sqltypes.AutoString(length=10), nullable=False),
     sa.Column('case_id', sa.Integer(), nullable=True),
+    sa.Column('dismissed_reason', sqlmodel.sql.sqltypes.AutoString(length=1000), nullable=False),
+    sa.Column('dismissed_by', sa.Integer(), nullable=True),
+    sa.Column('dismissed_on', sa.Date(), nullable=True),
     sa.ForeignKeyConstraint(['batch_id'], ['import_batch.id'], ),
     sa.ForeignKeyConstraint(['case_id'], ['assistance_case.id'], ),
+    sa.ForeignKeyConstraint(['dismissed_by'], ['app_user.id'], ),
     sa.ForeignKeyConstraint(['township_id'], ['area.id'], ),
     sa.ForeignKeyConstraint(['village_id'], ['area.id'], ),
     sa.PrimaryKeyConstraint('id')
@@ -84,4 +90,3 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_import_batch_county_code'))
 
     op.drop_table('import_batch')
-    # ### end Alembic commands ###
