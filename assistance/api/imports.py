@@ -60,12 +60,31 @@ def post_medical_alerts() -> tuple[dict[str, Any], int]:
     return _import(imports.MEDICAL_KIND), 201
 
 
+@blp.route("/imports/disability-changes", methods=["POST"])
+@blp.doc(
+    requestBody={
+        "content": {
+            "multipart/form-data": {
+                "schema": {
+                    "type": "object",
+                    "required": ["file"],
+                    "properties": {"file": {"type": "string", "format": "binary"}},
+                }
+            }
+        }
+    }
+)
+def post_disability_changes() -> tuple[dict[str, Any], int]:
+    """导入残联每季度报送的残疾人证注销、更换、新增情况（64号 第二十五条 残联衔接）"""
+    return _import(imports.DISABILITY_KIND), 201
+
+
 @blp.route("/referrals/<int:referral_id>/dismiss", methods=["POST"])
 @blp.doc(
     requestBody={"content": {"application/json": {"schema": {"type": "object", "required": ["reason"]}}}}
 )
 def post_dismiss(referral_id: int) -> dict[str, Any]:
-    """医保预警对象经核查不予登记申请（写明理由）"""
+    """医保预警对象、残联报送的残疾人证变化经核查不予登记申请（写明核查情况）"""
     body = json_body()
     reason = body.get("reason") if isinstance(body, dict) else None
     return imports.dismiss(database(), user_id(), referral_id, reason, today())

@@ -18,6 +18,9 @@ DISMISSED = "dismissed"
 RURAL_REVITALISATION = "rural_revitalisation"
 MEDICAL_INSURANCE = "medical_insurance"
 MEDICAL_ALERT = "medical_alert"
+DISABLED_PERSONS_FEDERATION = "disabled_persons_federation"
+# 残联衔接: “每季度初将残疾人证注销、更换、新增情况报县区民政局”.
+CERTIFICATE_CHANGES = {"issued": "残疾人证新增", "cancelled": "残疾人证注销", "replaced": "残疾人证更换"}
 
 
 class ImportBatch(SQLModel, table=True):

@@ -23,11 +23,14 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any, Final
 
+from sqlalchemy import or_
 from sqlmodel import Session, col, select
 
 from assistance.db import Database
-from assistance.models import Area, ImportBatch, MonitoringReferral
+from assistance.models import Area, Case, ImportBatch, Member, MonitoringReferral
 from assistance.models.imports import (
+    CERTIFICATE_CHANGES,
+    DISABLED_PERSONS_FEDERATION,
     DISMISSED,
     FILED,
     MEDICAL_ALERT,
@@ -43,9 +46,16 @@ from rules.vocabulary import MONITORING_CATEGORIES
 
 KIND: Final = "monitoring_households"
 MEDICAL_KIND: Final = "medical_alerts"
+DISABILITY_KIND: Final = "disability_changes"
 SOURCE_NAMES: Final = {
     RURAL_REVITALISATION: "乡村振兴部门防返贫监测对象",
     MEDICAL_INSURANCE: "医保动态监测预警对象",
+    DISABLED_PERSONS_FEDERATION: "残联报送的残疾人证变化",
+}
+SOURCES: Final = {
+    KIND: RURAL_REVITALISATION,
+    MEDICAL_KIND: MEDICAL_INSURANCE,
+    DISABILITY_KIND: DISABLED_PERSONS_FEDERATION,
 }
 MAX_BYTES: Final = 5 * 1024 * 1024
 MAX_ROWS: Final = 20000
@@ -66,14 +76,21 @@ HEADERS: Final = {
     "预警日期": "identified_on",
     "预警原因": "reason",
     "个人自付医疗费用": "reason",
+    "变更类型": "category",
+    "变更日期": "identified_on",
+    "残疾类别及等级": "reason",
 }
 REQUIRED: Final = {
     KIND: ("name", "id_number", "category", "identified_on", "village"),
     MEDICAL_KIND: ("name", "id_number", "identified_on", "village"),
+    DISABILITY_KIND: ("name", "id_number", "category", "identified_on", "village"),
 }
 LABELS: Final = {"name": "户主姓名", "id_number": "身份证号码", "category": "监测类别",
                  "identified_on": "识别日期", "village": "村（社区）代码"}  # fmt: skip
 CATEGORY_BY_LABEL: Final = {label: code for code, label in MONITORING_CATEGORIES.items()}
+CHANGE_BY_LABEL: Final = {label: code for code, label in CERTIFICATE_CHANGES.items()} | {
+    label.removeprefix("残疾人证"): code for code, label in CERTIFICATE_CHANGES.items()
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -149,7 +166,8 @@ def _check(
     bad = len(problems)
     for field in REQUIRED[kind]:
         if not v.get(field):
-            problems.append(FieldProblem(f"rows[{row.number}].{field}", f"{where}：{LABELS[field]}必填"))
+            label = "变更类型" if (kind, field) == (DISABILITY_KIND, "category") else LABELS[field]
+            problems.append(FieldProblem(f"rows[{row.number}].{field}", f"{where}：{label}必填"))
     if len(problems) > bad:
         return None
     id_number = v["id_number"].upper()
@@ -158,16 +176,21 @@ def _check(
     except InvalidIdNumber as exc:
         problems.append(FieldProblem(f"rows[{row.number}].id_number", f"{where}：{exc}"))
     raw_category = v.get("category", "")
-    category = (
-        MEDICAL_ALERT
-        if kind == MEDICAL_KIND
-        else CATEGORY_BY_LABEL.get(
+    if kind == MEDICAL_KIND:
+        category = MEDICAL_ALERT
+    elif kind == DISABILITY_KIND:
+        category = CHANGE_BY_LABEL.get(
+            raw_category, raw_category if raw_category in CERTIFICATE_CHANGES else ""
+        )
+    else:
+        category = CATEGORY_BY_LABEL.get(
             raw_category, raw_category if raw_category in MONITORING_CATEGORIES else ""
         )
-    )
     if not category:
-        allowed = "、".join(MONITORING_CATEGORIES.values())
-        problems.append(FieldProblem(f"rows[{row.number}].category", f"{where}：监测类别应为{allowed}"))
+        labels = CERTIFICATE_CHANGES if kind == DISABILITY_KIND else MONITORING_CATEGORIES
+        allowed = "、".join(labels.values())
+        what = "变更类型" if kind == DISABILITY_KIND else "监测类别"
+        problems.append(FieldProblem(f"rows[{row.number}].category", f"{where}：{what}应为{allowed}"))
     try:
         identified = date.fromisoformat(v["identified_on"].replace("/", "-").replace(".", "-"))
         if identified > today:
@@ -219,7 +242,7 @@ def import_list(
     db: Database, user_id: int, kind: str, filename: str, content: bytes, today: date
 ) -> dict[str, Any]:
     rows = read_rows(filename, content, kind)
-    source = RURAL_REVITALISATION if kind == KIND else MEDICAL_INSURANCE
+    source = SOURCES[kind]
     with db.transaction() as session:
         actor = actor_for(session, user_id)
         if actor.role != COUNTY or actor.county_code is None:
@@ -306,7 +329,12 @@ def _describe(session: Session, referral: MonitoringReferral) -> dict[str, Any]:
         "source": referral.source,
         "source_name": SOURCE_NAMES.get(referral.source, referral.source),
         "category": referral.category,
-        "category_name": MONITORING_CATEGORIES.get(referral.category, "医保动态监测预警对象"),
+        "category_name": {**MONITORING_CATEGORIES, **CERTIFICATE_CHANGES}.get(
+            referral.category, "医保动态监测预警对象"
+        ),
+        # Open or recognised cases of the county in which the person is a member (for a 残联 change,
+        # the cases to look at again).
+        "cases": _cases_of(session, referral.county_code, referral.id_number),
         "reason": referral.reason,
         "dismissed_reason": referral.dismissed_reason,
         "identified_on": referral.identified_on.isoformat(),
@@ -318,6 +346,20 @@ def _describe(session: Session, referral: MonitoringReferral) -> dict[str, Any]:
         "status": referral.status,
         "case_id": referral.case_id,
     }
+
+
+def _cases_of(session: Session, county: str, id_number: str) -> list[dict[str, Any]]:
+    rows = session.exec(
+        select(Case)
+        .join(Member, col(Member.household_id) == col(Case.household_id))
+        .where(
+            Member.id_number == id_number,
+            Case.county_code == county,
+            or_(col(Case.closed_on).is_(None), col(Case.state) == "recognised"),
+        )
+        .order_by(col(Case.id))
+    ).all()
+    return [{"id": c.id, "number": c.number, "state": c.state} for c in rows]
 
 
 def list_referrals(db: Database, user_id: int, status: str | None = PENDING) -> list[dict[str, Any]]:
@@ -395,9 +437,11 @@ def take_referral(
 
 
 __all__ = [
+    "DISABILITY_KIND",
     "KIND",
     "MAX_BYTES",
     "MEDICAL_KIND",
+    "SOURCES",
     "dismiss",
     "import_list",
     "import_medical_alerts",

@@ -53,7 +53,7 @@ def import_referrals() -> ResponseReturnValue:
         if upload is None or not upload.filename:
             raise InvalidInput.field("file", "请选择 .csv 或 .xlsx 文件")
         kind = request.form.get("kind", imports.KIND)
-        if kind not in (imports.KIND, imports.MEDICAL_KIND):
+        if kind not in imports.SOURCES:
             raise InvalidInput.field("kind", "请选择名单类别")
         result = imports.import_list(
             database(), user.id, kind, upload.filename, upload.read(imports.MAX_BYTES + 1), today()

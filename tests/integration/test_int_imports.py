@@ -178,3 +178,39 @@ def test_medical_alerts_are_checked_then_filed_or_set_aside_with_a_reason(
     monitoring = api.get("beicheng", "/referrals").json["items"][0]  # type: ignore[index]
     refused = api.post("beicheng", f"/referrals/{monitoring['id']}/dismiss", {"reason": "x"})
     assert refused.status_code == 409
+
+
+def test_disability_certificate_changes_point_the_township_at_the_cases_they_touch(
+    api: ApiClient, clock: Clock
+) -> None:
+    cid = int(api.file("wangjianguo", "dibao_edge", HUAIDONG, dibao_edge_household())["id"])
+    content = "\n".join([
+        "姓名,身份证号码,变更类型,变更日期,残疾类别及等级,村（社区）代码",
+        f"王小明,140802201209011236,新增,2025-09-01,肢体三级,{HUAIDONG}",
+        f"李某,140802197501011234,残疾人证撤销,2025-09-01,,{HUAIDONG}",
+    ]).encode("utf-8-sig")  # fmt: skip
+    bad = api.as_("yanhu").post(
+        "/api/v1/imports/disability-changes",
+        data={"file": (io.BytesIO(content), "残联.csv")},
+        content_type="multipart/form-data",
+    )
+    assert bad.status_code == 422
+    assert errors(bad.json or {}, "rows[3].category") == [
+        "第3行：变更类型应为残疾人证新增、残疾人证注销、残疾人证更换"
+    ]
+    good = api.as_("yanhu").post(
+        "/api/v1/imports/disability-changes",
+        data={"file": (io.BytesIO(content.replace("残疾人证撤销".encode(), "注销".encode())), "残联.csv")},
+        content_type="multipart/form-data",
+    )
+    assert good.status_code == 201 and (good.json or {})["imported"] == 2
+    items = api.get("beicheng", "/referrals").json["items"]  # type: ignore[index]
+    touched = next(r for r in items if r["name"] == "王小明")
+    assert (touched["category_name"], touched["reason"]) == ("残疾人证新增", "肢体三级")
+    assert [c["id"] for c in touched["cases"]] == [cid]
+    other = next(r for r in items if r["name"] == "李某")
+    assert other["cases"] == [] and other["category_name"] == "残疾人证注销"
+    checked = api.post(
+        "beicheng", f"/referrals/{touched['id']}/dismiss", {"reason": "已在案件中更新成员残疾情况"}
+    )
+    assert checked.status_code == 200
