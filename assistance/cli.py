@@ -26,6 +26,12 @@ def _fail(message: str) -> NoReturn:
     sys.exit(INVALID_INPUT)
 
 
+def _refused(exc: Any) -> NoReturn:
+    """A service's refusal (ServiceError): its message and each field's, exit code 2."""
+    lines = "\n".join(f"  {e.field}: {e.message}" for e in exc.errors)
+    _fail(f"{exc.message}\n{lines}" if lines else exc.message)
+
+
 def _read_json(source: IO[str]) -> Any:
     try:
         return json.load(source, parse_float=Decimal)
@@ -209,8 +215,7 @@ def what_if_command(county: str, settings: tuple[str, ...], username: str) -> No
             Database(database_url()), _user_id(username), county, overrides, datetime.now().date()
         )
     except ServiceError as exc:
-        lines = "\n".join(f"  {e.field}: {e.message}" for e in exc.errors)
-        _fail(f"{exc.message}\n{lines}")
+        _refused(exc)
     click.echo(json.dumps(report, ensure_ascii=False, indent=2))
 
 
@@ -351,8 +356,7 @@ def jobs_start(
         click.echo(f"任务 {job_id} 已开始", err=True)
         result = run_job(database, job_id, progress=_print_progress, workers=workers)
     except ServiceError as exc:
-        lines = "\n".join(f"  {e.field}: {e.message}" for e in exc.errors)
-        _fail(f"{exc.message}\n{lines}")
+        _refused(exc)
     click.echo(json.dumps(result, ensure_ascii=False, indent=2))
 
 
@@ -388,8 +392,7 @@ def _issue_list(kind: str, period: str, username: str) -> None:
             Database(database_url()), _user_id(username), kind, period, datetime.now().date()
         )
     except ServiceError as exc:
-        lines = "\n".join(f"  {e.field}: {e.message}" for e in exc.errors)
-        _fail(f"{exc.message}\n{lines}")
+        _refused(exc)
     state = "已生成" if created else "本期名单没有变化"
     version = f"第{document['version']}版，文书 {document['id']}"
     click.echo(f"{state}：《{document['title']}》{document['number']}（{version}）")

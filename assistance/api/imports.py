@@ -13,21 +13,22 @@ from assistance.services.errors import InvalidInput
 
 blp = Blueprint("imports", __name__, url_prefix="", description="导入其他部门的名单")
 
-
-@blp.route("/imports/monitoring-households", methods=["POST"])
-@blp.doc(
-    requestBody={
-        "content": {
-            "multipart/form-data": {
-                "schema": {
-                    "type": "object",
-                    "required": ["file"],
-                    "properties": {"file": {"type": "string", "format": "binary"}},
-                }
+# A list is uploaded as a file (CSV or XLSX) in a form.
+UPLOAD = {
+    "content": {
+        "multipart/form-data": {
+            "schema": {
+                "type": "object",
+                "required": ["file"],
+                "properties": {"file": {"type": "string", "format": "binary"}},
             }
         }
     }
-)
+}
+
+
+@blp.route("/imports/monitoring-households", methods=["POST"])
+@blp.doc(requestBody=UPLOAD)
 def post_monitoring_households() -> tuple[dict[str, Any], int]:
     """导入乡村振兴部门的防返贫监测户名单（CSV 或 XLSX；有错误行时不导入任何一行）"""
     return _import(imports.KIND), 201
@@ -42,38 +43,14 @@ def _import(kind: str) -> dict[str, Any]:
 
 
 @blp.route("/imports/medical-alerts", methods=["POST"])
-@blp.doc(
-    requestBody={
-        "content": {
-            "multipart/form-data": {
-                "schema": {
-                    "type": "object",
-                    "required": ["file"],
-                    "properties": {"file": {"type": "string", "format": "binary"}},
-                }
-            }
-        }
-    }
-)
+@blp.doc(requestBody=UPLOAD)
 def post_medical_alerts() -> tuple[dict[str, Any], int]:
     """导入医保部门的医保动态监测预警对象名单（64号 第二十五条 医保衔接）"""
     return _import(imports.MEDICAL_KIND), 201
 
 
 @blp.route("/imports/disability-changes", methods=["POST"])
-@blp.doc(
-    requestBody={
-        "content": {
-            "multipart/form-data": {
-                "schema": {
-                    "type": "object",
-                    "required": ["file"],
-                    "properties": {"file": {"type": "string", "format": "binary"}},
-                }
-            }
-        }
-    }
-)
+@blp.doc(requestBody=UPLOAD)
 def post_disability_changes() -> tuple[dict[str, Any], int]:
     """导入残联每季度报送的残疾人证注销、更换、新增情况（64号 第二十五条 残联衔接）"""
     return _import(imports.DISABILITY_KIND), 201
