@@ -34,15 +34,14 @@ def local_parameter_dirs(extra: Iterable[str] = ()) -> tuple[Path, ...]:
     return tuple(dirs)
 
 
-def _stamp(directories: tuple[Path, ...]) -> tuple[tuple[str, int, int], ...]:
-    """What changes when a parameter file is written, so that an entered value applies at once
-    (in every worker process) without rereading the files for each decision."""
-    found = []
-    for directory in directories:
-        for path in sorted(directory.glob("*.toml")):
-            stat = path.stat()
-            found.append((str(path), stat.st_mtime_ns, stat.st_size))
-    return tuple(found)
+def _stamp() -> tuple[tuple[str, int, int], ...]:
+    """What changes when a value is entered through the service (the only parameter file written
+    while it runs), so that it applies at once in every worker process; the other files are read
+    once per process."""
+    entered = entry_dir()
+    if not entered.is_dir():
+        return ()
+    return tuple((p.name, p.stat().st_mtime_ns, p.stat().st_size) for p in sorted(entered.glob("*.toml")))
 
 
 @lru_cache(maxsize=8)
@@ -51,5 +50,4 @@ def _table(directories: tuple[Path, ...], stamp: tuple[tuple[str, int, int], ...
 
 
 def parameter_table(extra: Iterable[str] = ()) -> ParameterTable:
-    directories = local_parameter_dirs(extra)
-    return _table(directories, _stamp(directories))
+    return _table(local_parameter_dirs(extra), _stamp())

@@ -103,7 +103,7 @@ def summary(document: IssuedDocument, latest: dict[str, int]) -> dict[str, Any]:
     }
 
 
-def _latest_versions(documents: list[IssuedDocument]) -> dict[str, int]:
+def latest_versions(documents: list[IssuedDocument]) -> dict[str, int]:
     latest: dict[str, int] = {}
     for d in documents:
         latest[d.number] = max(latest.get(d.number, 0), d.version)
@@ -123,7 +123,7 @@ def case_documents(db: Database, user_id: int, case_id: int) -> list[dict[str, A
             ).all()
         )
         readable = [d for d in rows if _audience(d.kind) in _READS.get(actor.role, ())]
-        latest = _latest_versions(rows)
+        latest = latest_versions(rows)
         return [summary(d, latest) for d in readable]
 
 
@@ -263,4 +263,12 @@ def correct(
         return summary(corrected, {corrected.number: corrected.version})
 
 
-__all__ = ["CORRECTORS", "DocumentFile", "case_documents", "correct", "document_detail", "document_file"]
+__all__ = [
+    "CORRECTORS",
+    "DocumentFile",
+    "case_documents",
+    "correct",
+    "document_detail",
+    "document_file",
+    "latest_versions",
+]

@@ -386,14 +386,15 @@ def confirm_without_publicity(ctx: ActionContext) -> None:
     _schedule_first_recheck(ctx)
 
 
+def _schedule_recheck(ctx: ActionContext, chosen: str | None = None) -> None:
+    """64号 第二十六条: the family's next recheck, yearly or half-yearly, noted in the audit event."""
+    row = rechecks.schedule(ctx.session, ctx.case, ctx.on, ctx.actor.user_id, chosen)
+    ctx.detail["next_recheck"] = {"due_on": row.due_on.isoformat(), "interval_months": row.interval_months}
+
+
 def _schedule_first_recheck(ctx: ActionContext) -> None:
-    """64号 第二十六条: a recognised family is checked again, yearly or half-yearly."""
     if ctx.case.procedure == "dibao_edge":
-        row = rechecks.schedule(ctx.session, ctx.case, ctx.on, ctx.actor.user_id)
-        ctx.detail["next_recheck"] = {
-            "due_on": row.due_on.isoformat(),
-            "interval_months": row.interval_months,
-        }
+        _schedule_recheck(ctx)
 
 
 def close_county_publicity(ctx: ActionContext) -> None:
@@ -410,13 +411,7 @@ def _periodic_recheck(result: str) -> Effect:
         opinion = _opinion(ctx, "periodic_recheck", decision, ctx.data["reasons"], as_of=ctx.on)
         rechecks.complete(ctx.session, ctx.case, ctx.on, result, opinion.evaluation_id, ctx.actor.user_id)
         if result == "continue":
-            row = rechecks.schedule(
-                ctx.session, ctx.case, ctx.on, ctx.actor.user_id, ctx.data.get("interval")
-            )
-            ctx.detail["next_recheck"] = {
-                "due_on": row.due_on.isoformat(),
-                "interval_months": row.interval_months,
-            }
+            _schedule_recheck(ctx, ctx.data.get("interval"))
 
     return effect
 
@@ -428,13 +423,7 @@ def _exit_decision(decision: str) -> Effect:
         _opinion(ctx, "exit", decision, ctx.data["reasons"], as_of=ctx.on)
         _delegation(ctx)
         if decision == "approve":
-            row = rechecks.schedule(
-                ctx.session, ctx.case, ctx.on, ctx.actor.user_id, ctx.data.get("interval")
-            )
-            ctx.detail["next_recheck"] = {
-                "due_on": row.due_on.isoformat(),
-                "interval_months": row.interval_months,
-            }
+            _schedule_recheck(ctx, ctx.data.get("interval"))
 
     return effect
 

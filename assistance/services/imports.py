@@ -226,18 +226,6 @@ def _check(
     }
 
 
-def import_monitoring_households(
-    db: Database, user_id: int, filename: str, content: bytes, today: date
-) -> dict[str, Any]:
-    return import_list(db, user_id, KIND, filename, content, today)
-
-
-def import_medical_alerts(
-    db: Database, user_id: int, filename: str, content: bytes, today: date
-) -> dict[str, Any]:
-    return import_list(db, user_id, MEDICAL_KIND, filename, content, today)
-
-
 def import_list(
     db: Database, user_id: int, kind: str, filename: str, content: bytes, today: date
 ) -> dict[str, Any]:
@@ -444,8 +432,6 @@ __all__ = [
     "SOURCES",
     "dismiss",
     "import_list",
-    "import_medical_alerts",
-    "import_monitoring_households",
     "list_referrals",
     "read_rows",
     "referral_for_filing",

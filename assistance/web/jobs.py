@@ -5,23 +5,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import current_app, redirect, request, url_for
+from flask import redirect, request, url_for
 from flask.typing import ResponseReturnValue
 from werkzeug.datastructures import MultiDict
 
 from assistance.api.common import database, today
+from assistance.api.jobs import launch
 from assistance.services import jobs
 from assistance.services.errors import ServiceError
 from assistance.web.base import ADMIN, COUNTY, bp, login_required, page, require_role
 from assistance.web.forms import Problems, problems_from
-
-
-def _launch(job_id: int) -> None:
-    mode = current_app.config.get("JOBS_RUN", "thread")
-    if mode == "inline":
-        jobs.run_job(database(), job_id)
-    elif mode == "thread":
-        jobs.start_in_background(database(), job_id)
 
 
 def _jobs_page(form: str | None = None, values: MultiDict[str, str] | None = None,
@@ -66,7 +59,7 @@ def job_start(kind: str) -> ResponseReturnValue:
         names = {"params.on": "on", "params.overrides.dibao_standard.urban": "urban",
                  "params.overrides.dibao_standard.rural": "rural", "params.overrides": "urban"}  # fmt: skip
         return _jobs_page(kind, form, problems_from(exc, lambda f: names.get(f)), exc.status)
-    _launch(job_id)
+    launch(job_id)
     return redirect(url_for("web.job_page", job_id=job_id))
 
 

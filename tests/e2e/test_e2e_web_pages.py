@@ -11,7 +11,6 @@ ASSISTANCE_TEST_POSTGRES is the maintenance database used to create a throw-away
 
 from __future__ import annotations
 
-import os
 import re
 import uuid
 from collections.abc import Iterator, Mapping
@@ -23,27 +22,22 @@ from io import BytesIO
 from pathlib import Path
 from typing import Any
 
-import psycopg
 import pytest
-import sqlalchemy as sa
+from database_support import BACKENDS, empty, migrated_database
 from flask import Flask
 from flask.testing import FlaskClient
-from sqlmodel import SQLModel, func, select
+from sqlmodel import func, select
 from werkzeug.datastructures import MultiDict
 from werkzeug.test import TestResponse
 
 import assistance.models  # noqa: F401  (registers the tables)
 from assistance.app import create_app
-from assistance.config import database_url
 from assistance.db import Database
 from assistance.demo import seed_areas_and_accounts
-from assistance.migrate import upgrade
 from assistance.models import Case, Evidence, User
 from assistance.parameters import ENTRY_DIR_VARIABLE, ENVIRONMENT_VARIABLE
 
 ROOT = Path(__file__).resolve().parents[2]
-BACKENDS = [b for b in os.environ.get("ASSISTANCE_TEST_DATABASES", "sqlite,postgresql").split(",") if b]
-POSTGRES_ADMIN = os.environ.get("ASSISTANCE_TEST_POSTGRES", "postgresql://postgres@127.0.0.1:5432/postgres")
 PASSWORD = "demo12345"
 TODAY = date(2025, 9, 22)  # a Monday
 HUAIDONG = "140802001001"  # 盐湖区 北城街道 槐东社区 (township beicheng, village huaidong)
@@ -60,34 +54,7 @@ pytestmark = pytest.mark.integration
 @pytest.fixture(scope="module", params=BACKENDS)
 def database(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """A database migrated to head with Alembic, for this module."""
-    if request.param == "sqlite":
-        url = f"sqlite:///{tmp_path_factory.mktemp('web') / 'web.sqlite3'}"
-        upgrade(url)
-        yield url
-        return
-    name = f"assistance_web_{uuid.uuid4().hex[:12]}"
-    with psycopg.connect(POSTGRES_ADMIN, autocommit=True) as admin:
-        admin.execute(f'CREATE DATABASE "{name}"')
-    url = database_url(POSTGRES_ADMIN.rsplit("/", 1)[0] + "/" + name)
-    try:
-        upgrade(url)
-        yield url
-    finally:
-        sa.create_engine(url).dispose()
-        with psycopg.connect(POSTGRES_ADMIN, autocommit=True) as admin:
-            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-
-
-def _empty(db: Database) -> None:
-    tables = [t.name for t in reversed(SQLModel.metadata.sorted_tables)]
-    with db.engine.begin() as connection:
-        if db.engine.dialect.name == "postgresql":
-            # The audit trail refuses TRUNCATE (migration 0003): skip the triggers for this session.
-            connection.execute(sa.text("SET LOCAL session_replication_role = replica"))
-            connection.execute(sa.text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
-        else:
-            for table in tables:
-                connection.execute(sa.text(f"DELETE FROM {table}"))
+    yield from migrated_database(request.param, tmp_path_factory, "web")
 
 
 @pytest.fixture
@@ -98,7 +65,7 @@ def app(database: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[Flask]:
         {"TESTING": True, "DATABASE_URL": database, "SECRET_KEY": "test", "TODAY": lambda: TODAY}
     )
     db: Database = application.extensions["assistance_db"]
-    _empty(db)
+    empty(db)
     seed_areas_and_accounts(db, PASSWORD)
     yield application
     db.engine.dispose()
