@@ -11,6 +11,7 @@ from flask import Flask
 from assistance import api, web
 from assistance.config import database_url, secret_key
 from assistance.db import Database
+from assistance.services.rendering import BackgroundRenderer
 
 
 def create_app(config: dict[str, Any] | None = None) -> Flask:
@@ -30,6 +31,12 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.config.update(config or {})
     app.config["DATABASE_URL"] = database_url(app.config["DATABASE_URL"])
     app.extensions["assistance_db"] = Database(app.config["DATABASE_URL"])
+    # "background": this process lays out the documents its acts issue, on a thread, just after
+    # each act; "worker": `assistance documents render --follow` does, on its own process. Either
+    # way a document asked for before it is laid out is laid out there and then.
+    app.config.setdefault("RENDER_DOCUMENTS", os.environ.get("ASSISTANCE_RENDER_DOCUMENTS", "background"))
+    if app.config["RENDER_DOCUMENTS"] == "background":
+        app.extensions["assistance_renderer"] = BackgroundRenderer(app.extensions["assistance_db"]).start()
     api.register(app)
     web.register(app)
 

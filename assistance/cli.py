@@ -376,6 +376,38 @@ def jobs_run(job_id: int) -> None:
     click.echo(json.dumps(result, ensure_ascii=False, indent=2))
 
 
+@main.group("documents")
+def documents_group() -> None:
+    """文书排版：办理环节印发的文书在事务提交后排版为 PDF（名单另有 XLSX）。"""
+
+
+@documents_group.command("render")
+@click.option("--follow", is_flag=True, help="持续运行：每隔几秒排版新印发的文书（独立的排版进程）。")
+@click.option("--interval", type=float, default=5.0, show_default=True, help="--follow 时的查询间隔（秒）。")
+def documents_render(follow: bool, interval: float) -> None:
+    """排版所有尚未排版的文书；有无法排版的文书时退出码为 2。"""
+    import time
+
+    from assistance.config import database_url
+    from assistance.db import Database
+    from assistance.services.rendering import render_waiting
+
+    database = Database(database_url())
+    failed: dict[int, str] = {}
+    while True:
+        done, failed_now = render_waiting(database, skip=set(failed))
+        for document_id, reason in failed_now.items():
+            click.echo(f"文书 {document_id} 无法排版：{reason}", err=True)
+        failed |= failed_now
+        if done or not follow:
+            click.echo(f"已排版 {done} 份文书" + (f"，{len(failed_now)} 份无法排版" if failed_now else ""))
+        if not follow:
+            if failed:
+                sys.exit(INVALID_INPUT)
+            return
+        time.sleep(interval)
+
+
 @main.group("lists")
 def lists_group() -> None:
     """报送名单：月报医保（64号 第二十五条）、季报残联、因病致贫重病患者推送表（65号 第十七条）。"""
@@ -386,11 +418,12 @@ def _issue_list(kind: str, period: str, username: str) -> None:
     from assistance.db import Database
     from assistance.services.agency_lists import issue_periodic
     from assistance.services.errors import ServiceError
+    from assistance.services.rendering import lay_out
 
+    database = Database(database_url())
     try:
-        document, created = issue_periodic(
-            Database(database_url()), _user_id(username), kind, period, datetime.now().date()
-        )
+        document, created = issue_periodic(database, _user_id(username), kind, period, datetime.now().date())
+        lay_out(database, document["id"])
     except ServiceError as exc:
         _refused(exc)
     state = "已生成" if created else "本期名单没有变化"
@@ -422,11 +455,12 @@ def lists_push(username: str) -> None:
     from assistance.db import Database
     from assistance.services.agency_lists import push_confirmed_patients
     from assistance.services.errors import ServiceError
+    from assistance.services.rendering import lay_out
 
+    database = Database(database_url())
     try:
-        document = push_confirmed_patients(
-            Database(database_url()), _user_id(username), datetime.now().date()
-        )
+        document = push_confirmed_patients(database, _user_id(username), datetime.now().date())
+        lay_out(database, document["id"])
     except ServiceError as exc:
-        _fail(exc.message)
+        _refused(exc)
     click.echo(f"已推送：《{document['title']}》{document['number']}（文书 {document['id']}）")

@@ -21,3 +21,17 @@ def parameter_entries_outside_the_checkout(tmp_path_factory: pytest.TempPathFact
         os.environ.pop(ENTRY_DIR_VARIABLE, None)
     else:
         os.environ[ENTRY_DIR_VARIABLE] = previous
+
+
+@pytest.fixture(scope="session", autouse=True)
+def documents_laid_out_when_read() -> Iterator[None]:
+    """No background renderer thread in the apps tests create: it would write to databases that
+    tests empty and drop under it. Documents are laid out when read; the renderer's own tests
+    start one where they need it."""
+    previous = os.environ.get("ASSISTANCE_RENDER_DOCUMENTS")
+    os.environ["ASSISTANCE_RENDER_DOCUMENTS"] = "on-demand"
+    yield
+    if previous is None:
+        os.environ.pop("ASSISTANCE_RENDER_DOCUMENTS", None)
+    else:
+        os.environ["ASSISTANCE_RENDER_DOCUMENTS"] = previous

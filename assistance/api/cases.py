@@ -8,7 +8,7 @@ from flask import Response, request
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
-from assistance.api.common import database, expected_version, json_body, today, user_id
+from assistance.api.common import database, expected_version, json_body, paging, today, user_id
 from assistance.db import Database
 from assistance.services import evidence, filing, queries, rechecks, transitions
 from assistance.services.actors import actor_for, visible_case
@@ -39,18 +39,14 @@ def _detail(case_id: int) -> Response:
 class Cases(MethodView):
     def get(self) -> dict[str, Any]:
         """本人可见的案件（按辖区）"""
-        try:
-            limit = min(int(request.args.get("limit", 50)), 200)
-            offset = max(int(request.args.get("offset", 0)), 0)
-        except ValueError as exc:
-            raise InvalidInput.field("limit", "应为整数") from exc
+        limit, offset = paging()
         return queries.list_cases(
             database(),
             user_id(),
             today(),
             procedure=request.args.get("procedure"),
             state=request.args.get("state"),
-            limit=max(limit, 1),
+            limit=limit,
             offset=offset,
         )
 
@@ -166,8 +162,9 @@ for _action, _schema in SCHEMAS.items():
 
 @queue_blp.route("", methods=["GET"])
 def get_queue() -> dict[str, Any]:
-    """本人待办：本辖区内本角色可以办理的案件，期限最近的在前"""
-    return {"items": queries.work_queue(database(), user_id(), today())}
+    """本人待办：本辖区内本角色可以办理的案件，期限最近的在前（分页：limit 默认50、最多200，offset）"""
+    limit, offset = paging()
+    return queries.work_queue(database(), user_id(), today(), limit=limit, offset=offset)
 
 
 @workflow_blp.route("", methods=["GET"])

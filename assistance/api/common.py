@@ -59,3 +59,21 @@ def expected_version() -> int | None:
     if not header.isdigit():
         raise InvalidInput.field("If-Match", "应为案件版本号")
     return int(header)
+
+
+DEFAULT_PAGE = 50
+LARGEST_PAGE = 200
+
+
+def paging() -> tuple[int, int]:
+    """``limit`` (1–200, default 50) and ``offset`` (from 0) of a listing, from the query string."""
+    values = {}
+    for name, default, least in (("limit", DEFAULT_PAGE, 1), ("offset", 0, 0)):
+        raw = request.args.get(name, str(default))
+        try:
+            values[name] = int(raw)
+        except ValueError:
+            raise InvalidInput.field(name, "应为整数") from None
+        if values[name] < least:
+            raise InvalidInput.field(name, f"应不小于{least}")
+    return min(values["limit"], LARGEST_PAGE), values["offset"]

@@ -3,6 +3,10 @@
 An issued document is a record (64号 第二十八条, 65号 第二十条: 档案 “不得随意涂改、变更和销毁”):
 once written it is never changed or deleted. A correction is a new version that names the one
 it supersedes; both stay.
+
+The act that issues a document fixes its number, date and context; the PDF laid out from them is
+written once, just after (``services.rendering``): until then ``content`` is empty, and it is the
+one thing that may be written afterwards, once.
 """
 
 from __future__ import annotations
@@ -29,6 +33,13 @@ class IssuedDocument(SQLModel, table=True):
     __table_args__ = (
         sa.UniqueConstraint("number", "version", name="uq_issued_document_number_version"),
         sa.UniqueConstraint("supersedes_id", name="uq_issued_document_supersedes_id"),
+        # The renderer's work list: only documents still waiting for their PDF.
+        sa.Index(
+            "ix_issued_document_pending",
+            "id",
+            postgresql_where=sa.text("content IS NULL"),
+            sqlite_where=sa.text("content IS NULL"),
+        ),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -46,8 +57,9 @@ class IssuedDocument(SQLModel, table=True):
     # The period a list covers ("2025-10", "2025-Q4"); empty for case documents.
     period: str = Field(default="", max_length=10, index=True)
     media_type: str = Field(default=PDF, max_length=100)
-    content: bytes = Field(sa_type=sa.LargeBinary)
-    sha256: str = Field(max_length=64)
+    # Empty until laid out; then the bytes as handed out, never changed.
+    content: bytes | None = Field(default=None, sa_type=sa.LargeBinary)
+    sha256: str = Field(default="", max_length=64)
     # Lists are also sent as a spreadsheet, made from the same context.
     spreadsheet: bytes | None = Field(default=None, sa_type=sa.LargeBinary)
     spreadsheet_sha256: str = Field(default="", max_length=64)
@@ -61,6 +73,7 @@ class IssuedDocument(SQLModel, table=True):
     # The case's state when the document was issued, and the act that issued it.
     case_state: str = Field(default="", max_length=30)
     action: str = Field(max_length=40)
+    rendered_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
 
 
 class DocumentNumberCounter(SQLModel, table=True):

@@ -6,6 +6,7 @@ act the regulation asks for, and is cancelled when the case ends without that ac
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable
 from datetime import date
 from typing import Any
@@ -16,11 +17,23 @@ from assistance.models import Case, CaseDeadline, HolidaySchedule
 from assistance.workdays import DueDate, WorkingDayCalendar, parse_schedule
 from assistance.workflow.machine import DeadlineSpec
 
+# Calendars by the schedules they were built from: a calendar computes each year's working days
+# once (a few milliseconds a year), and most acts start a deadline.
+_CALENDARS: dict[str, WorkingDayCalendar] = {}
+_KEPT = 8
+
 
 def calendar_for(session: Session) -> WorkingDayCalendar:
     """chinesecalendar, plus every year's schedule an administrator has loaded."""
-    rows = session.exec(select(HolidaySchedule)).all()
-    return WorkingDayCalendar(parse_schedule(row.data) for row in rows)
+    rows = session.exec(select(HolidaySchedule).order_by(col(HolidaySchedule.year))).all()
+    key = json.dumps([[row.year, row.data] for row in rows], sort_keys=True, default=str)
+    calendar = _CALENDARS.get(key)
+    if calendar is None:
+        calendar = WorkingDayCalendar(parse_schedule(row.data) for row in rows)
+        if len(_CALENDARS) >= _KEPT:
+            _CALENDARS.clear()
+        _CALENDARS[key] = calendar
+    return calendar
 
 
 def _due(calendar: WorkingDayCalendar, starts_on: date, days: int, working: bool) -> DueDate:

@@ -32,10 +32,7 @@ from assistance.services.actors import Actor, actor_for, can_see, visible_case
 from assistance.services.errors import Conflict, FieldProblem, Forbidden, InvalidInput, NotFound
 from assistance.services.issuing import APPLICANT as FOR_APPLICANT
 from assistance.services.issuing import INTERNAL, PUBLIC, DocumentKind, PdfRenderer, issue, latest_version
-from assistance.services.list_kinds import LIST_KINDS
-from assistance.services.notices import KINDS as NOTICE_KINDS
-
-KINDS: dict[str, DocumentKind] = {**NOTICE_KINDS, **LIST_KINDS}
+from assistance.services.rendering import KINDS, rendered_file
 
 # Audiences each role reads on a case it can see.
 _READS: dict[str, tuple[str, ...]] = {
@@ -97,8 +94,10 @@ def summary(document: IssuedDocument, latest: dict[str, int]) -> dict[str, Any]:
         "action": document.action,
         "case_state": document.case_state,
         "period": document.period,
+        # Empty until the PDF is laid out, a moment after the act (``services.rendering``).
         "sha256": document.sha256,
-        "has_spreadsheet": document.spreadsheet is not None,
+        "rendered": document.rendered_at is not None,
+        "has_spreadsheet": document.kind in KINDS and KINDS[document.kind].sheet is not None,
         "editable": list(KINDS[document.kind].editable) if document.kind in KINDS else [],
     }
 
@@ -143,17 +142,21 @@ def document_detail(db: Database, user_id: int, document_id: int) -> dict[str, A
         return summary(document, {document.number: newest.version if newest else document.version})
 
 
-def document_file(db: Database, user_id: int, document_id: int, fmt: str = "pdf") -> DocumentFile:
-    """The bytes as issued: the PDF, or for a list its spreadsheet."""
+def document_file(
+    db: Database, user_id: int, document_id: int, fmt: str = "pdf", renderer: PdfRenderer | None = None
+) -> DocumentFile:
+    """The bytes as issued: the PDF, or for a list its spreadsheet; laid out now if the renderers
+    have not got to it yet."""
     with db.reading() as session:
         actor = actor_for(session, user_id)
         document = _readable(session, actor, document_id)
-        base = f"{document.number}-v{document.version}"
-        if fmt == "pdf":
-            return DocumentFile(f"{base}.pdf", document.media_type, document.content, document.sha256)
-        if fmt == "xlsx" and document.spreadsheet is not None:
-            return DocumentFile(f"{base}.xlsx", XLSX, document.spreadsheet, document.spreadsheet_sha256)
+    base = f"{document.number}-v{document.version}"
+    if fmt not in ("pdf", "xlsx") or (fmt == "xlsx" and KINDS[document.kind].sheet is None):
         raise NotFound(f"文书 {document.number} 没有 {fmt} 格式")
+    found = rendered_file(db, document, renderer)
+    if fmt == "xlsx" and found.spreadsheet is not None:
+        return DocumentFile(f"{base}.xlsx", XLSX, found.spreadsheet, found.spreadsheet_sha256)
+    return DocumentFile(f"{base}.pdf", document.media_type, found.content, found.sha256)
 
 
 def _set_path(context: dict[str, Any], path: str, value: str) -> None:

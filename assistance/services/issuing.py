@@ -1,22 +1,28 @@
-"""Issuing a document: give it a number, render it, keep the bytes with the context they came from.
+"""Issuing a document: give it a number, fix the context it is printed from, check it can be printed.
 
 Callers own the transaction: a notice is issued inside the act that requires it (see
-``notices``), a list inside the act that sends it (see ``agency_lists``). Nothing here updates
-or deletes an issued document; a correction or a later stage is a new version.
+``notices``), a list inside the act that sends it (see ``agency_lists``). Laying the PDF out takes
+a tenth of a second for a notice and seconds for a list, so it happens after the commit
+(``services.rendering``): the act already knows the document's number, date and every word of
+it, and that every character has a font. Nothing here updates or deletes an issued document;
+a correction or a later stage is a new version.
 """
 
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from typing import Any, Final, Protocol
 
+import jinja2
 from sqlmodel import Session, col, select
 
 from assistance.documents import CJKFontMissing, DocumentError, MissingGlyphs, write_xlsx
 from assistance.documents.context import dump_context, load_context
+from assistance.documents.glyphs import check_printable
 from assistance.documents.issuers import IssuerMissing, issuers_for
 from assistance.documents.spreadsheet import Cell
 from assistance.models import DocumentNumberCounter, IssuedDocument
@@ -29,12 +35,17 @@ PUBLIC: Final = "public"  # posted in the village: the applicant may read it as 
 INTERNAL: Final = "internal"  # forms kept in the file and lists for other agencies
 AUDIENCES: Final = (APPLICANT, PUBLIC, INTERNAL)
 
+# Set on a session that issued documents: its commit wakes the renderers (``services.rendering``).
+ISSUED: Final = "documents_issued"
+
 # Headers and rows of a list's spreadsheet, from the list's context.
 SheetBuilder = Callable[[Mapping[str, Any]], tuple[Sequence[str], Sequence[Sequence[Cell]]]]
 
 
 class PdfRenderer(Protocol):
     """What issuing needs of ``assistance.documents.DocumentRenderer``."""
+
+    def render_html(self, template_name: str, context: Mapping[str, Any]) -> str: ...
 
     def render_pdf(
         self, template_name: str, context: Mapping[str, Any], *, issued: date | None = None
@@ -65,7 +76,7 @@ class DocumentKind:
             raise ValueError(f"{self.code}: unknown audience {self.audience}")
 
 
-def _sha256(data: bytes) -> str:
+def digest(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
@@ -92,14 +103,11 @@ def next_number(session: Session, county_code: str, series: str, year: int) -> s
     return f"{short}民{series}〔{year}〕{counter.last}号"
 
 
-def render(
-    kind: DocumentKind, stored: Mapping[str, Any], issued_on: date, renderer: PdfRenderer
-) -> tuple[bytes, bytes | None]:
-    """The PDF (and for a list the XLSX) of a stored context. Decoding what is stored, rather than
-    rendering what was built, is what makes a later regeneration byte-for-byte the same."""
-    context = load_context(stored)
+@contextmanager
+def _refusals(kind: DocumentKind) -> Iterator[None]:
+    """A document that cannot be printed as it should look, said in the service's terms."""
     try:
-        pdf = renderer.render_pdf(kind.template, context, issued=issued_on)
+        yield
     except MissingGlyphs as exc:
         raise InvalidInput(
             f"无法生成《{kind.title}》：有字符没有字体可以打印，请核对姓名等信息中的生僻字",
@@ -109,8 +117,25 @@ def render(
         raise Unavailable(
             f"无法生成《{kind.title}》：服务器未安装中文字体", [FieldProblem("document", str(exc))]
         ) from exc
-    except DocumentError as exc:
+    except (DocumentError, jinja2.TemplateError) as exc:
         raise Unavailable(f"无法生成《{kind.title}》", [FieldProblem("document", str(exc))]) from exc
+
+
+def check(kind: DocumentKind, stored: Mapping[str, Any], renderer: PdfRenderer) -> None:
+    """What the act must know before it commits: the template takes the context, and every
+    character of the text has a font. The layout itself is then only a matter of time."""
+    with _refusals(kind):
+        check_printable(renderer.render_html(kind.template, load_context(stored)))
+
+
+def render(
+    kind: DocumentKind, stored: Mapping[str, Any], issued_on: date, renderer: PdfRenderer
+) -> tuple[bytes, bytes | None]:
+    """The PDF (and for a list the XLSX) of a stored context. Decoding what is stored, rather than
+    rendering what was built, is what makes a later regeneration byte-for-byte the same."""
+    context = load_context(stored)
+    with _refusals(kind):
+        pdf = renderer.render_pdf(kind.template, context, issued=issued_on)
     if kind.sheet is None:
         return pdf, None
     headers, rows = kind.sheet(context)
@@ -136,7 +161,8 @@ def issue(
     reason: str = "",
     period: str = "",
 ) -> IssuedDocument:
-    """Number, render and keep a document; ``supersedes`` makes it the next version of that one.
+    """Number, check and keep a document, to be laid out after the commit (``services.rendering``);
+    ``supersedes`` makes it the next version of that one.
 
     The context gets the number, title, version and issue date, so that the stored context is all
     a template sees.
@@ -151,7 +177,7 @@ def issue(
         version = 1
     full = {"title": kind.title, **context, "number": number, "version": version, "issued": issued_on}
     stored = dump_context(full)
-    pdf, sheet = render(kind, stored, issued_on, renderer)
+    check(kind, stored, renderer)
     document = IssuedDocument(
         case_id=case_id,
         county_code=county_code,
@@ -163,10 +189,6 @@ def issue(
         reason=reason,
         period=period,
         media_type=PDF,
-        content=pdf,
-        sha256=_sha256(pdf),
-        spreadsheet=sheet,
-        spreadsheet_sha256=_sha256(sheet) if sheet is not None else "",
         context=stored,
         template=kind.template,
         issued_on=issued_on,
@@ -176,6 +198,7 @@ def issue(
     )
     session.add(document)
     session.flush()
+    session.info[ISSUED] = True
     return document
 
 
@@ -199,10 +222,13 @@ __all__ = [
     "APPLICANT",
     "AUDIENCES",
     "INTERNAL",
+    "ISSUED",
     "PUBLIC",
     "DocumentKind",
     "PdfRenderer",
     "SheetBuilder",
+    "check",
+    "digest",
     "issue",
     "latest_version",
     "next_number",

@@ -6,7 +6,9 @@ from collections import defaultdict
 from datetime import date
 from typing import Any
 
-from sqlmodel import Session, SQLModel, col, select
+import sqlalchemy as sa
+from sqlalchemy import ColumnElement
+from sqlmodel import Session, SQLModel, col, func, select
 
 from assistance.db import Database
 from assistance.models import (
@@ -193,27 +195,79 @@ def list_cases(
         }
 
 
-def work_queue(db: Database, user_id: int, today: date) -> list[dict[str, Any]]:
-    """Open cases in the actor's area on which the actor's role can act, the most urgent first."""
+# Acts on a case that do not make it anyone's work: the applicant withdrawing, the bureau
+# stopping or pausing it, a deadline extended.
+_NOT_WORK = ("withdraw", "terminate", "extend", "suspend")
+
+
+def _workable(session: Session, actor: Actor) -> ColumnElement[bool]:
+    """Cases in a state where the actor's role has work to do, per the workflow tables; where a
+    county delegated confirmation to its townships (64号 第三十二条), per that county."""
+    delegating = [
+        code
+        for code in session.exec(
+            select(Area.code).where(Area.level == "county", col(Area.confirmation_delegated).is_(True))
+        ).all()
+    ]
+    clauses: list[ColumnElement[bool]] = []
+    for procedure, workflow in WORKFLOWS.items():
+        for delegation in (False, True):
+            states = [
+                state
+                for state in workflow.open_states
+                if any(
+                    may_act(actor, workflow, t, delegation)
+                    for t in workflow.from_state(state)
+                    if t.action not in _NOT_WORK
+                )
+            ]
+            if not states:
+                continue
+            county = col(Case.county_code).in_(delegating)
+            clauses.append(
+                sa.and_(
+                    col(Case.procedure) == procedure,
+                    col(Case.state).in_(states),
+                    county if delegation else sa.not_(county),
+                )
+            )
+    return sa.or_(*clauses) if clauses else sa.false()
+
+
+def work_queue(
+    db: Database, user_id: int, today: date, *, limit: int = 50, offset: int = 0
+) -> dict[str, Any]:
+    """Open cases in the actor's area on which the actor's role can act, the most urgent first
+    (the nearest open deadline; cases without one last), a page at a time."""
     with db.reading() as session:
         actor = actor_for(session, user_id)
-        delegation: dict[str, bool] = {}
-        cases = session.exec(
-            select(Case).where(case_scope(actor), col(Case.closed_on).is_(None)).order_by(col(Case.id))
-        ).all()
-        mine = []
-        for case in cases:
-            if case.county_code not in delegation:
-                delegation[case.county_code] = delegated(session, case.county_code)
-            workflow = WORKFLOWS[case.procedure]
-            if any(
-                may_act(actor, workflow, t, delegation[case.county_code])
-                for t in workflow.from_state(case.state)
-                if t.action not in ("withdraw", "terminate", "extend", "suspend")
-            ):
-                mine.append(case)
-        areas, due = _areas(session, mine), _deadlines(session, mine)
-        items = [summary(c, areas, due[c.id or 0], today) for c in mine]
-        never = "9999-12-31"
-        items.sort(key=lambda i: (i["next_due"]["due_on"] if i["next_due"] else never, i["id"]))
-        return items
+        where = sa.and_(case_scope(actor), col(Case.closed_on).is_(None), _workable(session, actor))
+        next_due = (
+            select(func.min(CaseDeadline.due_on))
+            .where(
+                col(CaseDeadline.case_id) == col(Case.id),
+                col(CaseDeadline.met_on).is_(None),
+                col(CaseDeadline.cancelled).is_(False),
+            )
+            .correlate(Case)
+            .scalar_subquery()
+        )
+        total = session.exec(select(func.count()).select_from(Case).where(where)).one()
+        overdue = session.exec(select(func.count()).select_from(Case).where(where, next_due < today)).one()
+        page = list(
+            session.exec(
+                select(Case)
+                .where(where)
+                .order_by(next_due.asc().nulls_last(), col(Case.id))
+                .offset(offset)
+                .limit(limit)
+            ).all()
+        )
+        areas, due = _areas(session, page), _deadlines(session, page)
+        return {
+            "items": [summary(c, areas, due[c.id or 0], today) for c in page],
+            "total": total,
+            "overdue": overdue,
+            "limit": limit,
+            "offset": offset,
+        }

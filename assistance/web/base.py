@@ -37,6 +37,14 @@ TOWNSHIP = "township"
 COUNTY = "county"
 ADMIN = "admin"
 STAFF = (VILLAGE, TOWNSHIP, COUNTY)
+# Cases per page in the lists and the work queue.
+PAGE_SIZE = 50
+
+
+def offset_argument() -> int:
+    """Where a paged list starts (?offset=); anything but a count starts at the top."""
+    offset = request.args.get("offset", "0")
+    return int(offset) if offset.isdigit() else 0
 
 
 @dataclass(frozen=True, slots=True)

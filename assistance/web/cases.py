@@ -21,17 +21,18 @@ from assistance.services.payloads import SCHEMAS
 from assistance.web import actions, household, labels, legal
 from assistance.web.base import (
     APPLICANT,
+    PAGE_SIZE,
     TOWNSHIP,
     VILLAGE,
     WebUser,
     bp,
     login_required,
+    offset_argument,
     page,
     signed_in,
 )
 from assistance.web.forms import Problems, problems_from
 
-PAGE_SIZE = 50
 FILERS = (APPLICANT, VILLAGE, TOWNSHIP)
 
 
@@ -41,8 +42,7 @@ def cases() -> ResponseReturnValue:
     user = signed_in()
     procedure = request.args.get("procedure") or None
     state = request.args.get("state") or None
-    offset = request.args.get("offset", "0")
-    start = int(offset) if offset.isdigit() else 0
+    start = offset_argument()
     listing = queries.list_cases(
         database(), user.id, today(), procedure=procedure, state=state, limit=PAGE_SIZE + 1, offset=start
     )

@@ -8,15 +8,26 @@ from assistance.api.common import database, today
 from assistance.services import queries
 from assistance.services.statistics import case_statistics
 from assistance.web import charts
-from assistance.web.base import ADMIN, COUNTY, STAFF, TOWNSHIP, bp, login_required, page, require_role
+from assistance.web.base import (
+    ADMIN,
+    COUNTY,
+    PAGE_SIZE,
+    STAFF,
+    TOWNSHIP,
+    bp,
+    login_required,
+    offset_argument,
+    page,
+    require_role,
+)
 
 
 @bp.get("/queue")
 @login_required
 def queue() -> ResponseReturnValue:
     user = require_role(*STAFF)
-    items = queries.work_queue(database(), user.id, today())
-    return page("queue.html", items=items, overdue=sum(1 for i in items if i["overdue"]))
+    queue = queries.work_queue(database(), user.id, today(), limit=PAGE_SIZE, offset=offset_argument())
+    return page("queue.html", **queue, page_size=PAGE_SIZE)
 
 
 @bp.get("/dashboard")

@@ -154,6 +154,16 @@ def test_queue_is_ordered_by_the_nearest_due_date(api: ApiClient, clock: Clock) 
 
     clock.today = date(2025, 11, 10)
     api.act("beicheng", objection, "close_not_qualified")
-    queue = (api.get("beicheng", "/queue").json or {})["items"]
+    listing = api.get("beicheng", "/queue").json or {}
+    queue = listing["items"]
     assert [(i["id"], i["overdue"]) for i in queue] == [(monday, True), (friday, False), (waiting, False)]
     assert queue[0]["next_due"]["status"] == "overdue"
+    assert (listing["total"], listing["overdue"]) == (3, 1)
+
+    # A page at a time, in the same order; the counts are the whole queue's.
+    second = api.get("beicheng", "/queue?limit=2&offset=1").json or {}
+    assert [i["id"] for i in second["items"]] == [friday, waiting]
+    assert (second["total"], second["overdue"], second["limit"], second["offset"]) == (3, 1, 2, 1)
+    for bad, field in (("limit=0", "limit"), ("limit=x", "limit"), ("offset=-1", "offset")):
+        refused = api.get("beicheng", f"/queue?{bad}")
+        assert refused.status_code == 422 and errors(refused.json or {}, field), bad

@@ -31,6 +31,7 @@ from assistance.documents import default_renderer
 from assistance.models import IssuedDocument
 from assistance.services.issuing import regenerate
 from assistance.services.notices import KINDS
+from assistance.services.rendering import render_waiting
 
 
 def pdf_text(pdf: bytes) -> str:
@@ -201,11 +202,16 @@ def test_documents_stay_inside_the_area_scope(api: ApiClient, clock: Clock) -> N
 
 def test_download_is_the_issued_bytes(api: ApiClient, clock: Clock) -> None:
     case = dibao_edge_to_publicity(api, clock)
+    waiting = by_kind(documents(api, "beicheng", case["id"]), "edge_township_publicity")[0]
+    # Laid out after the act (no renderer runs in tests): the first reader lays it out.
+    assert (waiting["rendered"], waiting["sha256"]) == (False, "")
+    response = api.get("beicheng", f"/documents/{waiting['id']}/pdf")
     doc = by_kind(documents(api, "beicheng", case["id"]), "edge_township_publicity")[0]
-    response = api.get("beicheng", f"/documents/{doc['id']}/pdf")
+    assert doc["rendered"] is True
     assert hashlib.sha256(response.data).hexdigest() == doc["sha256"]
     assert response.headers["ETag"] == f'"{doc["sha256"]}"'
     assert "attachment" in response.headers["Content-Disposition"]
+    assert api.get("beicheng", f"/documents/{doc['id']}/pdf").data == response.data
     assert api.get("beicheng", f"/documents/{doc['id']}/xlsx").status_code == 404
 
 
@@ -259,6 +265,7 @@ def test_regenerating_a_document_from_its_stored_context_gives_the_same_bytes(
     api.act(
         "yanhu", case["id"], "refuse", reasons="家庭存在隐性收入", departure_reason="入户核查发现未申报收入"
     )
+    assert render_waiting(db) == (3, {})
     with db.reading() as session:
         issued = session.exec(select(IssuedDocument).where(IssuedDocument.case_id == case["id"])).all()
         assert {d.kind for d in issued} == {"edge_application", "edge_township_publicity", "edge_refusal"}
