@@ -1,12 +1,21 @@
 """Load on the API: gunicorn serving PostgreSQL on loopback, driven by a realistic mix.
 
-    .venv/bin/python benchmarks/api_load.py [--seconds 20] [--clients 16] [--workers 3]
+    .venv/bin/python benchmarks/api_load.py [--seconds 20] [--rate 300] [--clients 16] [--workers 3]
 
 Creates a throw-away PostgreSQL database (ASSISTANCE_BENCH_POSTGRES, default the local server),
-seeds the demo areas and accounts and a few hundred cases, starts gunicorn on a free loopback port,
-and for a bounded time sends: work-queue reads, case reads, filings, transitions and evaluations.
-Prints throughput, p50/p99 latency and the error count. Target on 2 cores: 300 requests/s with
-p99 under 100 ms and zero errors. Traffic goes to 127.0.0.1 only and stops by itself.
+seeds the demo areas and accounts and a few hundred cases, starts gunicorn on a free loopback port
+and, beside it, the document worker (``assistance documents render --follow``, at a lower
+priority) that lays out the PDFs the acts issue. For a bounded time it sends work-queue reads,
+case reads, filings, acceptances (which issue the application form) and evaluations.
+
+With ``--rate`` the requests are sent on a fixed schedule (open loop), as users arrive, and each
+latency counts from the moment the request was due, so a server falling behind shows as latency
+rather than as fewer requests (no coordinated omission). With ``--rate 0`` every client sends its
+next request as soon as the last one is answered: the most the service can take.
+
+Prints throughput, p50/p99 latency and the error count, then how long the worker took to lay out
+the documents issued during the run. Target on 2 cores: 300 requests/s with p99 under 100 ms and
+zero errors. Traffic goes to 127.0.0.1 only and stops by itself.
 """
 
 from __future__ import annotations
@@ -38,6 +47,7 @@ from assistance.db import Database  # noqa: E402
 from assistance.demo import dibao_edge_household, seed_areas_and_accounts  # noqa: E402
 from assistance.migrate import upgrade  # noqa: E402
 from assistance.services.filing import file_case  # noqa: E402
+from assistance.services.rendering import waiting  # noqa: E402
 from assistance.services.transitions import fire  # noqa: E402
 
 ADMIN_URL = os.environ.get("ASSISTANCE_BENCH_POSTGRES", "postgresql://postgres@127.0.0.1:5432/postgres")
@@ -94,13 +104,13 @@ class Client:
         return response.status, payload
 
 
-def drive(port: int, cases: list[int], seconds: float, clients: int) -> tuple[list[float], list[str]]:
+def drive(
+    port: int, cases: list[int], seconds: float, clients: int, rate: float, to_accept: list[int]
+) -> tuple[list[float], list[str]]:
     latencies: list[float] = []
     errors: list[str] = []
     lock = threading.Lock()
-    stop = time.monotonic() + seconds
-    to_accept = [c for c in cases if c % 2 == 1]  # filed, not yet accepted (ids start at 1)
-    random.shuffle(to_accept)
+    stop = time.perf_counter() + seconds
 
     def worker(index: int) -> None:
         rng = random.Random(index)
@@ -109,9 +119,16 @@ def drive(port: int, cases: list[int], seconds: float, clients: int) -> tuple[li
         county = Client(port, "yanhu")
         local: list[float] = []
         failures: list[str] = []
-        while time.monotonic() < stop:
+        interval = clients / rate if rate else 0.0
+        due = time.perf_counter() + rng.random() * interval
+        while due < stop:
+            if interval:
+                pause = due - time.perf_counter()
+                if pause > 0:
+                    time.sleep(pause)
             roll = rng.random()
-            started = time.perf_counter()
+            started = due if interval else time.perf_counter()
+            due = due + interval if interval else time.perf_counter()
             if roll < 0.35:
                 status, _ = township.request("GET", "/api/v1/queue")
                 ok = status == 200
@@ -130,11 +147,14 @@ def drive(port: int, cases: list[int], seconds: float, clients: int) -> tuple[li
                     "idempotency_key": uuid.uuid4().hex,
                     "household": dibao_edge_household(),
                 }
-                status, _ = applicant.request("POST", "/api/v1/cases", body)
+                status, answer = applicant.request("POST", "/api/v1/cases", body)
                 ok = status == 201
+                if ok:
+                    with lock:
+                        to_accept.append(json.loads(answer)["id"])
             else:
                 with lock:
-                    target = to_accept.pop() if to_accept else None
+                    target = to_accept.pop(0) if to_accept else None
                 if target is None:
                     continue
                 status, _ = township.request("POST", f"/api/v1/cases/{target}/actions/accept", {})
@@ -154,24 +174,59 @@ def drive(port: int, cases: list[int], seconds: float, clients: int) -> tuple[li
     return latencies, errors
 
 
+def drain(url: str, limit: float = 300) -> tuple[int, bool]:
+    """Documents still waiting for their layout when the load stops, and whether the worker laid
+    them all out within ``limit`` seconds."""
+    db = Database(url)
+    try:
+        at_end = waiting(db)
+        give_up = time.monotonic() + limit
+        while waiting(db) and time.monotonic() < give_up:
+            time.sleep(0.2)
+        return at_end, waiting(db) == 0
+    finally:
+        db.engine.dispose()
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--seconds", type=float, default=20)
     parser.add_argument("--clients", type=int, default=16)
     parser.add_argument("--workers", type=int, default=3)
     parser.add_argument("--cases", type=int, default=300)
+    parser.add_argument("--rate", type=float, default=300, help="requests/s on a schedule; 0: closed loop")
     args = parser.parse_args()
 
     name = f"assistance_bench_{uuid.uuid4().hex[:8]}"
     with psycopg.connect(ADMIN_URL, autocommit=True) as admin:
         admin.execute(f'CREATE DATABASE "{name}"')
     url = database_url(ADMIN_URL.rsplit("/", 1)[0] + "/" + name)
-    server = None
+    server = renderer = None
     try:
         cases = seed(url, args.cases)
+        to_accept = [c for c in cases if c % 2 == 1]  # filed, not yet accepted (ids start at 1)
+        random.shuffle(to_accept)
         port = free_port()
         environment = {**os.environ, "DATABASE_URL": url, "SECRET_KEY": "bench"}
         environment.setdefault("ASSISTANCE_PARAMETERS", str(ROOT / "examples" / "local-parameters"))
+        environment["ASSISTANCE_RENDER_DOCUMENTS"] = "worker"
+        bin_dir = Path(sys.executable).parent
+        renderer = subprocess.Popen(
+            [
+                "nice",
+                "-n",
+                "10",
+                str(bin_dir / "assistance"),
+                "documents",
+                "render",
+                "--follow",
+                "--interval",
+                "1",
+            ],
+            cwd=ROOT,
+            env=environment,
+            stdout=subprocess.DEVNULL,
+        )
         server = subprocess.Popen(
             [
                 str(Path(sys.executable).parent / "gunicorn"),
@@ -189,21 +244,30 @@ def main() -> None:
                     break
             except OSError:
                 time.sleep(0.1)
-        drive(port, cases, 2, args.clients)  # warm-up: every worker imported and connected
-        latencies, errors = drive(port, cases, args.seconds, args.clients)
+        drive(port, cases, 2, args.clients, args.rate, to_accept)  # warm-up: workers imported, connected
+        latencies, errors = drive(port, cases, args.seconds, args.clients, args.rate, to_accept)
+        ended = time.perf_counter()
+        issued_during_run, drained = drain(url)
+        drain_seconds = time.perf_counter() - ended
     finally:
-        if server is not None:
-            server.send_signal(signal.SIGTERM)
-            server.wait(timeout=30)
+        for process in (server, renderer):
+            if process is not None:
+                process.send_signal(signal.SIGTERM)
+                process.wait(timeout=30)
         with psycopg.connect(ADMIN_URL, autocommit=True) as admin:
             admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
     ordered = sorted(latencies)
     p99 = ordered[int(len(ordered) * 0.99) - 1] if ordered else 0.0
-    setup = f"{args.clients} clients, {args.workers} workers"
+    load = f"{args.rate:.0f} requests/s scheduled" if args.rate else "closed loop"
+    setup = f"{args.clients} clients, {args.workers} workers, {load}"
     print(f"requests: {len(latencies)} in {args.seconds:.0f} s with {setup}")
     print(f"throughput: {len(latencies) / args.seconds:,.0f} requests/s")
     print(f"latency p50: {statistics.median(ordered) * 1000:.1f} ms, p99: {p99 * 1000:.1f} ms")
     print(f"errors: {len(errors)}" + (f" ({sorted(set(errors))})" if errors else ""))
+    state = "all laid out" if drained else "NOT all laid out"
+    print(
+        f"documents waiting at the end of the run: {issued_during_run}, {state} {drain_seconds:.1f} s later"
+    )
 
 
 if __name__ == "__main__":
