@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 import sqlalchemy as sa
 from sqlalchemy.sql.elements import ColumnElement
-from sqlmodel import Session, col
+from sqlmodel import Session, col, select
 
 from assistance.models import Area, Case, User
 from assistance.models.users import ADMIN, APPLICANT, COUNTY, TOWNSHIP, VILLAGE
@@ -29,10 +29,12 @@ class Actor:
 
 
 def actor_for(session: Session, user_id: int | None) -> Actor:
-    user = session.get(User, user_id) if user_id is not None else None
-    if user is None or not user.active:
+    # One query for the user and their area: every request of the service starts here.
+    with_area = select(User, Area).outerjoin(Area, col(Area.id) == col(User.area_id))
+    found = session.exec(with_area.where(col(User.id) == user_id)).first() if user_id is not None else None
+    if found is None or not found[0].active:
         raise NotAuthenticated("请先登录")
-    area = session.get(Area, user.area_id) if user.area_id is not None else None
+    user, area = found
     return Actor(
         user_id=user.id or 0,
         username=user.username,

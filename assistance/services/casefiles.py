@@ -78,15 +78,19 @@ def _support_data(support: SupportDetails) -> dict[str, Any]:
     return data
 
 
-def store_household(session: Session, case: Case, household: Household, parsed: CaseFile) -> None:
-    """Replace the household's members and the case's income, asset and expense records."""
+def store_household(
+    session: Session, case: Case, household: Household, parsed: CaseFile, *, new: bool = False
+) -> None:
+    """Replace the household's members and the case's income, asset and expense records (``new``:
+    a case just filed, which has none yet)."""
     assert case.id is not None and household.id is not None
-    for model in (IncomeRecord, AssetRecord, MedicalExpenseRecord):
-        session.exec(delete(model).where(col(model.case_id) == case.id))
-    case.patient_member_id = None
-    case.applicant_member_id = None
-    session.flush()
-    session.exec(delete(Member).where(col(Member.household_id) == household.id))
+    if not new:
+        for model in (IncomeRecord, AssetRecord, MedicalExpenseRecord):
+            session.exec(delete(model).where(col(model.case_id) == case.id))
+        case.patient_member_id = None
+        case.applicant_member_id = None
+        session.flush()
+        session.exec(delete(Member).where(col(Member.household_id) == household.id))
     household.hukou_type = parsed.hukou_type
     household.residence_area = parsed.residence_area
     members: dict[str, Member] = {}

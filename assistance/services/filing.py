@@ -192,7 +192,7 @@ def file_case(db: Database, user_id: int, payload: Any, today: date) -> tuple[in
         )
         session.add(case)
         session.flush()
-        store_household(session, case, household, parsed)
+        store_household(session, case, household, parsed, new=True)
         if referral is not None:
             referral.case_id = case.id
         audit.record(

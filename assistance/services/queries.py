@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
@@ -47,9 +48,30 @@ _STEP_MODELS: dict[str, type[SQLModel]] = {
 }
 
 
-def _plain(row: SQLModel, drop: tuple[str, ...] = ()) -> dict[str, Any]:
-    data = row.model_dump(exclude=set(drop))
-    return {k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in data.items()}
+def _records(
+    session: Session, model: type[SQLModel], case_id: int, drop: tuple[str, ...] = (), latest: bool = False
+) -> list[dict[str, Any]]:
+    """A case's rows of one table as plain data, oldest first (or only the latest): read as rows,
+    not as ORM objects, since a case page reads a dozen tables and changes none."""
+    table: sa.Table = model.__table__  # type: ignore[attr-defined]
+    query = sa.select(*(c for c in table.c if c.name not in drop)).where(table.c.case_id == case_id)
+    query = query.order_by(table.c.id.desc()).limit(1) if latest else query.order_by(table.c.id)
+    return [
+        {k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in row.items()}
+        for row in session.execute(query).mappings()
+    ]
+
+
+def _present(session: Session, case_id: int) -> set[str]:
+    """Which of the case's record tables have rows, asked in one statement: a case early in its
+    procedure has none in most, and each table read is a round trip to the database."""
+    tables = {**_STEP_MODELS, "evidence": Evidence, "evaluations": RulesEvaluation}
+    probes = [
+        sa.exists().where(model.__table__.c.case_id == case_id).label(name)  # type: ignore[attr-defined]
+        for name, model in tables.items()
+    ]
+    row = session.execute(sa.select(*probes)).one()
+    return {name for name, found in zip(tables, row, strict=True) if found}
 
 
 def _names(session: Session, ids: set[int]) -> dict[int, str]:
@@ -96,8 +118,11 @@ def _deadlines(session: Session, cases: list[Case]) -> dict[int, list[CaseDeadli
     return by_case
 
 
-def available_actions(session: Session, actor: Actor, case: Case, today: date) -> list[dict[str, Any]]:
-    """What this actor may do now, each with the guards that still stand in the way."""
+def available_actions(
+    session: Session, actor: Actor, case: Case, today: date, due: Sequence[CaseDeadline] | None = None
+) -> list[dict[str, Any]]:
+    """What this actor may do now, each with the guards that still stand in the way (``due``: the
+    case's deadlines, if the caller has them)."""
     workflow = WORKFLOWS[case.procedure]
     delegation = delegated(session, case.county_code)
     facts = None
@@ -106,7 +131,8 @@ def available_actions(session: Session, actor: Actor, case: Case, today: date) -
         if not may_act(actor, workflow, t, delegation):
             continue
         if facts is None:
-            facts = facts_for(session, case, today)
+            open_due = None if due is None else [d for d in due if d.met_on is None and not d.cancelled]
+            facts = facts_for(session, case, today, open_due=open_due)
         blocked = [reason for g in t.guards if (reason := g.check(facts))]
         out.append(
             {
@@ -145,27 +171,22 @@ def case_detail(db: Database, user_id: int, case_id: int, today: date) -> dict[s
         }
         data["household"] = household_data(session, case)
         data["periodic_rechecks"] = case_rechecks(session, case)
+        present = _present(session, case.id or 0)
         for name, model in _STEP_MODELS.items():
-            rows = session.exec(
-                select(model).where(model.case_id == case.id).order_by(model.id)  # type: ignore[attr-defined]
-            ).all()
-            data[name] = [_plain(r) for r in rows]
-        evidence = session.exec(
-            select(Evidence).where(Evidence.case_id == case.id).order_by(col(Evidence.id))
+            data[name] = _records(session, model, case.id or 0) if name in present else []
+        data["evidence"] = (
+            _records(session, Evidence, case.id or 0, drop=("content",)) if "evidence" in present else []
         )
-        data["evidence"] = [_plain(e, drop=("content",)) for e in evidence.all()]
-        latest = session.exec(
-            select(RulesEvaluation)
-            .where(RulesEvaluation.case_id == case.id)
-            .order_by(col(RulesEvaluation.id).desc())
-        ).first()
-        data["latest_evaluation"] = _plain(latest, drop=("case_file",)) if latest else None
-        events = session.exec(
-            select(AuditEvent).where(AuditEvent.case_id == case.id).order_by(col(AuditEvent.id))
-        ).all()
-        names = _names(session, {e.actor_id for e in events})
-        data["history"] = [{**_plain(e), "actor_name": names.get(e.actor_id, "")} for e in events]
-        data["available_actions"] = available_actions(session, actor, case, today)
+        evaluations = (
+            _records(session, RulesEvaluation, case.id or 0, drop=("case_file",), latest=True)
+            if "evaluations" in present
+            else []
+        )
+        data["latest_evaluation"] = evaluations[0] if evaluations else None
+        events = _records(session, AuditEvent, case.id or 0)
+        names = _names(session, {e["actor_id"] for e in events})
+        data["history"] = [{**e, "actor_name": names.get(e["actor_id"], "")} for e in events]
+        data["available_actions"] = available_actions(session, actor, case, today, due)
         return data
 
 

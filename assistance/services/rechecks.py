@@ -131,7 +131,13 @@ def due_rechecks(db: Database, user_id: int, today: date, within_days: int = 30)
         ]
 
 
+# States a case can have reached only through recognition: the only ones with rechecks.
+_RECOGNISED_STATES = frozenset({"recognised", "exit_review", "exited"})
+
+
 def case_rechecks(session: Session, case: Case) -> list[dict[str, Any]]:
+    if case.procedure != "dibao_edge" or case.state not in _RECOGNISED_STATES:
+        return []  # only a recognised family is rechecked (64号 第二十六条)
     rows = session.exec(
         select(PeriodicRecheck).where(PeriodicRecheck.case_id == case.id).order_by(col(PeriodicRecheck.id))
     ).all()

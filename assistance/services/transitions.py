@@ -4,6 +4,8 @@ transaction."""
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
@@ -12,7 +14,7 @@ from sqlmodel import Session, col, func, select
 
 from assistance.db import Database
 from assistance.documents import default_renderer
-from assistance.models import Area, Case, Investigation, Objection, Publicity
+from assistance.models import Area, Case, CaseDeadline, Investigation, Objection, Publicity
 from assistance.models.base import utcnow
 from assistance.models.steps import InformationCheck
 from assistance.services import audit, deadlines, notices
@@ -31,16 +33,27 @@ DECIDED = ("recognised", "refused")
 
 
 def delegated(session: Session, county_code: str) -> bool:
-    """64号 第三十二条, 65号 第二十六条: whether the county delegated confirmation to townships."""
-    county = session.exec(select(Area).where(Area.code == county_code, Area.level == "county")).first()
-    return bool(county and county.confirmation_delegated)
+    """64号 第三十二条, 65号 第二十六条: whether the county delegated confirmation to townships.
+    Asked several times while one case is read or acted on; kept for the session."""
+    known: dict[str, bool] = session.info.setdefault("confirmation_delegated", {})
+    if county_code not in known:
+        county = session.exec(select(Area).where(Area.code == county_code, Area.level == "county")).first()
+        known[county_code] = bool(county and county.confirmation_delegated)
+    return known[county_code]
 
 
 def may_act(actor: Actor, workflow: Workflow, transition: Transition, delegation: bool) -> bool:
     return actor.role in workflow.roles_for(transition, delegation)
 
 
-def facts_for(session: Session, case: Case, today: date, extra: dict[str, Any] | None = None) -> CaseFacts:
+def facts_for(
+    session: Session,
+    case: Case,
+    today: date,
+    extra: dict[str, Any] | None = None,
+    open_due: Sequence[CaseDeadline] | None = None,
+) -> CaseFacts:
+    """What the guards look at; ``open_due``: the case's open deadlines, if the caller has them."""
     investigations = (
         select(Investigation.level, func.count())
         .where(Investigation.case_id == case.id, col(Investigation.recorded_at) >= case.state_entered_at)
@@ -70,7 +83,9 @@ def facts_for(session: Session, case: Case, today: date, extra: dict[str, Any] |
         .select_from(Objection)
         .where(Objection.case_id == case.id, Objection.kind == "publicity")
     ).one()
-    due = {d.kind: d.due_on for d in deadlines.open_deadlines(session, case)}
+    if open_due is None:
+        open_due = deadlines.open_deadlines(session, case)
+    due = {d.kind: d.due_on for d in open_due}
     verifications = by_level.get(COUNTY, 0)
     if by_level.get(TOWNSHIP) and delegated(session, case.county_code):
         # 64号 第三十二条: a township holding the county's power of confirmation also makes the
@@ -80,6 +95,8 @@ def facts_for(session: Session, case: Case, today: date, extra: dict[str, Any] |
         # The applicant said in writing they will not object: the window need not run out.
         due.pop("objection_window", None)
 
+    # Several guards may ask; the case file is read and decided once.
+    @functools.cache
     def engine_path() -> str | None:
         return evaluate_case(session, case).path
 
