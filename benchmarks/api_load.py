@@ -106,11 +106,15 @@ class Client:
 
 def drive(
     port: int, cases: list[int], seconds: float, clients: int, rate: float, to_accept: list[int]
-) -> tuple[list[float], list[str]]:
+) -> tuple[list[float], list[str], float, list[tuple[str, float]]]:
+    """Latencies and errors of the requests sent in ``seconds``, the time until the last answer, and
+    each latency with the kind of request."""
     latencies: list[float] = []
+    by_kind: list[tuple[str, float]] = []
     errors: list[str] = []
     lock = threading.Lock()
-    stop = time.perf_counter() + seconds
+    begun = time.perf_counter()
+    stop = begun + seconds
 
     def worker(index: int) -> None:
         rng = random.Random(index)
@@ -118,6 +122,7 @@ def drive(
         applicant = Client(port, "wangjianguo")
         county = Client(port, "yanhu")
         local: list[float] = []
+        kinds: list[str] = []
         failures: list[str] = []
         interval = clients / rate if rate else 0.0
         due = time.perf_counter() + rng.random() * interval
@@ -130,15 +135,19 @@ def drive(
             started = due if interval else time.perf_counter()
             due = due + interval if interval else time.perf_counter()
             if roll < 0.35:
+                kind = "queue"
                 status, _ = township.request("GET", "/api/v1/queue")
                 ok = status == 200
             elif roll < 0.65:
+                kind = "case"
                 status, _ = county.request("GET", f"/api/v1/cases/{rng.choice(cases)}")
                 ok = status == 200
             elif roll < 0.80:
+                kind = "evaluate"
                 status, _ = township.request("POST", "/api/v1/evaluate", EXAMPLE)
                 ok = status == 200
             elif roll < 0.92:
+                kind = "file"
                 body = {
                     "procedure": "dibao_edge",
                     "village": "140802001001",
@@ -157,13 +166,16 @@ def drive(
                     target = to_accept.pop(0) if to_accept else None
                 if target is None:
                     continue
+                kind = "accept"
                 status, _ = township.request("POST", f"/api/v1/cases/{target}/actions/accept", {})
                 ok = status in (200, 409)
             local.append(time.perf_counter() - started)
+            kinds.append(kind)
             if not ok:
                 failures.append(f"{status}")
         with lock:
             latencies.extend(local)
+            by_kind.extend(zip(kinds, local, strict=True))
             errors.extend(failures)
 
     threads = [threading.Thread(target=worker, args=(i,)) for i in range(clients)]
@@ -171,7 +183,11 @@ def drive(
         thread.start()
     for thread in threads:
         thread.join()
-    return latencies, errors
+    return latencies, errors, time.perf_counter() - begun, by_kind
+
+
+def percentile(ordered: list[float], share: float) -> float:
+    return ordered[max(int(len(ordered) * share) - 1, 0)] if ordered else 0.0
 
 
 def drain(url: str, limit: float = 300) -> tuple[int, bool]:
@@ -245,7 +261,8 @@ def main() -> None:
             except OSError:
                 time.sleep(0.1)
         drive(port, cases, 2, args.clients, args.rate, to_accept)  # warm-up: workers imported, connected
-        latencies, errors = drive(port, cases, args.seconds, args.clients, args.rate, to_accept)
+        run = drive(port, cases, args.seconds, args.clients, args.rate, to_accept)
+        latencies, errors, elapsed, by_kind = run
         ended = time.perf_counter()
         issued_during_run, drained = drain(url)
         drain_seconds = time.perf_counter() - ended
@@ -257,16 +274,21 @@ def main() -> None:
         with psycopg.connect(ADMIN_URL, autocommit=True) as admin:
             admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
     ordered = sorted(latencies)
-    p99 = ordered[int(len(ordered) * 0.99) - 1] if ordered else 0.0
+    p99 = percentile(ordered, 0.99)
     load = f"{args.rate:.0f} requests/s scheduled" if args.rate else "closed loop"
     setup = f"{args.clients} clients, {args.workers} workers, {load}"
-    print(f"requests: {len(latencies)} in {args.seconds:.0f} s with {setup}")
-    print(f"throughput: {len(latencies) / args.seconds:,.0f} requests/s")
+    print(f"requests: {len(latencies)} in {elapsed:.1f} s with {setup}")
+    print(f"throughput: {len(latencies) / elapsed:,.0f} requests/s")
     print(f"latency p50: {statistics.median(ordered) * 1000:.1f} ms, p99: {p99 * 1000:.1f} ms")
     print(f"errors: {len(errors)}" + (f" ({sorted(set(errors))})" if errors else ""))
+    for kind in ("queue", "case", "evaluate", "file", "accept"):
+        times = sorted(t for k, t in by_kind if k == kind)
+        if times:
+            p50, p99_kind = statistics.median(times) * 1000, percentile(times, 0.99) * 1000
+            print(f"  {kind:<9} {len(times):>6} requests, p50 {p50:.1f} ms, p99 {p99_kind:.1f} ms")
     state = "all laid out" if drained else "NOT all laid out"
     print(
-        f"documents waiting at the end of the run: {issued_during_run}, {state} {drain_seconds:.1f} s later"
+        f"documents waiting when the load stopped: {issued_during_run}, {state} {drain_seconds:.1f} s later"
     )
 
 
