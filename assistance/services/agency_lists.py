@@ -31,7 +31,7 @@ from assistance.models import Area, AuditEvent, Case, IssuedDocument, Member
 from assistance.models.users import COUNTY
 from assistance.services import audit
 from assistance.services.actors import Actor, actor_for
-from assistance.services.documents import latest_versions, summary
+from assistance.services.documents import SUMMARY_ONLY, latest_versions, summary
 from assistance.services.errors import Conflict, Forbidden, InvalidInput, Unavailable
 from assistance.services.issuing import PdfRenderer, issue
 from assistance.services.list_kinds import EDGE_DISABILITY, EDGE_MEDICAL, ILLNESS_PUSH, LIST_KINDS
@@ -369,7 +369,7 @@ def list_documents(db: Database, user_id: int, kind_code: str | None = None) -> 
         )
         if kind_code:
             query = query.where(IssuedDocument.kind == kind_code)
-        rows = list(session.exec(query.order_by(col(IssuedDocument.id).desc())).all())
+        rows = list(session.exec(query.options(*SUMMARY_ONLY).order_by(col(IssuedDocument.id).desc())).all())
         latest = latest_versions(rows)
         return [summary(d, latest) for d in rows]
 

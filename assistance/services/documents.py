@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from sqlalchemy.orm import defer
 from sqlmodel import Session, col, select
 
 from assistance.db import Database
@@ -42,6 +43,8 @@ _READS: dict[str, tuple[str, ...]] = {
     COUNTY: (FOR_APPLICANT, PUBLIC, INTERNAL),
     ADMIN: (FOR_APPLICANT, PUBLIC, INTERNAL),
 }
+# Listing documents reads their registration, not their files (a list's PDF runs to megabytes).
+SUMMARY_ONLY = (defer(IssuedDocument.content), defer(IssuedDocument.spreadsheet))  # type: ignore[arg-type]
 CORRECTORS = (TOWNSHIP, COUNTY)
 MAX_REASON = 500
 MAX_EDIT = 2000
@@ -118,6 +121,7 @@ def case_documents(db: Database, user_id: int, case_id: int) -> list[dict[str, A
             session.exec(
                 select(IssuedDocument)
                 .where(IssuedDocument.case_id == case_id)
+                .options(*SUMMARY_ONLY)
                 .order_by(col(IssuedDocument.id))
             ).all()
         )
@@ -268,6 +272,7 @@ def correct(
 
 __all__ = [
     "CORRECTORS",
+    "SUMMARY_ONLY",
     "DocumentFile",
     "case_documents",
     "correct",

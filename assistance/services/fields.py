@@ -72,6 +72,17 @@ def flag(*, required: bool = False, **kwargs: Any) -> fields.Boolean:
     return fields.Boolean(required=required, **options)
 
 
+LARGEST_ID = 2**31 - 1  # ids are INTEGER columns
+
+
+def record_id(value: Any) -> int | None:
+    """``value`` if it could be the id of a stored record, else None: a number the database could
+    not even compare (2**63) must be "not found", not a failure."""
+    if isinstance(value, int) and not isinstance(value, bool) and 1 <= value <= LARGEST_ID:
+        return value
+    return None
+
+
 def whole(*, required: bool = False, low: int = 1, high: int = 2**31 - 1, **kwargs: Any) -> fields.Integer:
     options: dict[str, Any] = {
         "validate": validate.Range(min=low, max=high, error=f"应为{low}至{high}之间的整数"),

@@ -41,6 +41,7 @@ from assistance.models.imports import (
 from assistance.models.users import ADMIN, COUNTY, TOWNSHIP, VILLAGE
 from assistance.services.actors import actor_for
 from assistance.services.errors import Conflict, FieldProblem, Forbidden, InvalidInput, NotFound
+from assistance.services.fields import record_id
 from rules.idnumber import InvalidIdNumber, birth_date_of
 from rules.vocabulary import MONITORING_CATEGORIES
 
@@ -410,7 +411,8 @@ def take_referral(
 ) -> MonitoringReferral:
     """The referral a filing answers: pending, of the filing's village; a monitoring household is
     filed as a 低保边缘 application by its applicant, a 医保 alert by any procedure naming the person."""
-    referral = session.get(MonitoringReferral, referral_id) if isinstance(referral_id, int) else None
+    wanted = record_id(referral_id)
+    referral = session.get(MonitoringReferral, wanted) if wanted is not None else None
     if referral is None or referral.status != PENDING or referral.village_id != village.id:
         raise InvalidInput.field("referral_id", "没有本村（社区）待办理的这一名单对象")
     if referral.source == RURAL_REVITALISATION:

@@ -22,6 +22,7 @@ from assistance.models.users import ADMIN, COUNTY, TOWNSHIP
 from assistance.services import audit
 from assistance.services.actors import Actor, actor_for, can_see
 from assistance.services.errors import Conflict, FieldProblem, Forbidden, InvalidInput, NotFound
+from assistance.services.fields import record_id
 
 CHANNELS: Final = {"hotline": "服务热线", "letter": "来信", "visit": "来访", "online": "网上"}
 ANSWER_METHODS: Final = {"phone": "电话", "letter": "书面", "in_person": "当面", "sms": "短信"}
@@ -165,7 +166,7 @@ def record_report(db: Database, user_id: int, data: Any, today: date) -> dict[st
         case: Case | None = None
         if data.get("case_id") not in (None, ""):
             case_id = data.get("case_id")
-            case = session.get(Case, case_id) if isinstance(case_id, int) else None
+            case = session.get(Case, wanted) if (wanted := record_id(case_id)) is not None else None
             if case is None or not can_see(actor, case):
                 problems.append(FieldProblem("case_id", "案件不存在或不在您的管辖范围内"))
         township_id = case.township_id if case is not None else None

@@ -75,6 +75,13 @@ def test_a_good_list_is_imported_and_waits_for_its_townships(api: ApiClient, clo
          "commitment_signed": True, "household": dibao_edge_household(), "referral_id": referral},
     )  # fmt: skip
     assert twice.status_code == 422 and errors(twice.json or {}, "referral_id")
+    impossible = api.post(
+        "beicheng",
+        "/cases",
+        {"procedure": "dibao_edge", "village": HUAIDONG, "economic_check_authorised": True,
+         "commitment_signed": True, "household": dibao_edge_household(), "referral_id": 2**63},
+    )  # fmt: skip
+    assert impossible.status_code == 422 and errors(impossible.json or {}, "referral_id")
 
 
 def test_a_list_with_bad_rows_imports_nothing_and_names_every_problem(api: ApiClient, clock: Clock) -> None:
