@@ -33,6 +33,8 @@ import sys
 import threading
 import time
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -54,6 +56,57 @@ ADMIN_URL = os.environ.get("ASSISTANCE_BENCH_POSTGRES", "postgresql://postgres@1
 PASSWORD = "bench12345"
 TODAY = date.today()
 EXAMPLE = json.loads((ROOT / "examples" / "dibao-edge-eligible.json").read_text(encoding="utf-8"))
+
+
+BIN = Path(sys.executable).parent
+
+
+@contextmanager
+def throwaway_database(purpose: str) -> Iterator[str]:
+    """A new PostgreSQL database for one run, dropped afterwards whatever happens."""
+    name = f"assistance_{purpose}_{uuid.uuid4().hex[:8]}"
+    with psycopg.connect(ADMIN_URL, autocommit=True) as admin:
+        admin.execute(f'CREATE DATABASE "{name}"')
+    try:
+        yield database_url(ADMIN_URL.rsplit("/", 1)[0] + "/" + name)
+    finally:
+        with psycopg.connect(ADMIN_URL, autocommit=True) as admin:
+            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def service_environment(url: str) -> dict[str, str]:
+    environment = {**os.environ, "DATABASE_URL": url, "SECRET_KEY": "bench"}
+    environment.setdefault("ASSISTANCE_PARAMETERS", str(ROOT / "examples" / "local-parameters"))
+    return environment
+
+
+def stop(process: subprocess.Popen[bytes]) -> None:
+    process.send_signal(signal.SIGTERM)
+    process.wait(timeout=30)
+
+
+@contextmanager
+def gunicorn(
+    environment: dict[str, str], workers: int, log_level: str = "warning"
+) -> Iterator[tuple[int, subprocess.Popen[bytes]]]:
+    """The service under gunicorn on a free loopback port, once it accepts connections: the port
+    and the master process."""
+    port = free_port()
+    server = subprocess.Popen(
+        [str(BIN / "gunicorn"), "--workers", str(workers), "--bind", f"127.0.0.1:{port}",
+         "--log-level", log_level, "assistance.app:create_app()"],
+        cwd=ROOT, env=environment,
+    )  # fmt: skip
+    try:
+        for _ in range(100):
+            try:
+                with socket.create_connection(("127.0.0.1", port), timeout=1):
+                    break
+            except OSError:
+                time.sleep(0.1)
+        yield port, server
+    finally:
+        stop(server)
 
 
 def free_port() -> int:
@@ -213,66 +266,27 @@ def main() -> None:
     parser.add_argument("--rate", type=float, default=300, help="requests/s on a schedule; 0: closed loop")
     args = parser.parse_args()
 
-    name = f"assistance_bench_{uuid.uuid4().hex[:8]}"
-    with psycopg.connect(ADMIN_URL, autocommit=True) as admin:
-        admin.execute(f'CREATE DATABASE "{name}"')
-    url = database_url(ADMIN_URL.rsplit("/", 1)[0] + "/" + name)
-    server = renderer = None
-    try:
+    with throwaway_database("bench") as url:
         cases = seed(url, args.cases)
         to_accept = [c for c in cases if c % 2 == 1]  # filed, not yet accepted (ids start at 1)
         random.shuffle(to_accept)
-        port = free_port()
-        environment = {**os.environ, "DATABASE_URL": url, "SECRET_KEY": "bench"}
-        environment.setdefault("ASSISTANCE_PARAMETERS", str(ROOT / "examples" / "local-parameters"))
+        environment = service_environment(url)
         environment["ASSISTANCE_RENDER_DOCUMENTS"] = "worker"
-        bin_dir = Path(sys.executable).parent
+        worker = [str(BIN / "assistance"), "documents", "render", "--follow", "--interval", "1"]
+        # Below the web processes: the layout can wait, a request cannot.
         renderer = subprocess.Popen(
-            [
-                "nice",
-                "-n",
-                "10",
-                str(bin_dir / "assistance"),
-                "documents",
-                "render",
-                "--follow",
-                "--interval",
-                "1",
-            ],
-            cwd=ROOT,
-            env=environment,
-            stdout=subprocess.DEVNULL,
+            ["nice", "-n", "10", *worker], cwd=ROOT, env=environment, stdout=subprocess.DEVNULL
         )
-        server = subprocess.Popen(
-            [
-                str(Path(sys.executable).parent / "gunicorn"),
-                "--workers", str(args.workers),
-                "--bind", f"127.0.0.1:{port}",
-                "--log-level", "warning",
-                "assistance.app:create_app()",
-            ],
-            cwd=ROOT,
-            env=environment,
-        )  # fmt: skip
-        for _ in range(100):
-            try:
-                with socket.create_connection(("127.0.0.1", port), timeout=1):
-                    break
-            except OSError:
-                time.sleep(0.1)
-        drive(port, cases, 2, args.clients, args.rate, to_accept)  # warm-up: workers imported, connected
-        run = drive(port, cases, args.seconds, args.clients, args.rate, to_accept)
-        latencies, errors, elapsed, by_kind = run
-        ended = time.perf_counter()
-        issued_during_run, drained = drain(url)
-        drain_seconds = time.perf_counter() - ended
-    finally:
-        for process in (server, renderer):
-            if process is not None:
-                process.send_signal(signal.SIGTERM)
-                process.wait(timeout=30)
-        with psycopg.connect(ADMIN_URL, autocommit=True) as admin:
-            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        try:
+            with gunicorn(environment, args.workers) as (port, _):
+                drive(port, cases, 2, args.clients, args.rate, to_accept)  # warm-up: imported, connected
+                run = drive(port, cases, args.seconds, args.clients, args.rate, to_accept)
+                latencies, errors, elapsed, by_kind = run
+                ended = time.perf_counter()
+                issued_during_run, drained = drain(url)
+                drain_seconds = time.perf_counter() - ended
+        finally:
+            stop(renderer)
     ordered = sorted(latencies)
     p99 = percentile(ordered, 0.99)
     load = f"{args.rate:.0f} requests/s scheduled" if args.rate else "closed loop"

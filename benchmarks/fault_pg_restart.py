@@ -19,7 +19,6 @@ import argparse
 import json
 import os
 import shlex
-import signal
 import subprocess
 import sys
 import threading
@@ -34,9 +33,8 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
-from api_load import ADMIN_URL, Client, free_port, seed  # noqa: E402
+from api_load import Client, gunicorn, seed, service_environment, throwaway_database  # noqa: E402
 
-from assistance.config import database_url  # noqa: E402
 from assistance.demo import dibao_edge_household  # noqa: E402
 
 RESTART = os.environ.get("ASSISTANCE_PG_RESTART", "pg_ctlcluster 15 main restart")
@@ -91,46 +89,28 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=3)
     args = parser.parse_args()
 
-    name = f"assistance_fault_{uuid.uuid4().hex[:8]}"
-    with psycopg.connect(ADMIN_URL, autocommit=True) as admin:
-        admin.execute(f'CREATE DATABASE "{name}"')
-    url = database_url(ADMIN_URL.rsplit("/", 1)[0] + "/" + name)
-    server = None
-    try:
+    with throwaway_database("fault") as url:
         cases = seed(url, 20)
-        port = free_port()
-        environment = {**os.environ, "DATABASE_URL": url, "SECRET_KEY": "fault"}
-        environment.setdefault("ASSISTANCE_PARAMETERS", str(ROOT / "examples" / "local-parameters"))
-        server = subprocess.Popen(
-            [str(Path(sys.executable).parent / "gunicorn"), "--workers", str(args.workers),
-             "--bind", f"127.0.0.1:{port}", "--log-level", "error", "assistance.app:create_app()"],
-            cwd=ROOT, env=environment,
-        )  # fmt: skip
-        time.sleep(2)
-        pid = server.pid
-        tally = Tally()
-        start = time.monotonic()
-        stop = start + args.seconds
-        threads = [
-            threading.Thread(target=drive, args=(port, cases, stop, tally, i)) for i in range(args.clients)
-        ]
-        for thread in threads:
-            thread.start()
-        time.sleep(args.restart_after)
-        restart_started = time.monotonic()
-        subprocess.run(shlex.split(RESTART), check=True)
-        restart_done = time.monotonic()
-        for thread in threads:
-            thread.join()
-        alive = server.poll() is None and server.pid == pid
-    finally:
-        if server is not None:
-            server.send_signal(signal.SIGTERM)
-            server.wait(timeout=30)
-    with psycopg.connect(url.replace("postgresql+psycopg", "postgresql")) as connection:
-        stored = {row[0] for row in connection.execute("SELECT id FROM assistance_case").fetchall()}
-    with psycopg.connect(ADMIN_URL, autocommit=True) as admin:
-        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        with gunicorn(service_environment(url), args.workers, log_level="error") as (port, server):
+            pid = server.pid
+            tally = Tally()
+            start = time.monotonic()
+            stop = start + args.seconds
+            threads = [
+                threading.Thread(target=drive, args=(port, cases, stop, tally, i))
+                for i in range(args.clients)
+            ]
+            for thread in threads:
+                thread.start()
+            time.sleep(args.restart_after)
+            restart_started = time.monotonic()
+            subprocess.run(shlex.split(RESTART), check=True)
+            restart_done = time.monotonic()
+            for thread in threads:
+                thread.join()
+            alive = server.poll() is None and server.pid == pid
+        with psycopg.connect(url.replace("postgresql+psycopg", "postgresql")) as connection:
+            stored = {row[0] for row in connection.execute("SELECT id FROM assistance_case").fetchall()}
 
     before = [s for t, s in tally.answered if t < restart_started]
     during_failures = [(t, s) for t, s in tally.answered if t >= restart_started and s not in (200, 201)]

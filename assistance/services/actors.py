@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.sql.elements import ColumnElement
@@ -59,6 +60,28 @@ def case_scope(actor: Actor) -> ColumnElement[bool]:
     if actor.role == COUNTY:
         return col(Case.county_code) == actor.county_code
     return sa.false()
+
+
+def area_scope(actor: Actor, county: Any, township: Any = None) -> ColumnElement[bool]:
+    """Rows of an area's business (reports, referrals, rechecks, jobs) that the actor's area holds,
+    given the row's county code column and, where townships see their own, its township column.
+    The administrator sees all; any other role none."""
+    if actor.role == ADMIN:
+        return sa.true()
+    if actor.role == COUNTY:
+        return sa.and_(county == actor.county_code)
+    if actor.role == TOWNSHIP and township is not None:
+        return sa.and_(township == actor.area_id)
+    return sa.false()
+
+
+def in_area(actor: Actor, county_code: str, township_id: int | None = None) -> bool:
+    """``area_scope`` for one row already read."""
+    if actor.role == ADMIN:
+        return True
+    if actor.role == COUNTY:
+        return county_code == actor.county_code
+    return actor.role == TOWNSHIP and township_id is not None and township_id == actor.area_id
 
 
 def can_see(actor: Actor, case: Case) -> bool:

@@ -39,7 +39,7 @@ from assistance.models.imports import (
     RURAL_REVITALISATION,
 )
 from assistance.models.users import ADMIN, COUNTY, TOWNSHIP, VILLAGE
-from assistance.services.actors import actor_for
+from assistance.services.actors import actor_for, area_scope
 from assistance.services.errors import Conflict, FieldProblem, Forbidden, InvalidInput, NotFound
 from assistance.services.fields import record_id
 from rules.idnumber import InvalidIdNumber, birth_date_of
@@ -355,13 +355,11 @@ def list_referrals(db: Database, user_id: int, status: str | None = PENDING) -> 
     """Monitoring households of the user's area, waiting to be filed (or all)."""
     with db.reading() as session:
         actor = actor_for(session, user_id)
-        query = select(MonitoringReferral)
-        if actor.role == TOWNSHIP:
-            query = query.where(MonitoringReferral.township_id == actor.area_id)
-        elif actor.role == COUNTY:
-            query = query.where(MonitoringReferral.county_code == actor.county_code)
-        elif actor.role != ADMIN:
+        if actor.role not in (TOWNSHIP, COUNTY, ADMIN):
             raise Forbidden("只有乡镇（街道）、县级民政部门工作人员可以查看监测户名单")
+        query = select(MonitoringReferral).where(
+            area_scope(actor, col(MonitoringReferral.county_code), col(MonitoringReferral.township_id))
+        )
         if status:
             query = query.where(MonitoringReferral.status == status)
         return [_describe(session, r) for r in session.exec(query.order_by(col(MonitoringReferral.id))).all()]

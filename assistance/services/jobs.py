@@ -34,7 +34,7 @@ from assistance.models.base import utcnow
 from assistance.models.jobs import DONE, FAILED, QUEUED, RUNNING
 from assistance.models.users import ADMIN, COUNTY
 from assistance.parameters import parameter_table
-from assistance.services.actors import actor_for
+from assistance.services.actors import actor_for, area_scope, in_area
 from assistance.services.casefiles import Preloaded, case_file, preload
 from assistance.services.errors import Conflict, FieldProblem, Forbidden, InvalidInput, NotFound
 from assistance.workflow import WORKFLOWS
@@ -275,11 +275,7 @@ def job_detail(db: Database, user_id: int, job_id: int) -> dict[str, Any]:
     with db.reading() as session:
         actor = actor_for(session, user_id)
         job = session.get(BatchJob, job_id)
-        if (
-            job is None
-            or actor.role not in (COUNTY, ADMIN)
-            or (actor.role == COUNTY and job.county_code != actor.county_code)
-        ):
+        if job is None or not in_area(actor, job.county_code):
             raise NotFound(f"批量任务 {job_id} 不存在或不在您的管辖范围内")
         return describe(job, _items(session, job))
 
@@ -289,9 +285,7 @@ def list_jobs(db: Database, user_id: int) -> list[dict[str, Any]]:
         actor = actor_for(session, user_id)
         if actor.role not in (COUNTY, ADMIN):
             raise Forbidden("只有县级民政部门工作人员和管理员可以查看批量任务")
-        query = select(BatchJob)
-        if actor.role == COUNTY:
-            query = query.where(BatchJob.county_code == actor.county_code)
+        query = select(BatchJob).where(area_scope(actor, col(BatchJob.county_code)))
         return [describe(j) for j in session.exec(query.order_by(col(BatchJob.id).desc()).limit(50)).all()]
 
 

@@ -15,7 +15,7 @@ from assistance.db import Database
 from assistance.models import Area, Case, Member, PeriodicRecheck
 from assistance.models.rechecks import CANCELLED, DONE, DUE
 from assistance.models.users import ADMIN, COUNTY, TOWNSHIP
-from assistance.services.actors import actor_for
+from assistance.services.actors import actor_for, area_scope
 from assistance.services.casefiles import case_file
 from assistance.services.errors import Forbidden
 from rules import CaseFileError
@@ -95,10 +95,7 @@ def due_rechecks(db: Database, user_id: int, today: date, within_days: int = 30)
                 col(PeriodicRecheck.due_on) <= today + timedelta(days=within_days),
             )
         )
-        if actor.role == TOWNSHIP:
-            query = query.where(PeriodicRecheck.township_id == actor.area_id)
-        elif actor.role == COUNTY:
-            query = query.where(Case.county_code == actor.county_code)
+        query = query.where(area_scope(actor, col(Case.county_code), col(PeriodicRecheck.township_id)))
         rows = session.exec(query.order_by(col(PeriodicRecheck.due_on), col(Case.id))).all()
         areas = {c.village_id for _, c in rows} | {c.township_id for _, c in rows}
         names = (

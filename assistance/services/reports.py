@@ -20,7 +20,7 @@ from assistance.models import Area, Case, Report, User
 from assistance.models.reports import ANSWERED, ASSIGNED, CLOSED, RECEIVED, VERIFIED
 from assistance.models.users import ADMIN, COUNTY, TOWNSHIP
 from assistance.services import audit
-from assistance.services.actors import Actor, actor_for, can_see
+from assistance.services.actors import Actor, actor_for, area_scope, can_see, in_area
 from assistance.services.errors import Conflict, FieldProblem, Forbidden, InvalidInput, NotFound
 from assistance.services.fields import record_id
 
@@ -80,19 +80,9 @@ def _staff(session: Session, user_id: int) -> Actor:
     return actor
 
 
-def _visible(actor: Actor, report: Report) -> bool:
-    if actor.role == ADMIN:
-        return True
-    if actor.role == COUNTY:
-        return report.county_code == actor.county_code
-    if actor.role == TOWNSHIP:
-        return report.township_id == actor.area_id
-    return False
-
-
 def _get(session: Session, actor: Actor, report_id: int) -> Report:
     report = session.get(Report, report_id)
-    if report is None or not _visible(actor, report):
+    if report is None or not in_area(actor, report.county_code, report.township_id):
         raise NotFound(f"举报 {report_id} 不存在或不在您的管辖范围内")
     return report
 
@@ -319,11 +309,7 @@ def answer(db: Database, user_id: int, report_id: int, data: Any, today: date) -
 def list_reports(db: Database, user_id: int, status: str | None = None) -> list[dict[str, Any]]:
     with db.reading() as session:
         actor = _staff(session, user_id)
-        query = select(Report)
-        if actor.role == COUNTY:
-            query = query.where(Report.county_code == actor.county_code)
-        elif actor.role == TOWNSHIP:
-            query = query.where(Report.township_id == actor.area_id)
+        query = select(Report).where(area_scope(actor, col(Report.county_code), col(Report.township_id)))
         if status:
             if status not in STATUS_NAMES:
                 raise InvalidInput.field("status", f"应为以下之一：{'、'.join(STATUS_NAMES)}")

@@ -71,6 +71,13 @@ class Problems:
         return pairs
 
 
+def unless_about_the_form(exc: ServiceError) -> None:
+    """Re-raise a refusal that no form field can fix (not signed in, not allowed, not found), for
+    the error pages; any other is shown beside the form."""
+    if exc.status in (401, 403, 404):
+        raise exc
+
+
 def problems_from(
     error: ServiceError, to_input: Callable[[str], str | None] = lambda f: f, known: Iterable[str] = ()
 ) -> Problems:

@@ -12,7 +12,7 @@ from assistance.api.common import database, today
 from assistance.services import imports
 from assistance.services.errors import InvalidInput, ServiceError
 from assistance.web.base import ADMIN, COUNTY, TOWNSHIP, VILLAGE, bp, login_required, page, require_role
-from assistance.web.forms import Problems, problems_from
+from assistance.web.forms import Problems, problems_from, unless_about_the_form
 
 
 def _page(
@@ -59,8 +59,7 @@ def import_referrals() -> ResponseReturnValue:
             database(), user.id, kind, upload.filename, upload.read(imports.MAX_BYTES + 1), today()
         )
     except ServiceError as exc:
-        if exc.status in (401, 403, 404):
-            raise
+        unless_about_the_form(exc)
         problems = problems_from(exc, lambda field: field if field in ("file", "kind") else None)
         return _page(None, problems, exc.status)
     return _page(result)
@@ -73,8 +72,7 @@ def dismiss_referral(referral_id: int) -> ResponseReturnValue:
     try:
         imports.dismiss(database(), user.id, referral_id, request.form.get("reason", ""), today())
     except ServiceError as exc:
-        if exc.status in (401, 403, 404):
-            raise
+        unless_about_the_form(exc)
         flash(f"未能办理：{exc.message}；{'；'.join(e.message for e in exc.errors)}", "error")
         return redirect(url_for("web.referrals"))
     flash("已记录核查情况，不予登记申请", "success")

@@ -14,7 +14,7 @@ from assistance.api.jobs import launch
 from assistance.services import jobs
 from assistance.services.errors import ServiceError
 from assistance.web.base import ADMIN, COUNTY, bp, login_required, page, require_role
-from assistance.web.forms import Problems, problems_from
+from assistance.web.forms import Problems, problems_from, unless_about_the_form
 
 
 def _jobs_page(form: str | None = None, values: MultiDict[str, str] | None = None,
@@ -54,8 +54,7 @@ def job_start(kind: str) -> ResponseReturnValue:
     try:
         job_id = jobs.create_job(database(), user.id, {"kind": kind, "params": params}, today())
     except ServiceError as exc:
-        if exc.status in (401, 403, 404):
-            raise
+        unless_about_the_form(exc)
         names = {"params.on": "on", "params.overrides.dibao_standard.urban": "urban",
                  "params.overrides.dibao_standard.rural": "rural", "params.overrides": "urban"}  # fmt: skip
         return _jobs_page(kind, form, problems_from(exc, lambda f: names.get(f)), exc.status)

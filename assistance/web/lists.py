@@ -13,7 +13,7 @@ from assistance.api.common import database, today
 from assistance.services import agency_lists
 from assistance.services.errors import ServiceError
 from assistance.web.base import COUNTY, bp, login_required, page, require_role
-from assistance.web.forms import Problems, problems_from
+from assistance.web.forms import Problems, problems_from, unless_about_the_form
 
 FORMS = {
     "edge_medical_monthly": "monthly",
@@ -68,8 +68,7 @@ def make_list(kind: str) -> ResponseReturnValue:
     try:
         document, created = agency_lists.issue_periodic(database(), user.id, kind, period, today())
     except ServiceError as exc:
-        if exc.status in (401, 403, 404):
-            raise
+        unless_about_the_form(exc)
         return lists_page(FORMS[kind], MultiDict({"period": period}), problems_from(exc), exc.status)
     if created:
         flash(f"已生成《{document['title']}》{document['number']}（第{document['version']}版）", "success")
@@ -85,8 +84,7 @@ def push_patients() -> ResponseReturnValue:
     try:
         document = agency_lists.push_confirmed_patients(database(), user.id, today())
     except ServiceError as exc:
-        if exc.status in (401, 403, 404):
-            raise
+        unless_about_the_form(exc)
         return lists_page("push", MultiDict(), problems_from(exc), exc.status)
     flash(f"已推送医保部门：《{document['title']}》{document['number']}", "success")
     return redirect(url_for("web.lists", _anchor="issued"))

@@ -15,7 +15,7 @@ from assistance.models import Area, User
 from assistance.services import reports
 from assistance.services.errors import ServiceError
 from assistance.web.base import ADMIN, COUNTY, TOWNSHIP, bp, login_required, page, require_role
-from assistance.web.forms import Problems, problems_from
+from assistance.web.forms import Problems, problems_from, unless_about_the_form
 
 YES_NO = {"yes": True, "no": False}
 
@@ -73,8 +73,7 @@ def report_new() -> ResponseReturnValue:
     try:
         created = reports.record_report(database(), user.id, _form_data(form), today())
     except ServiceError as exc:
-        if exc.status in (401, 403, 404):
-            raise
+        unless_about_the_form(exc)
         return _list_page(form, problems_from(exc), exc.status)
     flash(f"已登记举报 #{created['id']}：{created['subject']}", "success")
     return redirect(url_for("web.report_page", report_id=created["id"]))
@@ -118,8 +117,7 @@ def report_step(report_id: int, step: str) -> ResponseReturnValue:
     try:
         STEPS[step](database(), user.id, report_id, _form_data(form), today())
     except ServiceError as exc:
-        if exc.status in (401, 403, 404):
-            raise
+        unless_about_the_form(exc)
         return _report_page(report_id, step, form, problems_from(exc), exc.status)
     flash(DONE[step], "success")
     return redirect(url_for("web.report_page", report_id=report_id))
