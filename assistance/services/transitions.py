@@ -146,21 +146,23 @@ def fire(
 
     ``renderer`` lays out the documents the act issues (``notices.ISSUED_BY``); by default the
     process-wide WeasyPrint renderer."""
-    with db.reading() as session:
+    with db.transaction() as session:
         actor = actor_for(session, user_id)
         version = visible_case(session, actor, case_id).version
-    if expected_version is not None and expected_version != version:
-        raise Conflict("案件已被他人更新，请刷新后重试", [FieldProblem("version", f"当前版本为{version}")])
-    with db.transaction() as session:
-        # Compare-and-set first: of two staff firing at once, exactly one gets the case.
+        if expected_version is not None and expected_version != version:
+            current = FieldProblem("version", f"当前版本为{version}")
+            raise Conflict("案件已被他人更新，请刷新后重试", [current])
+        # Compare-and-set before anything else is written: of two staff firing at once, exactly
+        # one moves the version on; the other's update finds it moved and gets 409.
         claimed = session.execute(
             sa.update(Case)
             .where(col(Case.id) == case_id, col(Case.version) == version)
             .values(version=version + 1)
+            .execution_options(synchronize_session=False)
         )
         if claimed.rowcount != 1:  # type: ignore[attr-defined]
             raise Conflict("案件已被他人更新，请刷新后重试")
-        case = session.get(Case, case_id)
+        case = session.get(Case, case_id, populate_existing=True)
         assert case is not None
         _apply(session, actor, case, action, payload, today, renderer or default_renderer())
     return case_id
