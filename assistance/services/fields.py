@@ -83,7 +83,7 @@ def record_id(value: Any) -> int | None:
     return None
 
 
-def whole(*, required: bool = False, low: int = 1, high: int = 2**31 - 1, **kwargs: Any) -> fields.Integer:
+def whole(*, required: bool = False, low: int = 1, high: int = LARGEST_ID, **kwargs: Any) -> fields.Integer:
     options: dict[str, Any] = {
         "validate": validate.Range(min=low, max=high, error=f"应为{low}至{high}之间的整数"),
         "error_messages": {**_COMMON, "invalid": "应为整数"},

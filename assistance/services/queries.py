@@ -273,8 +273,9 @@ def work_queue(
             .correlate(Case)
             .scalar_subquery()
         )
-        total = session.exec(select(func.count()).select_from(Case).where(where)).one()
-        overdue = session.exec(select(func.count()).select_from(Case).where(where, next_due < today)).one()
+        total, overdue = session.exec(
+            select(func.count(), func.count(sa.case((next_due < today, 1)))).select_from(Case).where(where)
+        ).one()
         page = list(
             session.exec(
                 select(Case)

@@ -90,7 +90,6 @@ def rendered_file(db: Database, document: IssuedDocument, renderer: PdfRenderer 
         # Laid out meanwhile by another process: hand out what is stored, byte for byte.
         again = session.get(IssuedDocument, document.id)
         assert again is not None
-        session.refresh(again)
         stored = _stored(again)
     return stored or rendered
 
