@@ -34,7 +34,7 @@ def local_parameter_dirs(extra: Iterable[str] = ()) -> tuple[Path, ...]:
     return tuple(dirs)
 
 
-def _stamp() -> tuple[tuple[str, int, int], ...]:
+def entered_stamp() -> tuple[tuple[str, int, int], ...]:
     """What changes when a value is entered through the service (the only parameter file written
     while it runs), so that it applies at once in every worker process; the other files are read
     once per process."""
@@ -50,4 +50,4 @@ def _table(directories: tuple[Path, ...], stamp: tuple[tuple[str, int, int], ...
 
 
 def parameter_table(extra: Iterable[str] = ()) -> ParameterTable:
-    return _table(local_parameter_dirs(extra), _stamp())
+    return _table(local_parameter_dirs(extra), entered_stamp())

@@ -27,11 +27,9 @@ recheck_blp = Blueprint(
 
 
 def _detail(case_id: int) -> Response:
-    data = queries.case_detail(database(), user_id(), case_id, today())
-    from flask import jsonify
-
-    response = jsonify(data)
-    response.headers["ETag"] = f'"{data["version"]}"'
+    page = queries.case_page(database(), user_id(), case_id, today())
+    response = Response(page.text, mimetype="application/json")
+    response.headers["ETag"] = f'"{page.version}"'
     return response
 
 

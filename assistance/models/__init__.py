@@ -9,6 +9,7 @@ from assistance.models.jobs import BatchJob, BatchJobItem
 from assistance.models.rechecks import PeriodicRecheck
 from assistance.models.records import AssetRecord, Evidence, IncomeRecord, MedicalExpenseRecord
 from assistance.models.reports import Report
+from assistance.models.revisions import ReferenceRevision
 from assistance.models.steps import (
     Appraisal,
     AuditEvent,
@@ -51,6 +52,7 @@ __all__ = [
     "Opinion",
     "PeriodicRecheck",
     "Publicity",
+    "ReferenceRevision",
     "Report",
     "RulesEvaluation",
     "Termination",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
@@ -60,3 +61,8 @@ class UTCDateTime(TypeDecorator[datetime]):
             return None
         moment: datetime = value
         return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def new_revision() -> int:
+    """A revision no other change could have drawn (``models.revisions``)."""
+    return secrets.randbits(62) + 1

@@ -8,7 +8,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlmodel import Field, SQLModel
 
-from assistance.models.base import UTCDateTime, utcnow
+from assistance.models.base import UTCDateTime, new_revision, utcnow
 
 # How the application was filed (64号 第十七条, 65号 第十一条).
 FILING_CHANNELS = {
@@ -64,6 +64,12 @@ class Case(SQLModel, table=True):
     idempotency_key: str | None = Field(default=None, max_length=80, unique=True)
     # Optimistic lock: two staff firing transitions at once, one wins, the other gets 409.
     version: int = Field(default=1)
+    # New with every committed change to anything the case page shows, the acts (which move
+    # ``version``) included: a page a process kept is good while this and ``version`` stand
+    # (models.revisions).
+    revision: int = Field(
+        default_factory=new_revision, sa_type=sa.BigInteger, sa_column_kwargs={"server_default": "0"}
+    )
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
     updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
 

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import json
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Hashable, Sequence
 from datetime import date
 from typing import Any
 
@@ -29,9 +30,12 @@ from assistance.models import (
     Termination,
     User,
 )
+from assistance.models.revisions import ReferenceRevision
+from assistance.parameters import entered_stamp
 from assistance.services import deadlines
 from assistance.services.actors import Actor, actor_for, case_scope, visible_case
 from assistance.services.casefiles import household_data
+from assistance.services.kept_pages import KeptPage, KeptPages
 from assistance.services.rechecks import case_rechecks
 from assistance.services.transitions import delegated, facts_for, may_act
 from assistance.workflow import WORKFLOWS
@@ -147,47 +151,79 @@ def available_actions(
     return out
 
 
-def case_detail(db: Database, user_id: int, case_id: int, today: date) -> dict[str, Any]:
+# A worker holds the pages its users read lately: about a thousand pages of some ten kilobytes each.
+CASE_PAGES = KeptPages(1000)
+
+
+def _stamp(session: Session, actor: Actor, case_id: int) -> Hashable | None:
+    """What a kept page of the case must have been built at, or None when the actor cannot see it."""
+    row = session.execute(
+        sa.select(col(Case.version), col(Case.revision), col(ReferenceRevision.revision))
+        .outerjoin(ReferenceRevision, sa.true())
+        .where(col(Case.id) == case_id, case_scope(actor))
+    ).first()
+    return None if row is None else (*row, entered_stamp())
+
+
+def case_page(db: Database, user_id: int, case_id: int, today: date) -> KeptPage:
+    """The case page as JSON, kept by the process between changes of the case."""
     with db.reading() as session:
         actor = actor_for(session, user_id)
-        case = visible_case(session, actor, case_id)
-        data = summary(case, _areas(session, [case]), [], today)
-        due = session.exec(
-            select(CaseDeadline).where(CaseDeadline.case_id == case.id).order_by(col(CaseDeadline.id))
-        ).all()
-        data["next_due"] = summary(case, {}, list(due), today)["next_due"]
-        data["overdue"] = any(d.met_on is None and not d.cancelled and today > d.due_on for d in due)
-        data["deadlines"] = [deadlines.describe(d, today) for d in due]
-        data["filing"] = {
-            "channel": case.filing_channel,
-            "proxy_name": case.proxy_name,
-            "proxy_authorisation": case.proxy_authorisation,
-            "economic_check_authorised": case.economic_check_authorised,
-            "commitment_signed": case.commitment_signed,
-            "extended": case.extended,
-            "extension_reason": case.extension_reason,
-            "decided_by_level": case.decided_by_level,
-            "push_status": case.push_status,
-        }
-        data["household"] = household_data(session, case)
-        data["periodic_rechecks"] = case_rechecks(session, case)
-        present = _present(session, case.id or 0)
-        for name, model in _STEP_MODELS.items():
-            data[name] = _records(session, model, case.id or 0) if name in present else []
-        data["evidence"] = (
-            _records(session, Evidence, case.id or 0, drop=("content",)) if "evidence" in present else []
-        )
-        evaluations = (
-            _records(session, RulesEvaluation, case.id or 0, drop=("case_file",), latest=True)
-            if "evaluations" in present
-            else []
-        )
-        data["latest_evaluation"] = evaluations[0] if evaluations else None
-        events = _records(session, AuditEvent, case.id or 0)
-        names = _names(session, {e["actor_id"] for e in events})
-        data["history"] = [{**e, "actor_name": names.get(e["actor_id"], "")} for e in events]
-        data["available_actions"] = available_actions(session, actor, case, today, due)
-        return data
+        stamp = _stamp(session, actor, case_id)
+        key = (case_id, actor, today)
+        if stamp is not None and (kept := CASE_PAGES.get(key, stamp)) is not None:
+            return kept
+        data = _build_case_detail(session, actor, case_id, today)
+        page = KeptPage(stamp, json.dumps(data, ensure_ascii=False), data["version"])
+        if stamp is not None:
+            CASE_PAGES.keep(key, page)
+        return page
+
+
+def case_detail(db: Database, user_id: int, case_id: int, today: date) -> dict[str, Any]:
+    data: dict[str, Any] = json.loads(case_page(db, user_id, case_id, today).text)
+    return data
+
+
+def _build_case_detail(session: Session, actor: Actor, case_id: int, today: date) -> dict[str, Any]:
+    case = visible_case(session, actor, case_id)
+    data = summary(case, _areas(session, [case]), [], today)
+    due = session.exec(
+        select(CaseDeadline).where(CaseDeadline.case_id == case.id).order_by(col(CaseDeadline.id))
+    ).all()
+    data["next_due"] = summary(case, {}, list(due), today)["next_due"]
+    data["overdue"] = any(d.met_on is None and not d.cancelled and today > d.due_on for d in due)
+    data["deadlines"] = [deadlines.describe(d, today) for d in due]
+    data["filing"] = {
+        "channel": case.filing_channel,
+        "proxy_name": case.proxy_name,
+        "proxy_authorisation": case.proxy_authorisation,
+        "economic_check_authorised": case.economic_check_authorised,
+        "commitment_signed": case.commitment_signed,
+        "extended": case.extended,
+        "extension_reason": case.extension_reason,
+        "decided_by_level": case.decided_by_level,
+        "push_status": case.push_status,
+    }
+    data["household"] = household_data(session, case)
+    data["periodic_rechecks"] = case_rechecks(session, case)
+    present = _present(session, case.id or 0)
+    for name, model in _STEP_MODELS.items():
+        data[name] = _records(session, model, case.id or 0) if name in present else []
+    data["evidence"] = (
+        _records(session, Evidence, case.id or 0, drop=("content",)) if "evidence" in present else []
+    )
+    evaluations = (
+        _records(session, RulesEvaluation, case.id or 0, drop=("case_file",), latest=True)
+        if "evaluations" in present
+        else []
+    )
+    data["latest_evaluation"] = evaluations[0] if evaluations else None
+    events = _records(session, AuditEvent, case.id or 0)
+    names = _names(session, {e["actor_id"] for e in events})
+    data["history"] = [{**e, "actor_name": names.get(e["actor_id"], "")} for e in events]
+    data["available_actions"] = available_actions(session, actor, case, today, due)
+    return data
 
 
 def list_cases(

@@ -16,6 +16,7 @@ from assistance.db import Database
 from assistance.documents import default_renderer
 from assistance.models import Area, Case, CaseDeadline, Investigation, Objection, Publicity
 from assistance.models.base import utcnow
+from assistance.models.revisions import moved_already, transaction_revision
 from assistance.models.steps import InformationCheck
 from assistance.services import audit, deadlines, notices
 from assistance.services.actors import Actor, actor_for, visible_case
@@ -157,11 +158,12 @@ def fire(
         claimed = session.execute(
             sa.update(Case)
             .where(col(Case.id) == case_id, col(Case.version) == version)
-            .values(version=version + 1)
+            .values(version=version + 1, revision=transaction_revision(session))
             .execution_options(synchronize_session=False)
         )
         if claimed.rowcount != 1:  # type: ignore[attr-defined]
             raise Conflict("案件已被他人更新，请刷新后重试")
+        moved_already(session, case_id)
         case = session.get(Case, case_id, populate_existing=True)
         assert case is not None
         _apply(session, actor, case, action, payload, today, renderer or default_renderer())

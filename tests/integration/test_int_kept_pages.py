@@ -1,0 +1,106 @@
+"""Case pages a worker keeps (services.kept_pages): served while nothing they show has changed,
+built afresh as soon as anything has, whichever way it changed."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from database_support import empty
+from flask import Flask
+from integration_support import HUAIDONG, ApiClient, Clock, dibao_edge_household, dibao_edge_to_county_review
+from sqlmodel import col, select
+
+from assistance.db import Database
+from assistance.demo import seed_areas_and_accounts
+from assistance.models import ReferenceRevision, User
+from assistance.services import queries
+
+EDGE = "dibao_edge"
+PASSWORD = "demo12345"
+
+
+def _served() -> int:
+    return queries.CASE_PAGES.served
+
+
+def test_a_page_is_served_again_until_its_case_changes(api: ApiClient) -> None:
+    cid = api.file("wangjianguo", EDGE, HUAIDONG, dibao_edge_household())["id"]
+    first = api.case("beicheng", cid)
+    before = _served()
+    assert api.case("beicheng", cid) == first
+    assert _served() == before + 1
+
+    # Recording the engine's decision is no act (the version stays), yet the page shows it.
+    recorded = api.post("beicheng", f"/cases/{cid}/evaluations", {})
+    assert recorded.status_code == 201, recorded.json
+    page = api.case("beicheng", cid)
+    assert page["version"] == first["version"]
+    assert first["latest_evaluation"] is None
+    assert page["latest_evaluation"]["id"] == (recorded.json or {})["id"]
+
+    # An act moves the version; the applicant's own page is their own.
+    accepted = api.act("beicheng", cid, "accept")
+    assert api.case("beicheng", cid)["state"] == accepted["state"] == "accepted"
+    assert api.case("wangjianguo", cid)["state"] == "accepted"
+
+
+def test_renaming_a_member_of_staff_turns_every_page(api: ApiClient, db: Database) -> None:
+    cid = api.file("wangjianguo", EDGE, HUAIDONG, dibao_edge_household())["id"]
+    api.act("beicheng", cid, "accept")
+    names = [e["actor_name"] for e in api.case("yanhu", cid)["history"]]
+    with db.transaction() as session:
+        user = session.exec(select(User).where(col(User.username) == "beicheng")).one()
+        old, user.display_name = user.display_name, "北城街道民政办（更名）"
+    renamed = [e["actor_name"] for e in api.case("yanhu", cid)["history"]]
+    assert old in names and "北城街道民政办（更名）" in renamed and old not in renamed
+
+    # A login touches no case page: the reference revision stays.
+    with db.reading() as session:
+        reference = session.exec(select(ReferenceRevision.revision)).one()
+    api.login("beicheng", PASSWORD)
+    with db.reading() as session:
+        assert session.exec(select(ReferenceRevision.revision)).one() == reference
+
+
+def test_delegating_confirmation_turns_the_pages_of_the_county(api: ApiClient, clock: Clock) -> None:
+    cid = dibao_edge_to_county_review(api, clock)["id"]
+    assert "confirm" not in _offered(api.case("beicheng", cid))
+    response = api.as_("admin").put("/api/v1/areas/140802/delegation", json={"confirmation_delegated": True})
+    assert response.status_code == 200
+    assert "confirm" in _offered(api.case("beicheng", cid))  # 64号 第三十二条
+
+
+def test_each_reader_gets_a_copy(app: Flask, api: ApiClient) -> None:
+    cid = api.file("wangjianguo", EDGE, HUAIDONG, dibao_edge_household())["id"]
+    db: Database = app.extensions["assistance_db"]
+    user_id = _user_id(db, "beicheng")
+    first: dict[str, Any] = queries.case_detail(db, user_id, cid, api_today(app))
+    first["state"] = "tampered"
+    first["household"]["members"].clear()
+    again = queries.case_detail(db, user_id, cid, api_today(app))
+    assert again["state"] == "filed" and again["household"]["members"]
+
+
+def test_an_emptied_database_does_not_bring_back_a_page(app: Flask, api: ApiClient, db: Database) -> None:
+    cid = api.file("wangjianguo", EDGE, HUAIDONG, dibao_edge_household("张三"))["id"]
+    assert api.case("beicheng", cid)["household"]["members"][0]["name"] == "张三"
+    empty(db)
+    seed_areas_and_accounts(db, PASSWORD)
+    again = api.file("wangjianguo", EDGE, HUAIDONG, dibao_edge_household("李四"))
+    assert again["id"] == cid  # the same number, another case
+    assert api.case("beicheng", cid)["household"]["members"][0]["name"] == "李四"
+
+
+def _offered(page: dict[str, Any]) -> set[str]:
+    return {a["action"] for a in page["available_actions"]}
+
+
+def _user_id(db: Database, username: str) -> int:
+    with db.reading() as session:
+        user_id = session.exec(select(User.id).where(col(User.username) == username)).one()
+        assert user_id is not None
+        return user_id
+
+
+def api_today(app: Flask) -> Any:
+    return app.config["TODAY"]()
