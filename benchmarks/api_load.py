@@ -40,6 +40,7 @@ from pathlib import Path
 from typing import Any
 
 import psycopg
+from sqlalchemy.engine import make_url
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -68,7 +69,8 @@ def throwaway_database(purpose: str) -> Iterator[str]:
     with psycopg.connect(ADMIN_URL, autocommit=True) as admin:
         admin.execute(f'CREATE DATABASE "{name}"')
     try:
-        yield database_url(ADMIN_URL.rsplit("/", 1)[0] + "/" + name)
+        # Keeps the rest of the address: a host=/var/run/postgresql socket query, for one.
+        yield make_url(database_url(ADMIN_URL)).set(database=name).render_as_string(hide_password=False)
     finally:
         with psycopg.connect(ADMIN_URL, autocommit=True) as admin:
             admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')

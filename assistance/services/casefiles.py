@@ -15,7 +15,8 @@ from decimal import Decimal
 from typing import Any
 
 import sqlalchemy as sa
-from sqlmodel import Session, col, delete, select
+from sqlalchemy import event
+from sqlmodel import Session, col, delete
 
 from assistance.models import AssetRecord, Case, Household, IncomeRecord, MedicalExpenseRecord, Member
 from assistance.services.errors import FieldProblem, InvalidInput
@@ -91,6 +92,7 @@ def store_household(
         case.applicant_member_id = None
         session.flush()
         session.exec(delete(Member).where(col(Member.household_id) == household.id))
+        _rows_written(session)  # bulk deletes pass by the flush listener
     household.hukou_type = parsed.hukou_type
     household.residence_area = parsed.residence_area
     members: dict[str, Member] = {}
@@ -227,17 +229,48 @@ def preload(session: Session, cases: list[Case]) -> Preloaded:
     return found
 
 
+_HOUSEHOLD_MODELS = (Household, Member, IncomeRecord, AssetRecord, MedicalExpenseRecord)
+# session.info keys: the rows read per case, and how many flushes have written household rows.
+_ROWS_READ = "household_rows"
+_ROWS_WRITTEN = "household_rows_written"
+
+
+def household_rows(session: Session, case: Case) -> Preloaded:
+    """The case's household rows, read once per transaction for as long as none is written: an act
+    reads the case file for its guards, its effects and its documents, then the page."""
+    if any(isinstance(o, _HOUSEHOLD_MODELS) for o in (*session.new, *session.dirty, *session.deleted)):
+        session.flush()  # what a query's autoflush would have done
+    written = session.info.get(_ROWS_WRITTEN, 0)
+    read: dict[int, tuple[int, Preloaded]] = session.info.setdefault(_ROWS_READ, {})
+    kept = read.get(case.id or 0)
+    if kept is not None and kept[0] == written:
+        return kept[1]
+    rows = preload(session, [case])
+    read[case.id or 0] = (written, rows)
+    return rows
+
+
+def _rows_written(session: Session) -> None:
+    session.info[_ROWS_WRITTEN] = session.info.get(_ROWS_WRITTEN, 0) + 1
+
+
+@event.listens_for(Session, "after_flush")
+def _household_rows_written(session: Session, _context: Any) -> None:
+    if any(isinstance(o, _HOUSEHOLD_MODELS) for o in (*session.new, *session.dirty, *session.deleted)):
+        _rows_written(session)
+
+
+@event.listens_for(Session, "after_transaction_end")
+def _forget_rows(session: Session, transaction: Any) -> None:
+    if transaction.parent is None:
+        session.info.pop(_ROWS_READ, None)
+
+
 def household_data(session: Session, case: Case, preloaded: Preloaded | None = None) -> dict[str, Any]:
     """The household as filed: the case-file format without the case's own fields, plus address."""
-    members: Sequence[Member]
-    if preloaded is not None:
-        household = preloaded.households.get(case.household_id)
-        members = preloaded.members.get(case.household_id, [])
-    else:
-        household = session.get(Household, case.household_id)
-        members = session.exec(
-            select(Member).where(Member.household_id == case.household_id).order_by(col(Member.position))
-        ).all()
+    rows = preloaded if preloaded is not None else household_rows(session, case)
+    household = rows.households.get(case.household_id)
+    members: Sequence[Any] = rows.members.get(case.household_id, [])
     assert household is not None
     keys = {m.id: m.key for m in members}
     data: dict[str, Any] = {"hukou_type": household.hukou_type}
@@ -261,13 +294,7 @@ def household_data(session: Session, case: Case, preloaded: Preloaded | None = N
     data["members"] = [_member_data(m) for m in members]
     if case.patient_member_id is not None:
         data["patient"] = keys[case.patient_member_id]
-    incomes = (
-        preloaded.incomes.get(case.id or 0, [])
-        if preloaded is not None
-        else session.exec(
-            select(IncomeRecord).where(IncomeRecord.case_id == case.id).order_by(col(IncomeRecord.id))
-        ).all()
-    )
+    incomes = rows.incomes.get(case.id or 0, [])
     data["incomes"] = [
         _drop_empty(
             {
@@ -282,13 +309,7 @@ def household_data(session: Session, case: Case, preloaded: Preloaded | None = N
         )
         for i in incomes
     ]
-    assets = (
-        preloaded.assets.get(case.id or 0, [])
-        if preloaded is not None
-        else session.exec(
-            select(AssetRecord).where(AssetRecord.case_id == case.id).order_by(col(AssetRecord.id))
-        ).all()
-    )
+    assets = rows.assets.get(case.id or 0, [])
     data["assets"] = [
         _drop_empty(
             {
@@ -303,15 +324,7 @@ def household_data(session: Session, case: Case, preloaded: Preloaded | None = N
         )
         for a in assets
     ]
-    expenses = (
-        preloaded.expenses.get(case.id or 0, [])
-        if preloaded is not None
-        else session.exec(
-            select(MedicalExpenseRecord)
-            .where(MedicalExpenseRecord.case_id == case.id)
-            .order_by(col(MedicalExpenseRecord.id))
-        ).all()
-    )
+    expenses = rows.expenses.get(case.id or 0, [])
     if expenses:
         data["medical_expenses"] = [
             {

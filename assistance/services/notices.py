@@ -32,22 +32,19 @@ from assistance.documents.issuers import CountyIssuers, issuers_for
 from assistance.documents.masking import mask_id, mask_name
 from assistance.models import (
     Area,
-    AssetRecord,
     AuditEvent,
     Case,
     CaseDeadline,
-    Household,
-    IncomeRecord,
     InformationCheck,
     Investigation,
     IssuedDocument,
     MaterialNotice,
     MedicalExpenseRecord,
-    Member,
     Opinion,
     Publicity,
     RulesEvaluation,
 )
+from assistance.services.casefiles import Preloaded, household_rows
 from assistance.services.effects import ActionContext
 from assistance.services.evaluation import Evaluation, evaluate_case
 from assistance.services.issuing import APPLICANT, INTERNAL, PUBLIC, DocumentKind, PdfRenderer, issue
@@ -277,32 +274,29 @@ class Source:
         return self.township_organ if self.case.decided_by_level == "township" else self.county.civil_affairs
 
     @cached_property
-    def household(self) -> Household:
-        household = self.session.get(Household, self.case.household_id)
-        assert household is not None
-        return household
+    def rows(self) -> Preloaded:
+        """The household's rows, as the act's other readers of the case file have them."""
+        return household_rows(self.session, self.case)
 
-    @cached_property
-    def members(self) -> list[Member]:
-        return list(
-            self.session.exec(
-                select(Member)
-                .where(Member.household_id == self.case.household_id)
-                .order_by(col(Member.position))
-            ).all()
-        )
+    @property
+    def household(self) -> Any:
+        return self.rows.households[self.case.household_id]
 
-    def member(self, member_id: int | None) -> Member:
+    @property
+    def members(self) -> list[Any]:
+        return self.rows.members.get(self.case.household_id, [])
+
+    def member(self, member_id: int | None) -> Any:
         found = next((m for m in self.members if m.id == member_id), None)
         assert found is not None, f"case {self.case.id} has no member {member_id}"
         return found
 
     @property
-    def applicant(self) -> Member:
+    def applicant(self) -> Any:
         return self.member(self.case.applicant_member_id)
 
     @property
-    def patient(self) -> Member:
+    def patient(self) -> Any:
         return self.member(self.case.patient_member_id or self.case.applicant_member_id)
 
     @cached_property
@@ -390,12 +384,8 @@ def _edge_application(src: Source) -> dict[str, Any]:
     """64号 第十七条: the written application, signed for the household by one member, with the
     authorisation to check its economic situation and the written commitment."""
     case, names = src.case, {m.id: m.name for m in src.members}
-    incomes = src.session.exec(
-        select(IncomeRecord).where(IncomeRecord.case_id == case.id).order_by(col(IncomeRecord.id))
-    ).all()
-    assets = src.session.exec(
-        select(AssetRecord).where(AssetRecord.case_id == case.id).order_by(col(AssetRecord.id))
-    ).all()
+    incomes = src.rows.incomes.get(case.id or 0, [])
+    assets = src.rows.assets.get(case.id or 0, [])
     return {
         **_common(src),
         "addressee": src.township_organ,
