@@ -6,7 +6,8 @@ from datetime import date, datetime
 from typing import Any
 
 import sqlalchemy as sa
-from sqlmodel import Field, SQLModel
+from sqlalchemy import event
+from sqlmodel import Field, Session, SQLModel
 
 from assistance.models.base import UTCDateTime, new_revision, utcnow
 
@@ -70,6 +71,9 @@ class Case(SQLModel, table=True):
     revision: int = Field(
         default_factory=new_revision, sa_type=sa.BigInteger, sa_column_kwargs={"server_default": "0"}
     )
+    # The nearest open deadline's due date, kept by every flush that writes the case's deadlines:
+    # work queues sort and count by it without reading every case's deadlines.
+    next_due_on: date | None = None
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
     updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
 
@@ -89,6 +93,28 @@ class CaseDeadline(SQLModel, table=True):
     warning: str = Field(default="", max_length=300)
     met_on: date | None = None
     cancelled: bool = False
+
+
+def next_due_query(case_id: Any) -> sa.ScalarSelect[Any]:
+    """The earliest due date among the case's open deadlines (None when none is open)."""
+    due = CaseDeadline.__table__  # type: ignore[attr-defined]
+    return (
+        sa.select(sa.func.min(due.c.due_on))
+        .where(due.c.case_id == case_id, due.c.met_on.is_(None), due.c.cancelled.is_(False))
+        .scalar_subquery()
+    )
+
+
+@event.listens_for(Session, "after_flush")
+def _keep_next_due(session: Session, _context: Any) -> None:
+    changed = {
+        d.case_id for d in (*session.new, *session.dirty, *session.deleted) if isinstance(d, CaseDeadline)
+    }
+    if changed:
+        cases = Case.__table__  # type: ignore[attr-defined]
+        session.connection().execute(
+            sa.update(cases).where(cases.c.id.in_(changed)).values(next_due_on=next_due_query(cases.c.id))
+        )
 
 
 class CaseNumberCounter(SQLModel, table=True):

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import functools
 import json
 from collections import defaultdict
 from collections.abc import Hashable, Sequence
 from datetime import date
-from typing import Any
+from typing import Any, Protocol, cast
 
 import sqlalchemy as sa
 from sqlalchemy import ColumnElement
+from sqlalchemy.orm import aliased
 from sqlmodel import Session, SQLModel, col, func, select
 
 from assistance.db import Database
@@ -85,10 +87,33 @@ def _names(session: Session, ids: set[int]) -> dict[int, str]:
     return {i: n for i, n in rows if i is not None}
 
 
-def summary(case: Case, areas: dict[int, Area], due: list[CaseDeadline], today: date) -> dict[str, Any]:
+class Summarised(Protocol):
+    """What a case's summary shows of it: a Case, or a row of its columns (``_SUMMARY``)."""
+
+    id: int | None
+    number: str | None
+    procedure: str
+    state: str
+    version: int
+    application_date: date
+    accepted_on: date | None
+    closed_on: date | None
+    county_code: str
+
+
+def _place(code: str | None, name: str | None) -> dict[str, str] | None:
+    return {"code": code, "name": name or ""} if code else None
+
+
+def summary(
+    case: Summarised,
+    township: dict[str, str] | None,
+    village: dict[str, str] | None,
+    due: Sequence[CaseDeadline],
+    today: date,
+) -> dict[str, Any]:
     workflow = WORKFLOWS[case.procedure]
     open_due = sorted((d for d in due if d.met_on is None and not d.cancelled), key=lambda d: d.due_on)
-    township, village = areas.get(case.township_id), areas.get(case.village_id)
     return {
         "id": case.id,
         "number": case.number,
@@ -102,24 +127,60 @@ def summary(case: Case, areas: dict[int, Area], due: list[CaseDeadline], today: 
         "accepted_on": case.accepted_on.isoformat() if case.accepted_on else None,
         "closed_on": case.closed_on.isoformat() if case.closed_on else None,
         "county": case.county_code,
-        "township": {"code": township.code, "name": township.name} if township else None,
-        "village": {"code": village.code, "name": village.name} if village else None,
+        "township": township,
+        "village": village,
         "next_due": deadlines.describe(open_due[0], today) if open_due else None,
         "overdue": any(today > d.due_on for d in open_due),
     }
 
 
-def _areas(session: Session, cases: list[Case]) -> dict[int, Area]:
-    ids = {c.township_id for c in cases} | {c.village_id for c in cases}
-    return {a.id: a for a in session.exec(select(Area).where(col(Area.id).in_(ids))).all() if a.id}
+_TOWNSHIP, _VILLAGE = aliased(Area), aliased(Area)
+# A list shows a page of summaries: read as rows with their area names, not as cases and areas.
+_SUMMARY: sa.Select[*tuple[Any, ...]] = (
+    sa.select(
+        col(Case.id),
+        col(Case.number),
+        col(Case.procedure),
+        col(Case.state),
+        col(Case.version),
+        col(Case.application_date),
+        col(Case.accepted_on),
+        col(Case.closed_on),
+        col(Case.county_code),
+        col(_TOWNSHIP.code).label("township_code"),
+        col(_TOWNSHIP.name).label("township_name"),
+        col(_VILLAGE.code).label("village_code"),
+        col(_VILLAGE.name).label("village_name"),
+    )
+    .select_from(Case)
+    .outerjoin(_TOWNSHIP, col(_TOWNSHIP.id) == col(Case.township_id))
+    .outerjoin(_VILLAGE, col(_VILLAGE.id) == col(Case.village_id))
+)
 
 
-def _deadlines(session: Session, cases: list[Case]) -> dict[int, list[CaseDeadline]]:
-    by_case: dict[int, list[CaseDeadline]] = defaultdict(list)
-    ids = [c.id for c in cases]
-    for d in session.exec(select(CaseDeadline).where(col(CaseDeadline.case_id).in_(ids))).all():
-        by_case[d.case_id].append(d)
-    return by_case
+def _summaries(session: Session, page: sa.Select[*tuple[Any, ...]], today: date) -> list[dict[str, Any]]:
+    """The summaries of a page of cases (``_SUMMARY`` filtered, ordered and limited), with the
+    deadlines still open on them."""
+    rows = session.execute(page).all()
+    due: dict[int, list[CaseDeadline]] = defaultdict(list)
+    if rows:
+        open_due = select(CaseDeadline).where(
+            col(CaseDeadline.case_id).in_([r.id for r in rows]),
+            col(CaseDeadline.met_on).is_(None),
+            col(CaseDeadline.cancelled).is_(False),
+        )
+        for d in session.exec(open_due).all():
+            due[d.case_id].append(d)
+    return [
+        summary(
+            cast(Summarised, r),
+            _place(r.township_code, r.township_name),
+            _place(r.village_code, r.village_name),
+            due[r.id],
+            today,
+        )
+        for r in rows
+    ]
 
 
 def available_actions(
@@ -187,12 +248,13 @@ def case_detail(db: Database, user_id: int, case_id: int, today: date) -> dict[s
 
 def _build_case_detail(session: Session, actor: Actor, case_id: int, today: date) -> dict[str, Any]:
     case = visible_case(session, actor, case_id)
-    data = summary(case, _areas(session, [case]), [], today)
     due = session.exec(
         select(CaseDeadline).where(CaseDeadline.case_id == case.id).order_by(col(CaseDeadline.id))
     ).all()
-    data["next_due"] = summary(case, {}, list(due), today)["next_due"]
-    data["overdue"] = any(d.met_on is None and not d.cancelled and today > d.due_on for d in due)
+    places = {a.id: _place(a.code, a.name) for a in session.exec(
+        select(Area).where(col(Area.id).in_((case.township_id, case.village_id)))
+    ).all()}  # fmt: skip
+    data = summary(case, places.get(case.township_id), places.get(case.village_id), due, today)
     data["deadlines"] = [deadlines.describe(d, today) for d in due]
     data["filing"] = {
         "channel": case.filing_channel,
@@ -238,15 +300,14 @@ def list_cases(
 ) -> dict[str, Any]:
     with db.reading() as session:
         actor = actor_for(session, user_id)
-        query = select(Case).where(case_scope(actor))
+        query = _SUMMARY.where(case_scope(actor))
         if procedure:
-            query = query.where(Case.procedure == procedure)
+            query = query.where(col(Case.procedure) == procedure)
         if state:
-            query = query.where(Case.state == state)
-        cases = list(session.exec(query.order_by(col(Case.id).desc()).offset(offset).limit(limit)).all())
-        areas, due = _areas(session, cases), _deadlines(session, cases)
+            query = query.where(col(Case.state) == state)
+        page = query.order_by(col(Case.id).desc()).offset(offset).limit(limit)
         return {
-            "items": [summary(c, areas, due[c.id or 0], today) for c in cases],
+            "items": _summaries(session, page, today),
             "limit": limit,
             "offset": offset,
         }
@@ -257,37 +318,41 @@ def list_cases(
 _NOT_WORK = ("withdraw", "terminate", "extend", "suspend")
 
 
-def _workable(session: Session, actor: Actor) -> ColumnElement[bool]:
-    """Cases in a state where the actor's role has work to do, per the workflow tables; where a
-    county delegated confirmation to its townships (64号 第三十二条), per that county."""
-    delegating = [
-        code
-        for code in session.exec(
-            select(Area.code).where(Area.level == "county", col(Area.confirmation_delegated).is_(True))
-        ).all()
-    ]
-    clauses: list[ColumnElement[bool]] = []
+@functools.cache
+def _work_states(role: str) -> tuple[tuple[str, bool, tuple[str, ...]], ...]:
+    """Per procedure, without and with delegated confirmation, the open states in which a role has
+    work to do: the workflow tables do not change while the service runs."""
+    found = []
     for procedure, workflow in WORKFLOWS.items():
         for delegation in (False, True):
-            states = [
+            states = tuple(
                 state
                 for state in workflow.open_states
                 if any(
-                    may_act(actor, workflow, t, delegation)
+                    role in workflow.roles_for(t, delegation)
                     for t in workflow.from_state(state)
                     if t.action not in _NOT_WORK
                 )
-            ]
-            if not states:
-                continue
-            county = col(Case.county_code).in_(delegating)
-            clauses.append(
-                sa.and_(
-                    col(Case.procedure) == procedure,
-                    col(Case.state).in_(states),
-                    county if delegation else sa.not_(county),
-                )
             )
+            if states:
+                found.append((procedure, delegation, states))
+    return tuple(found)
+
+
+def _workable(actor: Actor) -> ColumnElement[bool]:
+    """Cases in a state where the actor's role has work to do, per the workflow tables; where a
+    county delegated confirmation to its townships (64号 第三十二条), per that county."""
+    delegating = col(Case.county_code).in_(
+        select(Area.code).where(Area.level == "county", col(Area.confirmation_delegated).is_(True))
+    )
+    clauses = [
+        sa.and_(
+            col(Case.procedure) == procedure,
+            col(Case.state).in_(states),
+            delegating if delegation else sa.not_(delegating),
+        )
+        for procedure, delegation, states in _work_states(actor.role)
+    ]
     return sa.or_(*clauses) if clauses else sa.false()
 
 
@@ -298,32 +363,14 @@ def work_queue(
     (the nearest open deadline; cases without one last), a page at a time."""
     with db.reading() as session:
         actor = actor_for(session, user_id)
-        where = sa.and_(case_scope(actor), col(Case.closed_on).is_(None), _workable(session, actor))
-        next_due = (
-            select(func.min(CaseDeadline.due_on))
-            .where(
-                col(CaseDeadline.case_id) == col(Case.id),
-                col(CaseDeadline.met_on).is_(None),
-                col(CaseDeadline.cancelled).is_(False),
-            )
-            .correlate(Case)
-            .scalar_subquery()
-        )
+        where = sa.and_(case_scope(actor), col(Case.closed_on).is_(None), _workable(actor))
+        next_due = col(Case.next_due_on)
         total, overdue = session.exec(
             select(func.count(), func.count(sa.case((next_due < today, 1)))).select_from(Case).where(where)
         ).one()
-        page = list(
-            session.exec(
-                select(Case)
-                .where(where)
-                .order_by(next_due.asc().nulls_last(), col(Case.id))
-                .offset(offset)
-                .limit(limit)
-            ).all()
-        )
-        areas, due = _areas(session, page), _deadlines(session, page)
+        page = _SUMMARY.where(where).order_by(next_due.asc().nulls_last(), col(Case.id))
         return {
-            "items": [summary(c, areas, due[c.id or 0], today) for c in page],
+            "items": _summaries(session, page.offset(offset).limit(limit), today),
             "total": total,
             "overdue": overdue,
             "limit": limit,

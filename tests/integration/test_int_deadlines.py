@@ -21,6 +21,10 @@ from integration_support import (
     illness_poverty_household,
 )
 
+from assistance.db import Database
+from assistance.models import Case
+from assistance.services import deadlines
+
 EDGE = "dibao_edge"
 ILLNESS = "illness_poverty"
 SCHEDULE_2027 = {"year": 2027, "source": "测试数据", "holidays": ["2027-01-01"], "workdays": []}
@@ -167,3 +171,32 @@ def test_queue_is_ordered_by_the_nearest_due_date(api: ApiClient, clock: Clock) 
     for bad, field in (("limit=0", "limit"), ("limit=x", "limit"), ("offset=-1", "offset")):
         refused = api.get("beicheng", f"/queue?{bad}")
         assert refused.status_code == 422 and errors(refused.json or {}, field), bad
+
+
+def _next_due(db: Database, cid: int) -> tuple[date | None, date | None]:
+    """The case's kept nearest due date, and the one its open deadlines give."""
+    with db.reading() as session:
+        case = session.get(Case, cid)
+        assert case is not None
+        return case.next_due_on, min(
+            (d.due_on for d in deadlines.open_deadlines(session, case)), default=None
+        )
+
+
+def test_the_case_keeps_its_nearest_open_deadline_for_the_queues(
+    api: ApiClient, clock: Clock, db: Database
+) -> None:
+    cid = int(api.file("wangjianguo", "dibao_edge", HUAIDONG, dibao_edge_household())["id"])
+    seen = [_next_due(db, cid)]
+    for user, action, extra in (
+        ("beicheng", "accept", {}),
+        ("beicheng", "extend", {"reason": "公示期间出现重大异议，需县级入户核查"}),  # the due date moves
+        ("beicheng", "request_information_check", {}),
+        ("yanhu", "record_check_qualified", {"findings": "未发现超标收入和财产"}),
+        ("wangjianguo", "withdraw", {"reason": "家庭情况好转"}),
+    ):
+        api.act(user, cid, action, **extra)
+        seen.append(_next_due(db, cid))
+    assert all(kept == computed for kept, computed in seen), seen
+    assert len({kept for kept, _ in seen[1:-1]} - {None}) >= 2  # it moved with the overall limit
+    assert seen[-1] == (None, None)  # withdrawn: nothing runs on it any more
