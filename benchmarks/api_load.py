@@ -1,6 +1,7 @@
 """Load on the API: gunicorn serving PostgreSQL on loopback, driven by a realistic mix.
 
     .venv/bin/python benchmarks/api_load.py [--seconds 20] [--rate 300] [--clients 16] [--workers 3]
+                                            [--warm-up 10]
 
 Creates a throw-away PostgreSQL database (ASSISTANCE_BENCH_POSTGRES, default the local server),
 seeds the demo areas and accounts and a few hundred cases, starts gunicorn on a free loopback port
@@ -262,6 +263,8 @@ def drain(url: str, limit: float = 300) -> tuple[int, bool]:
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--seconds", type=float, default=20)
+    # A worker of a running service has its prepared statements and kept case pages.
+    parser.add_argument("--warm-up", type=float, default=10, help="seconds of load before measuring")
     parser.add_argument("--clients", type=int, default=16)
     parser.add_argument("--workers", type=int, default=3)
     parser.add_argument("--cases", type=int, default=300)
@@ -281,7 +284,7 @@ def main() -> None:
         )
         try:
             with gunicorn(environment, args.workers) as (port, _):
-                drive(port, cases, 2, args.clients, args.rate, to_accept)  # warm-up: imported, connected
+                drive(port, cases, args.warm_up, args.clients, args.rate, to_accept)
                 run = drive(port, cases, args.seconds, args.clients, args.rate, to_accept)
                 latencies, errors, elapsed, by_kind = run
                 ended = time.perf_counter()
