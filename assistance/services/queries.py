@@ -39,7 +39,7 @@ from assistance.services.actors import Actor, actor_for, case_scope, visible_cas
 from assistance.services.casefiles import household_data
 from assistance.services.kept_pages import KeptPage, KeptPages
 from assistance.services.rechecks import case_rechecks
-from assistance.services.transitions import delegated, facts_for, may_act
+from assistance.services.transitions import delegated, facts_for, may_act, remember_delegation
 from assistance.workflow import WORKFLOWS
 
 _STEP_MODELS: dict[str, type[SQLModel]] = {
@@ -55,12 +55,21 @@ _STEP_MODELS: dict[str, type[SQLModel]] = {
 
 
 def _records(
-    session: Session, model: type[SQLModel], case_id: int, drop: tuple[str, ...] = (), latest: bool = False
+    session: Session,
+    model: type[SQLModel],
+    case_id: int,
+    drop: tuple[str, ...] = (),
+    latest: bool = False,
+    actor_names: bool = False,
 ) -> list[dict[str, Any]]:
     """A case's rows of one table as plain data, oldest first (or only the latest): read as rows,
-    not as ORM objects, since a case page reads a dozen tables and changes none."""
+    not as ORM objects, since a case page reads a dozen tables and changes none. ``actor_names``:
+    with the display name of each row's ``actor_id`` as ``actor_name``."""
     table: sa.Table = model.__table__  # type: ignore[attr-defined]
     query = sa.select(*(c for c in table.c if c.name not in drop)).where(table.c.case_id == case_id)
+    if actor_names:
+        name = sa.func.coalesce(col(User.display_name), "").label("actor_name")
+        query = query.add_columns(name).outerjoin(User, col(User.id) == table.c.actor_id)
     query = query.order_by(table.c.id.desc()).limit(1) if latest else query.order_by(table.c.id)
     return [
         {k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in row.items()}
@@ -78,13 +87,6 @@ def _present(session: Session, case_id: int) -> set[str]:
     ]
     row = session.execute(sa.select(*probes)).one()
     return {name for name, found in zip(tables, row, strict=True) if found}
-
-
-def _names(session: Session, ids: set[int]) -> dict[int, str]:
-    if not ids:
-        return {}
-    rows = session.exec(select(User.id, User.display_name).where(col(User.id).in_(ids))).all()
-    return {i: n for i, n in rows if i is not None}
 
 
 class Summarised(Protocol):
@@ -216,28 +218,37 @@ def available_actions(
 CASE_PAGES = KeptPages(1000)
 
 
-def _stamp(session: Session, actor: Actor, case_id: int) -> Hashable | None:
-    """What a kept page of the case must have been built at, or None when the actor cannot see it."""
+def _stamp(session: Session, actor: Actor, case_id: int) -> tuple[Hashable, Case] | None:
+    """What a kept page of the case must have been built at, and the case (for building one), or
+    None when the actor cannot see it."""
     row = session.execute(
-        sa.select(col(Case.version), col(Case.revision), col(ReferenceRevision.revision))
+        sa.select(Case, col(ReferenceRevision.revision))
         .outerjoin(ReferenceRevision, sa.true())
         .where(col(Case.id) == case_id, case_scope(actor))
     ).first()
-    return None if row is None else (*row, entered_stamp())
+    if row is None:
+        return None
+    case, reference = row
+    return (case.version, case.revision, reference, entered_stamp()), case
 
 
 def case_page(db: Database, user_id: int, case_id: int, today: date) -> KeptPage:
     """The case page as JSON, kept by the process between changes of the case."""
     with db.reading() as session:
         actor = actor_for(session, user_id)
-        stamp = _stamp(session, actor, case_id)
+        found = _stamp(session, actor, case_id)
+        if found is None:  # 404 in the words every reader gets
+            case = visible_case(session, actor, case_id)
+            data = _build_case_detail(session, actor, case, today)
+            return KeptPage(None, json.dumps(data, ensure_ascii=False), data["version"])
+        stamp, case = found
         key = (case_id, actor, today)
-        if stamp is not None and (kept := CASE_PAGES.get(key, stamp)) is not None:
+        kept = CASE_PAGES.get(key, stamp)
+        if kept is not None:
             return kept
-        data = _build_case_detail(session, actor, case_id, today)
+        data = _build_case_detail(session, actor, case, today)
         page = KeptPage(stamp, json.dumps(data, ensure_ascii=False), data["version"])
-        if stamp is not None:
-            CASE_PAGES.keep(key, page)
+        CASE_PAGES.keep(key, page)
         return page
 
 
@@ -246,14 +257,22 @@ def case_detail(db: Database, user_id: int, case_id: int, today: date) -> dict[s
     return data
 
 
-def _build_case_detail(session: Session, actor: Actor, case_id: int, today: date) -> dict[str, Any]:
-    case = visible_case(session, actor, case_id)
+def _build_case_detail(session: Session, actor: Actor, case: Case, today: date) -> dict[str, Any]:
     due = session.exec(
         select(CaseDeadline).where(CaseDeadline.case_id == case.id).order_by(col(CaseDeadline.id))
     ).all()
-    places = {a.id: _place(a.code, a.name) for a in session.exec(
-        select(Area).where(col(Area.id).in_((case.township_id, case.village_id)))
-    ).all()}  # fmt: skip
+    # The township, the village and the county (whose delegation the actions depend on) at once.
+    areas = session.exec(
+        select(Area).where(
+            sa.or_(
+                col(Area.id).in_((case.township_id, case.village_id)),
+                sa.and_(col(Area.code) == case.county_code, col(Area.level) == "county"),
+            )
+        )
+    ).all()
+    places = {a.id: _place(a.code, a.name) for a in areas}
+    for county in (a for a in areas if a.level == "county" and a.code == case.county_code):
+        remember_delegation(session, county)
     data = summary(case, places.get(case.township_id), places.get(case.village_id), due, today)
     data["deadlines"] = [deadlines.describe(d, today) for d in due]
     data["filing"] = {
@@ -281,9 +300,7 @@ def _build_case_detail(session: Session, actor: Actor, case_id: int, today: date
         else []
     )
     data["latest_evaluation"] = evaluations[0] if evaluations else None
-    events = _records(session, AuditEvent, case.id or 0)
-    names = _names(session, {e["actor_id"] for e in events})
-    data["history"] = [{**e, "actor_name": names.get(e["actor_id"], "")} for e in events]
+    data["history"] = _records(session, AuditEvent, case.id or 0, actor_names=True)
     data["available_actions"] = available_actions(session, actor, case, today, due)
     return data
 

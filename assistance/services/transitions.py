@@ -33,14 +33,22 @@ from assistance.workflow.machine import COUNTY, TOWNSHIP, Transition, Workflow
 DECIDED = ("recognised", "refused")
 
 
+_DELEGATED = "confirmation_delegated"
+
+
 def delegated(session: Session, county_code: str) -> bool:
     """64号 第三十二条, 65号 第二十六条: whether the county delegated confirmation to townships.
     Asked several times while one case is read or acted on; kept for the session."""
-    known: dict[str, bool] = session.info.setdefault("confirmation_delegated", {})
+    known: dict[str, bool] = session.info.setdefault(_DELEGATED, {})
     if county_code not in known:
         county = session.exec(select(Area).where(Area.code == county_code, Area.level == "county")).first()
         known[county_code] = bool(county and county.confirmation_delegated)
     return known[county_code]
+
+
+def remember_delegation(session: Session, county: Area) -> None:
+    """For a reader that had the county's row anyway: ``delegated`` need not read it again."""
+    session.info.setdefault(_DELEGATED, {})[county.code] = bool(county.confirmation_delegated)
 
 
 def may_act(actor: Actor, workflow: Workflow, transition: Transition, delegation: bool) -> bool:
@@ -247,4 +255,4 @@ def _apply(
     session.flush()
 
 
-__all__ = ["delegated", "facts_for", "fire", "may_act"]
+__all__ = ["delegated", "facts_for", "fire", "may_act", "remember_delegation"]
