@@ -11,6 +11,7 @@ from collections.abc import Iterable
 from datetime import date
 from typing import Any
 
+from sqlalchemy import event
 from sqlmodel import Session, col, select
 
 from assistance.models import Case, CaseDeadline, HolidaySchedule
@@ -42,16 +43,40 @@ def _due(calendar: WorkingDayCalendar, starts_on: date, days: int, working: bool
     return calendar.add_calendar_days(starts_on, days)
 
 
+# session.info key: each case's open deadlines as last read, kept while no flush writes deadlines
+# (an act asks for them for its guards, to meet, to start and to close).
+_OPEN = "open_deadlines"
+
+
 def open_deadlines(session: Session, case: Case) -> list[CaseDeadline]:
-    return list(
-        session.exec(
-            select(CaseDeadline).where(
-                CaseDeadline.case_id == case.id,
-                col(CaseDeadline.met_on).is_(None),
-                col(CaseDeadline.cancelled).is_(False),
-            )
-        ).all()
-    )
+    kept: dict[int, list[CaseDeadline]] = session.info.setdefault(_OPEN, {})
+    if case.id not in kept:
+        kept[case.id or 0] = list(
+            session.exec(
+                select(CaseDeadline).where(
+                    CaseDeadline.case_id == case.id,
+                    col(CaseDeadline.met_on).is_(None),
+                    col(CaseDeadline.cancelled).is_(False),
+                )
+            ).all()
+        )
+    # The same objects the caller changes: one met or cancelled since is open no more.
+    return [d for d in kept[case.id or 0] if d.met_on is None and not d.cancelled]
+
+
+@event.listens_for(Session, "after_flush")
+def _forget_open(session: Session, _context: Any) -> None:
+    kept = session.info.get(_OPEN)
+    if kept:
+        for d in (*session.new, *session.dirty, *session.deleted):
+            if isinstance(d, CaseDeadline):
+                kept.pop(d.case_id, None)
+
+
+@event.listens_for(Session, "after_transaction_end")
+def _forget_all_open(session: Session, transaction: Any) -> None:
+    if transaction.parent is None:
+        session.info.pop(_OPEN, None)
 
 
 def start(
@@ -75,6 +100,9 @@ def start(
         warning=due.warning,
     )
     session.add(deadline)
+    kept = session.info.get(_OPEN, {}).get(case.id)
+    if kept is not None:
+        kept.append(deadline)
     return deadline
 
 

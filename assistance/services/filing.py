@@ -6,6 +6,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from marshmallow import fields
+from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
 
 from assistance.db import Database
@@ -71,11 +72,13 @@ class FilingSchema(ChineseSchema):
 
 
 def _village(session: Session, code: str) -> tuple[Area, Area]:
-    village = session.exec(select(Area).where(Area.code == code)).first()
-    if village is None or village.level != "village" or village.parent_id is None:
+    parent = aliased(Area)
+    found = session.exec(
+        select(Area, parent).join(parent, col(parent.id) == col(Area.parent_id)).where(Area.code == code)
+    ).first()
+    if found is None or found[0].level != "village":
         raise InvalidInput.field("village", "没有这个村（社区）")
-    township = session.get(Area, village.parent_id)
-    assert township is not None
+    village, township = found
     return village, township
 
 

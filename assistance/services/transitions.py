@@ -36,13 +36,22 @@ DECIDED = ("recognised", "refused")
 _DELEGATED = "confirmation_delegated"
 
 
-def delegated(session: Session, county_code: str) -> bool:
+def delegated(session: Session, county_code: str, places_of: Case | None = None) -> bool:
     """64号 第三十二条, 65号 第二十六条: whether the county delegated confirmation to townships.
-    Asked several times while one case is read or acted on; kept for the session."""
+    Asked several times while one case is read or acted on; kept for the session. ``places_of``:
+    a case whose township and village are read along (its notices name them)."""
     known: dict[str, bool] = session.info.setdefault(_DELEGATED, {})
     if county_code not in known:
-        county = session.exec(select(Area).where(Area.code == county_code, Area.level == "county")).first()
-        known[county_code] = bool(county and county.confirmation_delegated)
+        county = sa.and_(col(Area.code) == county_code, col(Area.level) == "county")
+        if places_of is not None:
+            county = sa.or_(county, col(Area.id).in_((places_of.township_id, places_of.village_id)))
+        found = session.exec(select(Area).where(county)).all()
+        # Held for the session: its identity map keeps only rows someone holds, and the act's
+        # notices ask for the township and village by id.
+        session.info.setdefault("areas_read", []).extend(found)
+        known[county_code] = any(
+            a.confirmation_delegated for a in found if a.code == county_code and a.level == "county"
+        )
     return known[county_code]
 
 
@@ -212,7 +221,7 @@ def _apply(
             f"案件当前状态为“{workflow.state(case.state).name}”，不能进行此操作",
             [FieldProblem("state", f"当前状态可进行的操作：{allowed}")],
         )
-    delegation = delegated(session, case.county_code)
+    delegation = delegated(session, case.county_code, places_of=case)
     if not may_act(actor, workflow, transition, delegation):
         raise Forbidden(f"您的角色不能进行“{transition.name}”（{transition.article}）")
     facts = facts_for(session, case, data["on"], data)
