@@ -5,7 +5,7 @@ from __future__ import annotations
 import functools
 import json
 from collections import defaultdict
-from collections.abc import Hashable, Sequence
+from collections.abc import Callable, Hashable, Sequence
 from datetime import date
 from typing import Any, Protocol, cast
 
@@ -90,7 +90,7 @@ def _present(session: Session, case_id: int) -> set[str]:
 
 
 class Summarised(Protocol):
-    """What a case's summary shows of it: a Case, or a row of its columns (``_SUMMARY``)."""
+    """What a case's summary shows of it: a Case, or a row of its columns (``_SUMMARY_COLUMNS``)."""
 
     id: int | None
     number: str | None
@@ -137,33 +137,42 @@ def summary(
 
 
 _TOWNSHIP, _VILLAGE = aliased(Area), aliased(Area)
-# A list shows a page of summaries: read as rows with their area names, not as cases and areas.
-_SUMMARY: sa.Select[*tuple[Any, ...]] = (
-    sa.select(
-        col(Case.id),
-        col(Case.number),
-        col(Case.procedure),
-        col(Case.state),
-        col(Case.version),
-        col(Case.application_date),
-        col(Case.accepted_on),
-        col(Case.closed_on),
-        col(Case.county_code),
-        col(_TOWNSHIP.code).label("township_code"),
-        col(_TOWNSHIP.name).label("township_name"),
-        col(_VILLAGE.code).label("village_code"),
-        col(_VILLAGE.name).label("village_name"),
+_CASES: sa.Table = Case.__table__  # type: ignore[attr-defined]
+# What a summary shows of a case; the ordering columns come along for the outer query.
+_SUMMARY_COLUMNS = (
+    "id", "number", "procedure", "state", "version", "application_date", "accepted_on", "closed_on",
+    "county_code", "township_id", "village_id", "next_due_on",
+)  # fmt: skip
+Order = Callable[[Any], tuple[Any, ...]]
+
+
+def _summaries(
+    session: Session, where: ColumnElement[bool], order: Order, limit: int, offset: int, today: date
+) -> list[dict[str, Any]]:
+    """The summaries of a page of the cases ``where`` picks in ``order`` (given the columns to order
+    by), with their area names and the deadlines still open on them. The page is cut before the
+    area names are joined: a county's queue has thousands of cases, a page fifty."""
+    page = (
+        sa.select(*(_CASES.c[name] for name in _SUMMARY_COLUMNS))
+        .where(where)
+        .order_by(*order(_CASES.c))
+        .offset(offset)
+        .limit(limit)
+        .subquery()
     )
-    .select_from(Case)
-    .outerjoin(_TOWNSHIP, col(_TOWNSHIP.id) == col(Case.township_id))
-    .outerjoin(_VILLAGE, col(_VILLAGE.id) == col(Case.village_id))
-)
-
-
-def _summaries(session: Session, page: sa.Select[*tuple[Any, ...]], today: date) -> list[dict[str, Any]]:
-    """The summaries of a page of cases (``_SUMMARY`` filtered, ordered and limited), with the
-    deadlines still open on them."""
-    rows = session.execute(page).all()
+    named = (
+        sa.select(
+            page,
+            col(_TOWNSHIP.code).label("township_code"),
+            col(_TOWNSHIP.name).label("township_name"),
+            col(_VILLAGE.code).label("village_code"),
+            col(_VILLAGE.name).label("village_name"),
+        )
+        .outerjoin(_TOWNSHIP, col(_TOWNSHIP.id) == page.c.township_id)
+        .outerjoin(_VILLAGE, col(_VILLAGE.id) == page.c.village_id)
+        .order_by(*order(page.c))
+    )
+    rows = session.execute(named).all()
     due: dict[int, list[CaseDeadline]] = defaultdict(list)
     if rows:
         open_due = select(CaseDeadline).where(
@@ -317,14 +326,13 @@ def list_cases(
 ) -> dict[str, Any]:
     with db.reading() as session:
         actor = actor_for(session, user_id)
-        query = _SUMMARY.where(case_scope(actor))
+        where = case_scope(actor)
         if procedure:
-            query = query.where(col(Case.procedure) == procedure)
+            where = sa.and_(where, col(Case.procedure) == procedure)
         if state:
-            query = query.where(col(Case.state) == state)
-        page = query.order_by(col(Case.id).desc()).offset(offset).limit(limit)
+            where = sa.and_(where, col(Case.state) == state)
         return {
-            "items": _summaries(session, page, today),
+            "items": _summaries(session, where, lambda c: (c.id.desc(),), limit, offset, today),
             "limit": limit,
             "offset": offset,
         }
@@ -373,6 +381,10 @@ def _workable(actor: Actor) -> ColumnElement[bool]:
     return sa.or_(*clauses) if clauses else sa.false()
 
 
+def _most_urgent(columns: Any) -> tuple[Any, ...]:
+    return (columns.next_due_on.asc().nulls_last(), columns.id)
+
+
 def work_queue(
     db: Database, user_id: int, today: date, *, limit: int = 50, offset: int = 0
 ) -> dict[str, Any]:
@@ -385,9 +397,8 @@ def work_queue(
         total, overdue = session.exec(
             select(func.count(), func.count(sa.case((next_due < today, 1)))).select_from(Case).where(where)
         ).one()
-        page = _SUMMARY.where(where).order_by(next_due.asc().nulls_last(), col(Case.id))
         return {
-            "items": _summaries(session, page.offset(offset).limit(limit), today),
+            "items": _summaries(session, where, _most_urgent, limit, offset, today),
             "total": total,
             "overdue": overdue,
             "limit": limit,
