@@ -2,14 +2,34 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar, cast
 
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, create_engine
+
+T = TypeVar("T")
+# The session.info keys of memos that hold for one transaction (``for_this_transaction``).
+_TRANSACTION_KEYS: set[str] = set()
+
+
+def for_this_transaction(session: Session, key: str, make: Callable[[], T]) -> T:
+    """``session.info[key]``, made on first use and forgotten when the transaction ends: what one
+    transaction read or wrote, which the next must not trust."""
+    _TRANSACTION_KEYS.add(key)
+    if key not in session.info:
+        session.info[key] = make()
+    return cast(T, session.info[key])
+
+
+@event.listens_for(Session, "after_transaction_end")
+def _forget_transaction_memos(session: Session, transaction: Any) -> None:
+    if transaction.parent is None:
+        for key in _TRANSACTION_KEYS:
+            session.info.pop(key, None)
 
 
 def make_engine(url: str) -> Engine:

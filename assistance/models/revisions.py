@@ -18,6 +18,7 @@ import sqlalchemy as sa
 from sqlalchemy import event
 from sqlmodel import Field, Session, SQLModel
 
+from assistance.db import for_this_transaction
 from assistance.models.areas import Area
 from assistance.models.base import new_revision
 from assistance.models.cases import Case
@@ -44,10 +45,11 @@ _MOVED = "revisions_moved"
 
 def _moved(session: Session) -> dict[str, Any]:
     """What this transaction has moved, and the revision it moves things to."""
-    moved: dict[str, Any] = session.info.setdefault(
-        _MOVED, {"cases": set(), "households": set(), "reference": False, "revision": new_revision()}
+    return for_this_transaction(
+        session,
+        _MOVED,
+        lambda: {"cases": set(), "households": set(), "reference": False, "revision": new_revision()},
     )
-    return moved
 
 
 def transaction_revision(session: Session) -> int:
@@ -109,12 +111,6 @@ def _move_revisions(session: Session, _context: Any) -> None:
     if reference and not moved["reference"]:
         move_reference_revision(connection, moved["revision"])
         moved["reference"] = True
-
-
-@event.listens_for(Session, "after_transaction_end")
-def _forget_moved(session: Session, transaction: Any) -> None:
-    if transaction.parent is None:
-        session.info.pop(_MOVED, None)
 
 
 def moved_already(session: Session, case_id: int) -> None:

@@ -18,6 +18,7 @@ import sqlalchemy as sa
 from sqlalchemy import event
 from sqlmodel import Session, col, delete
 
+from assistance.db import for_this_transaction
 from assistance.models import AssetRecord, Case, Household, IncomeRecord, MedicalExpenseRecord, Member
 from assistance.services.errors import FieldProblem, InvalidInput
 from rules import CaseFile, CaseFileError, parse_case_file
@@ -230,40 +231,41 @@ def preload(session: Session, cases: list[Case]) -> Preloaded:
 
 
 _HOUSEHOLD_MODELS = (Household, Member, IncomeRecord, AssetRecord, MedicalExpenseRecord)
-# session.info keys: the rows read per case, and how many flushes have written household rows.
-_ROWS_READ = "household_rows"
-_ROWS_WRITTEN = "household_rows_written"
+_ROWS = "household_rows"  # session.info key (for_this_transaction)
+
+
+@dataclass
+class _RowsRead:
+    written: int = 0  # flushes and bulk deletes of household rows in the transaction so far
+    read: dict[int, tuple[int, Preloaded]] = field(default_factory=dict)  # by case: when, what
+
+
+def _household_rows_pending(session: Session) -> bool:
+    return any(isinstance(o, _HOUSEHOLD_MODELS) for o in (*session.new, *session.dirty, *session.deleted))
 
 
 def household_rows(session: Session, case: Case) -> Preloaded:
     """The case's household rows, read once per transaction for as long as none is written: an act
     reads the case file for its guards, its effects and its documents, then the page."""
-    if any(isinstance(o, _HOUSEHOLD_MODELS) for o in (*session.new, *session.dirty, *session.deleted)):
+    if _household_rows_pending(session):
         session.flush()  # what a query's autoflush would have done
-    written = session.info.get(_ROWS_WRITTEN, 0)
-    read: dict[int, tuple[int, Preloaded]] = session.info.setdefault(_ROWS_READ, {})
-    kept = read.get(case.id or 0)
-    if kept is not None and kept[0] == written:
+    rows_read = for_this_transaction(session, _ROWS, _RowsRead)
+    kept = rows_read.read.get(case.id or 0)
+    if kept is not None and kept[0] == rows_read.written:
         return kept[1]
     rows = preload(session, [case])
-    read[case.id or 0] = (written, rows)
+    rows_read.read[case.id or 0] = (rows_read.written, rows)
     return rows
 
 
 def _rows_written(session: Session) -> None:
-    session.info[_ROWS_WRITTEN] = session.info.get(_ROWS_WRITTEN, 0) + 1
+    for_this_transaction(session, _ROWS, _RowsRead).written += 1
 
 
 @event.listens_for(Session, "after_flush")
 def _household_rows_written(session: Session, _context: Any) -> None:
-    if any(isinstance(o, _HOUSEHOLD_MODELS) for o in (*session.new, *session.dirty, *session.deleted)):
+    if _household_rows_pending(session):
         _rows_written(session)
-
-
-@event.listens_for(Session, "after_transaction_end")
-def _forget_rows(session: Session, transaction: Any) -> None:
-    if transaction.parent is None:
-        session.info.pop(_ROWS_READ, None)
 
 
 def household_data(session: Session, case: Case, preloaded: Preloaded | None = None) -> dict[str, Any]:

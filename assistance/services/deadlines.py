@@ -14,6 +14,7 @@ from typing import Any
 from sqlalchemy import event
 from sqlmodel import Session, col, select
 
+from assistance.db import for_this_transaction
 from assistance.models import Case, CaseDeadline, HolidaySchedule
 from assistance.workdays import DueDate, WorkingDayCalendar, parse_schedule
 from assistance.workflow.machine import DeadlineSpec
@@ -49,7 +50,7 @@ _OPEN = "open_deadlines"
 
 
 def open_deadlines(session: Session, case: Case) -> list[CaseDeadline]:
-    kept: dict[int, list[CaseDeadline]] = session.info.setdefault(_OPEN, {})
+    kept: dict[int, list[CaseDeadline]] = for_this_transaction(session, _OPEN, dict)
     if case.id not in kept:
         kept[case.id or 0] = list(
             session.exec(
@@ -71,12 +72,6 @@ def _forget_open(session: Session, _context: Any) -> None:
         for d in (*session.new, *session.dirty, *session.deleted):
             if isinstance(d, CaseDeadline):
                 kept.pop(d.case_id, None)
-
-
-@event.listens_for(Session, "after_transaction_end")
-def _forget_all_open(session: Session, transaction: Any) -> None:
-    if transaction.parent is None:
-        session.info.pop(_OPEN, None)
 
 
 def start(

@@ -39,7 +39,7 @@ from assistance.services.actors import Actor, actor_for, case_scope, visible_cas
 from assistance.services.casefiles import household_data
 from assistance.services.kept_pages import KeptPage, KeptPages
 from assistance.services.rechecks import case_rechecks
-from assistance.services.transitions import delegated, facts_for, may_act, remember_delegation
+from assistance.services.transitions import delegated, facts_for, may_act
 from assistance.workflow import WORKFLOWS
 
 _STEP_MODELS: dict[str, type[SQLModel]] = {
@@ -270,19 +270,11 @@ def _build_case_detail(session: Session, actor: Actor, case: Case, today: date) 
     due = session.exec(
         select(CaseDeadline).where(CaseDeadline.case_id == case.id).order_by(col(CaseDeadline.id))
     ).all()
-    # The township, the village and the county (whose delegation the actions depend on) at once.
-    areas = session.exec(
-        select(Area).where(
-            sa.or_(
-                col(Area.id).in_((case.township_id, case.village_id)),
-                sa.and_(col(Area.code) == case.county_code, col(Area.level) == "county"),
-            )
-        )
-    ).all()
-    places = {a.id: _place(a.code, a.name) for a in areas}
-    for county in (a for a in areas if a.level == "county" and a.code == case.county_code):
-        remember_delegation(session, county)
-    data = summary(case, places.get(case.township_id), places.get(case.village_id), due, today)
+    # Reads the county (whose delegation the actions depend on) with the township and village.
+    delegated(session, case.county_code, places_of=case)
+    township, village = session.get(Area, case.township_id), session.get(Area, case.village_id)
+    places = [_place(a.code, a.name) if a else None for a in (township, village)]
+    data = summary(case, places[0], places[1], due, today)
     data["deadlines"] = [deadlines.describe(d, today) for d in due]
     data["filing"] = {
         "channel": case.filing_channel,

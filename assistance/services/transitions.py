@@ -33,14 +33,11 @@ from assistance.workflow.machine import COUNTY, TOWNSHIP, Transition, Workflow
 DECIDED = ("recognised", "refused")
 
 
-_DELEGATED = "confirmation_delegated"
-
-
 def delegated(session: Session, county_code: str, places_of: Case | None = None) -> bool:
     """64号 第三十二条, 65号 第二十六条: whether the county delegated confirmation to townships.
     Asked several times while one case is read or acted on; kept for the session. ``places_of``:
-    a case whose township and village are read along (its notices name them)."""
-    known: dict[str, bool] = session.info.setdefault(_DELEGATED, {})
+    a case whose township and village are read along and held (its notices and page name them)."""
+    known: dict[str, bool] = session.info.setdefault("confirmation_delegated", {})
     if county_code not in known:
         county = sa.and_(col(Area.code) == county_code, col(Area.level) == "county")
         if places_of is not None:
@@ -53,11 +50,6 @@ def delegated(session: Session, county_code: str, places_of: Case | None = None)
             a.confirmation_delegated for a in found if a.code == county_code and a.level == "county"
         )
     return known[county_code]
-
-
-def remember_delegation(session: Session, county: Area) -> None:
-    """For a reader that had the county's row anyway: ``delegated`` need not read it again."""
-    session.info.setdefault(_DELEGATED, {})[county.code] = bool(county.confirmation_delegated)
 
 
 def may_act(actor: Actor, workflow: Workflow, transition: Transition, delegation: bool) -> bool:
@@ -264,4 +256,4 @@ def _apply(
     session.flush()
 
 
-__all__ = ["delegated", "facts_for", "fire", "may_act", "remember_delegation"]
+__all__ = ["delegated", "facts_for", "fire", "may_act"]
