@@ -26,8 +26,11 @@ recheck_blp = Blueprint(
 )
 
 
-def _detail(case_id: int) -> Response:
-    page = queries.case_page(database(), user_id(), case_id, today())
+def _detail(case_id: int, shown: queries.PageOfTheAct | None = None) -> Response:
+    """The case page; after an act, the page the act built (``shown``), if it built one."""
+    page = shown.committed() if shown else None
+    if page is None:
+        page = queries.case_page(database(), user_id(), case_id, today())
     response = Response(page.text, mimetype="application/json")
     response.headers["ETag"] = f'"{page.version}"'
     return response
@@ -51,8 +54,9 @@ class Cases(MethodView):
     @blp.doc(requestBody={"content": {"application/json": {"schema": filing.FilingSchema}}})
     def post(self) -> Response:
         """提出申请（本人或代理人）"""
-        case_id, created = filing.file_case(database(), user_id(), json_body(), today())
-        response = _detail(case_id)
+        shown = queries.PageOfTheAct(today())
+        case_id, created = filing.file_case(database(), user_id(), json_body(), today(), then=shown)
+        response = _detail(case_id, shown)
         response.status_code = 201 if created else 200
         response.headers["Location"] = f"/api/v1/cases/{case_id}"
         return response
@@ -144,8 +148,10 @@ def get_evidence(case_id: int, evidence_id: int) -> Response:
 
 def _action_view(action: str) -> Any:
     def view(case_id: int) -> Response:
-        transitions.fire(database(), user_id(), case_id, action, json_body(), today(), expected_version())
-        return _detail(case_id)
+        shown = queries.PageOfTheAct(today())
+        db, payload, version = database(), json_body(), expected_version()
+        transitions.fire(db, user_id(), case_id, action, payload, today(), version, then=shown)
+        return _detail(case_id, shown)
 
     view.__name__ = f"action_{action}"
     view.__doc__ = f"操作：{action}（409：当前状态不允许或尚不满足条件；If-Match 可带案件版本号）"

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import UTC, date
 from typing import Any
 
+import sqlalchemy as sa
 from sqlmodel import Session, col, select
 
 from assistance.models import AuditEvent, Case
@@ -40,6 +41,15 @@ def event_hash(event: AuditEvent, prev_hash: str) -> str:
     return hashlib.sha256(f"{prev_hash}\n{_canonical(fields)}".encode()).hexdigest()
 
 
+# Built once: every act reads it.
+_LAST_EVENT = (
+    select(AuditEvent)
+    .where(AuditEvent.case_id == sa.bindparam("case_id"))
+    .order_by(col(AuditEvent.seq).desc())
+    .limit(1)
+)
+
+
 def record(
     session: Session,
     case: Case,
@@ -51,9 +61,7 @@ def record(
     detail: dict[str, Any] | None = None,
 ) -> AuditEvent:
     assert case.id is not None
-    previous = session.exec(
-        select(AuditEvent).where(AuditEvent.case_id == case.id).order_by(col(AuditEvent.seq).desc()).limit(1)
-    ).first()
+    previous = session.execute(_LAST_EVENT, {"case_id": case.id}).scalars().first()
     event = AuditEvent(
         case_id=case.id,
         actor_id=actor.user_id,

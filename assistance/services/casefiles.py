@@ -7,6 +7,7 @@ rules engine's own parser, so whatever is stored can be evaluated.
 
 from __future__ import annotations
 
+import functools
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -202,32 +203,44 @@ def preload(session: Session, cases: list[Case]) -> Preloaded:
     first, last = min(c.id or 0 for c in cases), max(c.id or 0 for c in cases)
     wanted = {c.id for c in cases}
     households = {c.household_id for c in cases}
-    case_t, household_t, member_t = _table(Case), _table(Household), _table(Member)
-    in_range = sa.and_(case_t.c.id >= first, case_t.c.id <= last)
     connection = session.connection()
-    for row in connection.execute(
-        sa.select(household_t).join(case_t, case_t.c.household_id == household_t.c.id).where(in_range)
-    ):
+    in_range = {"first": first, "last": last}
+    household_query, member_query, record_queries = _preload_queries()
+    for row in connection.execute(household_query, in_range):
         if row.id in households:
             found.households[row.id] = row
-    for row in connection.execute(
+    for row in connection.execute(member_query, in_range):
+        if row.household_id in households:
+            found.members[row.household_id].append(row)
+    for query, target in zip(record_queries, (found.incomes, found.assets, found.expenses), strict=True):
+        for row in connection.execute(query, in_range):
+            if row.case_id in wanted:
+                target[row.case_id].append(row)
+    return found
+
+
+@functools.cache
+def _preload_queries() -> tuple[sa.Select[Any], sa.Select[Any], tuple[sa.Select[Any], ...]]:
+    """``preload``'s statements (parameters ``first`` and ``last``, a range of case ids), built once:
+    every act and case page runs them."""
+    case_t, household_t, member_t = _table(Case), _table(Household), _table(Member)
+    in_range = sa.and_(case_t.c.id >= sa.bindparam("first"), case_t.c.id <= sa.bindparam("last"))
+    households = (
+        sa.select(household_t).join(case_t, case_t.c.household_id == household_t.c.id).where(in_range)
+    )
+    members = (
         sa.select(member_t)
         .join(case_t, case_t.c.household_id == member_t.c.household_id)
         .where(in_range)
         .order_by(member_t.c.household_id, member_t.c.position)
-    ):
-        if row.household_id in households:
-            found.members[row.household_id].append(row)
-    for model, target in ((IncomeRecord, found.incomes), (AssetRecord, found.assets),
-                          (MedicalExpenseRecord, found.expenses)):  # fmt: skip
-        table = _table(model)
-        rows = connection.execute(
-            sa.select(table).where(table.c.case_id >= first, table.c.case_id <= last).order_by(table.c.id)
-        )
-        for row in rows:
-            if row.case_id in wanted:
-                target[row.case_id].append(row)
-    return found
+    )
+    records = tuple(
+        sa.select(table)
+        .where(table.c.case_id >= sa.bindparam("first"), table.c.case_id <= sa.bindparam("last"))
+        .order_by(table.c.id)
+        for table in map(_table, (IncomeRecord, AssetRecord, MedicalExpenseRecord))
+    )
+    return households, members, records
 
 
 _HOUSEHOLD_MODELS = (Household, Member, IncomeRecord, AssetRecord, MedicalExpenseRecord)

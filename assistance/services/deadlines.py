@@ -9,8 +9,9 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable
 from datetime import date
-from typing import Any
+from typing import Any, Protocol
 
+import sqlalchemy as sa
 from sqlalchemy import event
 from sqlmodel import Session, col, select
 
@@ -25,9 +26,12 @@ _CALENDARS: dict[str, WorkingDayCalendar] = {}
 _KEPT = 8
 
 
+_SCHEDULES = select(HolidaySchedule).order_by(col(HolidaySchedule.year))
+
+
 def calendar_for(session: Session) -> WorkingDayCalendar:
     """chinesecalendar, plus every year's schedule an administrator has loaded."""
-    rows = session.exec(select(HolidaySchedule).order_by(col(HolidaySchedule.year))).all()
+    rows = session.execute(_SCHEDULES).scalars().all()
     key = json.dumps([[row.year, row.data] for row in rows], sort_keys=True, default=str)
     calendar = _CALENDARS.get(key)
     if calendar is None:
@@ -49,18 +53,18 @@ def _due(calendar: WorkingDayCalendar, starts_on: date, days: int, working: bool
 _OPEN = "open_deadlines"
 
 
+# Built once: every act and case page reads it.
+_OPEN_OF_CASE = select(CaseDeadline).where(
+    CaseDeadline.case_id == sa.bindparam("case_id"),
+    col(CaseDeadline.met_on).is_(None),
+    col(CaseDeadline.cancelled).is_(False),
+)
+
+
 def open_deadlines(session: Session, case: Case) -> list[CaseDeadline]:
     kept: dict[int, list[CaseDeadline]] = for_this_transaction(session, _OPEN, dict)
     if case.id not in kept:
-        kept[case.id or 0] = list(
-            session.exec(
-                select(CaseDeadline).where(
-                    CaseDeadline.case_id == case.id,
-                    col(CaseDeadline.met_on).is_(None),
-                    col(CaseDeadline.cancelled).is_(False),
-                )
-            ).all()
-        )
+        kept[case.id or 0] = list(session.execute(_OPEN_OF_CASE, {"case_id": case.id}).scalars().all())
     # The same objects the caller changes: one met or cancelled since is open no more.
     return [d for d in kept[case.id or 0] if d.met_on is None and not d.cancelled]
 
@@ -145,7 +149,22 @@ def recompute_estimated(session: Session, calendar: WorkingDayCalendar) -> int:
     return changed
 
 
-def describe(deadline: CaseDeadline, today: date) -> dict[str, Any]:
+class Shown(Protocol):
+    """What a deadline's description reads: a CaseDeadline, or a row of its columns."""
+
+    kind: str
+    label: str
+    article: str
+    starts_on: date
+    days: int
+    working_days: bool
+    due_on: date
+    warning: str
+    met_on: date | None
+    cancelled: bool
+
+
+def describe(deadline: Shown, today: date) -> dict[str, Any]:
     if deadline.met_on is not None:
         status = "met" if deadline.met_on <= deadline.due_on else "met_late"
     elif deadline.cancelled:

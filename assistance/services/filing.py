@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 from typing import Any
 
+import sqlalchemy as sa
 from marshmallow import fields
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
@@ -14,7 +15,7 @@ from assistance.models import Area, Case, CaseNumberCounter, Household
 from assistance.models.base import utcnow
 from assistance.models.imports import RURAL_REVITALISATION
 from assistance.services import audit
-from assistance.services.actors import APPLICANT, TOWNSHIP, VILLAGE, Actor, actor_for, visible_case
+from assistance.services.actors import APPLICANT, TOWNSHIP, VILLAGE, Actor, AfterAct, actor_for, visible_case
 from assistance.services.casefiles import household_data, parse_household, store_household
 from assistance.services.errors import Conflict, FieldProblem, Forbidden, InvalidInput
 from assistance.services.fields import ChineseSchema, choice, day, flag, load, text
@@ -71,11 +72,27 @@ class FilingSchema(ChineseSchema):
     )
 
 
+# Built once: every filing reads them.
+_PARENT = aliased(Area)
+_VILLAGE_AND_TOWNSHIP = (
+    select(Area, _PARENT)
+    .join(_PARENT, col(_PARENT.id) == col(Area.parent_id))
+    .where(Area.code == sa.bindparam("code"))
+)
+_COUNTER = (
+    select(CaseNumberCounter)
+    .where(
+        CaseNumberCounter.county_code == sa.bindparam("county"),
+        CaseNumberCounter.procedure == sa.bindparam("procedure"),
+        CaseNumberCounter.year == sa.bindparam("year"),
+    )
+    .with_for_update()
+)
+_BY_KEY = select(Case).where(Case.idempotency_key == sa.bindparam("key"))
+
+
 def _village(session: Session, code: str) -> tuple[Area, Area]:
-    parent = aliased(Area)
-    found = session.exec(
-        select(Area, parent).join(parent, col(parent.id) == col(Area.parent_id)).where(Area.code == code)
-    ).first()
+    found = session.execute(_VILLAGE_AND_TOWNSHIP, {"code": code}).first()
     if found is None or found[0].level != "village":
         raise InvalidInput.field("village", "没有这个村（社区）")
     village, township = found
@@ -104,15 +121,8 @@ def _channel(actor: Actor, data: dict[str, Any]) -> str:
 
 
 def next_number(session: Session, county: str, procedure: str, year: int) -> str:
-    counter = session.exec(
-        select(CaseNumberCounter)
-        .where(
-            CaseNumberCounter.county_code == county,
-            CaseNumberCounter.procedure == procedure,
-            CaseNumberCounter.year == year,
-        )
-        .with_for_update()
-    ).first()
+    parameters = {"county": county, "procedure": procedure, "year": year}
+    counter = session.execute(_COUNTER, parameters).scalars().first()
     if counter is None:
         counter = CaseNumberCounter(county_code=county, procedure=procedure, year=year, last=0)
         session.add(counter)
@@ -120,15 +130,18 @@ def next_number(session: Session, county: str, procedure: str, year: int) -> str
     return f"{county}-{NUMBER_PREFIX[procedure]}-{year}-{counter.last:05d}"
 
 
-def file_case(db: Database, user_id: int, payload: Any, today: date) -> tuple[int, bool]:
+def file_case(
+    db: Database, user_id: int, payload: Any, today: date, then: AfterAct | None = None
+) -> tuple[int, bool]:
     """File an application. Returns (case id, created); a retried filing with the same
-    idempotency key returns the case it created the first time."""
+    idempotency key returns the case it created the first time. ``then`` runs last in the
+    transaction that creates the case (not on a retry)."""
     data = load(FilingSchema(), payload)
     key = data.get("idempotency_key") or None
     with db.transaction() as session:
         actor = actor_for(session, user_id)
         if key:
-            earlier = session.exec(select(Case).where(Case.idempotency_key == key)).first()
+            earlier = session.execute(_BY_KEY, {"key": key}).scalars().first()
             if earlier is not None:
                 if earlier.filed_by_user_id != actor.user_id:
                     raise Conflict("该幂等键已被使用", [FieldProblem("idempotency_key", "请换一个值")])
@@ -213,6 +226,8 @@ def file_case(db: Database, user_id: int, payload: Any, today: date) -> tuple[in
                 **({"referral_id": referral.id} if referral is not None else {}),
             },
         )
+        if then is not None:
+            then(session, actor, case)
         assert case.id is not None
         return case.id, True
 

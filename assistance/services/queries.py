@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import functools
 import json
-from collections import defaultdict
 from collections.abc import Callable, Hashable, Sequence
 from datetime import date
 from typing import Any, Protocol, cast
@@ -35,7 +34,7 @@ from assistance.models import (
 from assistance.models.revisions import ReferenceRevision
 from assistance.parameters import entered_stamp
 from assistance.services import deadlines
-from assistance.services.actors import Actor, actor_for, case_scope, visible_case
+from assistance.services.actors import Actor, actor_for, case_scope, role_scope, scope_value, visible_case
 from assistance.services.casefiles import household_data
 from assistance.services.kept_pages import KeptPage, KeptPages
 from assistance.services.rechecks import case_rechecks
@@ -65,28 +64,46 @@ def _records(
     """A case's rows of one table as plain data, oldest first (or only the latest): read as rows,
     not as ORM objects, since a case page reads a dozen tables and changes none. ``actor_names``:
     with the display name of each row's ``actor_id`` as ``actor_name``."""
+    query = _records_query(model, drop, latest, actor_names)
+    return [
+        {k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in row.items()}
+        for row in session.execute(query, {"case_id": case_id}).mappings()
+    ]
+
+
+@functools.cache
+def _records_query(
+    model: type[SQLModel], drop: tuple[str, ...], latest: bool, actor_names: bool
+) -> sa.Select[Any]:
+    """``_records``'s statement, built once (parameter ``case_id``): a case page reads a dozen."""
     table: sa.Table = model.__table__  # type: ignore[attr-defined]
-    query = sa.select(*(c for c in table.c if c.name not in drop)).where(table.c.case_id == case_id)
+    query = sa.select(*(c for c in table.c if c.name not in drop)).where(
+        table.c.case_id == sa.bindparam("case_id")
+    )
     if actor_names:
         name = sa.func.coalesce(col(User.display_name), "").label("actor_name")
         query = query.add_columns(name).outerjoin(User, col(User.id) == table.c.actor_id)
-    query = query.order_by(table.c.id.desc()).limit(1) if latest else query.order_by(table.c.id)
-    return [
-        {k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in row.items()}
-        for row in session.execute(query).mappings()
-    ]
+    return query.order_by(table.c.id.desc()).limit(1) if latest else query.order_by(table.c.id)
 
 
 def _present(session: Session, case_id: int) -> set[str]:
     """Which of the case's record tables have rows, asked in one statement: a case early in its
     procedure has none in most, and each table read is a round trip to the database."""
-    tables = {**_STEP_MODELS, "evidence": Evidence, "evaluations": RulesEvaluation}
-    probes = [
-        sa.exists().where(model.__table__.c.case_id == case_id).label(name)  # type: ignore[attr-defined]
-        for name, model in tables.items()
-    ]
-    row = session.execute(sa.select(*probes)).one()
-    return {name for name, found in zip(tables, row, strict=True) if found}
+    row = session.execute(_PRESENT, {"case_id": case_id}).one()
+    return {name for name, found in zip(_RECORD_TABLES, row, strict=True) if found}
+
+
+_RECORD_TABLES: dict[str, type[SQLModel]] = {
+    **_STEP_MODELS,
+    "evidence": Evidence,
+    "evaluations": RulesEvaluation,
+}
+_PRESENT = sa.select(
+    *(
+        sa.exists().where(model.__table__.c.case_id == sa.bindparam("case_id")).label(name)  # type: ignore[attr-defined]
+        for name, model in _RECORD_TABLES.items()
+    )
+)
 
 
 class Summarised(Protocol):
@@ -111,19 +128,20 @@ def summary(
     case: Summarised,
     township: dict[str, str] | None,
     village: dict[str, str] | None,
-    due: Sequence[CaseDeadline],
+    next_due: deadlines.Shown | None,
     today: date,
 ) -> dict[str, Any]:
+    """A case in a line, with the nearest of its open deadlines (``next_due``), if any."""
     workflow = WORKFLOWS[case.procedure]
-    open_due = sorted((d for d in due if d.met_on is None and not d.cancelled), key=lambda d: d.due_on)
+    state = workflow.state(case.state)
     return {
         "id": case.id,
         "number": case.number,
         "procedure": case.procedure,
         "procedure_name": workflow.name,
         "state": case.state,
-        "state_name": workflow.state(case.state).name,
-        "final": workflow.state(case.state).final,
+        "state_name": state.name,
+        "final": state.final,
         "version": case.version,
         "application_date": case.application_date.isoformat(),
         "accepted_on": case.accepted_on.isoformat() if case.accepted_on else None,
@@ -131,67 +149,86 @@ def summary(
         "county": case.county_code,
         "township": township,
         "village": village,
-        "next_due": deadlines.describe(open_due[0], today) if open_due else None,
-        "overdue": any(today > d.due_on for d in open_due),
+        "next_due": deadlines.describe(next_due, today) if next_due is not None else None,
+        "overdue": next_due is not None and today > next_due.due_on,
     }
+
+
+def nearest_open(due: Sequence[CaseDeadline]) -> CaseDeadline | None:
+    """The open deadline due first (of two due the same day, the one started first)."""
+    return min((d for d in due if d.met_on is None and not d.cancelled), key=lambda d: d.due_on, default=None)
 
 
 _TOWNSHIP, _VILLAGE = aliased(Area), aliased(Area)
 _CASES: sa.Table = Case.__table__  # type: ignore[attr-defined]
+_DEADLINES: sa.Table = CaseDeadline.__table__  # type: ignore[attr-defined]
 # What a summary shows of a case; the ordering columns come along for the outer query.
 _SUMMARY_COLUMNS = (
     "id", "number", "procedure", "state", "version", "application_date", "accepted_on", "closed_on",
     "county_code", "township_id", "village_id", "next_due_on",
 )  # fmt: skip
+# What a summary shows of the nearest open deadline. No name is also a case column's, so that a
+# row of the page serves as both the case and its deadline (``deadlines.Shown``).
+_DEADLINE_COLUMNS = (
+    "kind", "label", "article", "starts_on", "days", "working_days", "due_on", "warning", "met_on",
+    "cancelled",
+)  # fmt: skip
 Order = Callable[[Any], tuple[Any, ...]]
 
 
-def _summaries(
-    session: Session, where: ColumnElement[bool], order: Order, limit: int, offset: int, today: date
-) -> list[dict[str, Any]]:
-    """The summaries of a page of the cases ``where`` picks in ``order`` (given the columns to order
-    by), with their area names and the deadlines still open on them. The page is cut before the
-    area names are joined: a county's queue has thousands of cases, a page fifty."""
+def _page_query(where: ColumnElement[bool], order: Order) -> sa.Select[Any]:
+    """A page (parameters ``limit`` and ``offset``) of the cases ``where`` picks in ``order``
+    (given the columns to order by), with their area names and their nearest open deadline. The
+    page is cut before anything is joined: a county's queue has thousands of cases, a page fifty.
+    The deadline is the one the case's ``next_due_on`` names (that column is kept from them)."""
     page = (
         sa.select(*(_CASES.c[name] for name in _SUMMARY_COLUMNS))
         .where(where)
         .order_by(*order(_CASES.c))
-        .offset(offset)
-        .limit(limit)
+        .offset(sa.bindparam("offset", type_=sa.Integer))
+        .limit(sa.bindparam("limit", type_=sa.Integer))
         .subquery()
     )
-    named = (
+    nearest = sa.and_(
+        _DEADLINES.c.case_id == page.c.id,
+        _DEADLINES.c.due_on == page.c.next_due_on,
+        _DEADLINES.c.met_on.is_(None),
+        _DEADLINES.c.cancelled.is_(False),
+    )
+    return (
         sa.select(
             page,
             col(_TOWNSHIP.code).label("township_code"),
             col(_TOWNSHIP.name).label("township_name"),
             col(_VILLAGE.code).label("village_code"),
             col(_VILLAGE.name).label("village_name"),
+            *(_DEADLINES.c[name] for name in _DEADLINE_COLUMNS),
         )
         .outerjoin(_TOWNSHIP, col(_TOWNSHIP.id) == page.c.township_id)
         .outerjoin(_VILLAGE, col(_VILLAGE.id) == page.c.village_id)
-        .order_by(*order(page.c))
+        .outerjoin(_DEADLINES, nearest)
+        .order_by(*order(page.c), _DEADLINES.c.id)
     )
-    rows = session.execute(named).all()
-    due: dict[int, list[CaseDeadline]] = defaultdict(list)
-    if rows:
-        open_due = select(CaseDeadline).where(
-            col(CaseDeadline.case_id).in_([r.id for r in rows]),
-            col(CaseDeadline.met_on).is_(None),
-            col(CaseDeadline.cancelled).is_(False),
+
+
+def _summaries(session: Session, page: sa.Select[Any], parameters: dict[str, Any], today: date) -> list[Any]:
+    """The summaries of the rows of a ``_page_query``."""
+    shown: set[int] = set()
+    out = []
+    for r in session.execute(page, parameters):
+        if r.id in shown:  # two open deadlines due the same day: the first started
+            continue
+        shown.add(r.id)
+        out.append(
+            summary(
+                cast(Summarised, r),
+                _place(r.township_code, r.township_name),
+                _place(r.village_code, r.village_name),
+                cast(deadlines.Shown, r) if r.due_on is not None else None,
+                today,
+            )
         )
-        for d in session.exec(open_due).all():
-            due[d.case_id].append(d)
-    return [
-        summary(
-            cast(Summarised, r),
-            _place(r.township_code, r.township_name),
-            _place(r.village_code, r.village_name),
-            due[r.id],
-            today,
-        )
-        for r in rows
-    ]
+    return out
 
 
 def available_actions(
@@ -230,15 +267,23 @@ CASE_PAGES = KeptPages(1000)
 def _stamp(session: Session, actor: Actor, case_id: int) -> tuple[Hashable, Case] | None:
     """What a kept page of the case must have been built at, and the case (for building one), or
     None when the actor cannot see it."""
-    row = session.execute(
-        sa.select(Case, col(ReferenceRevision.revision))
-        .outerjoin(ReferenceRevision, sa.true())
-        .where(col(Case.id) == case_id, case_scope(actor))
-    ).first()
+    parameters = {"case_id": case_id, "scope": scope_value(actor)}
+    row = session.execute(_stamp_query(actor.role), parameters).first()
     if row is None:
         return None
     case, reference = row
     return (case.version, case.revision, reference, entered_stamp()), case
+
+
+@functools.cache
+def _stamp_query(role: str) -> sa.Select[Case, int]:
+    """The case, if an actor of the role can see it, with the reference revision (parameters
+    ``case_id`` and ``scope``): read on every case page."""
+    return (
+        sa.select(Case, col(ReferenceRevision.revision))
+        .outerjoin(ReferenceRevision, sa.true())
+        .where(col(Case.id) == sa.bindparam("case_id"), role_scope(role))
+    )
 
 
 def case_page(db: Database, user_id: int, case_id: int, today: date) -> KeptPage:
@@ -261,20 +306,58 @@ def case_page(db: Database, user_id: int, case_id: int, today: date) -> KeptPage
         return page
 
 
+_REVISIONS = (
+    sa.select(col(Case.version), col(Case.revision), col(ReferenceRevision.revision))
+    .outerjoin(ReferenceRevision, sa.true())
+    .where(col(Case.id) == sa.bindparam("case_id"))
+)
+
+
+class PageOfTheAct:
+    """The case page as an act leaves it, for its answer: built in the act's transaction (``then``
+    of ``transitions.fire`` and ``filing.file_case``), where the act has already read much of what
+    the page shows, and kept once that transaction has committed."""
+
+    def __init__(self, today: date) -> None:
+        self.today = today
+        self._built: tuple[Hashable, KeptPage] | None = None
+
+    def __call__(self, session: Session, actor: Actor, case: Case) -> None:
+        session.flush()
+        # Read back, not taken from the case object: the revision may have been written by a
+        # bulk UPDATE the object did not see (``models.revisions``).
+        version, revision, reference = session.execute(_REVISIONS, {"case_id": case.id}).one()
+        data = _build_case_detail(session, actor, case, self.today)
+        stamp = (version, revision, reference, entered_stamp())
+        page = KeptPage(stamp, json.dumps(data, ensure_ascii=False), version)
+        self._built = (case.id, actor, self.today), page
+
+    def committed(self) -> KeptPage | None:
+        """The page, once the act's transaction has committed (None if no act built one)."""
+        if self._built is None:
+            return None
+        key, page = self._built
+        CASE_PAGES.keep(key, page)
+        return page
+
+
 def case_detail(db: Database, user_id: int, case_id: int, today: date) -> dict[str, Any]:
     data: dict[str, Any] = json.loads(case_page(db, user_id, case_id, today).text)
     return data
 
 
+_DEADLINES_OF_CASE = (
+    select(CaseDeadline).where(CaseDeadline.case_id == sa.bindparam("case_id")).order_by(col(CaseDeadline.id))
+)
+
+
 def _build_case_detail(session: Session, actor: Actor, case: Case, today: date) -> dict[str, Any]:
-    due = session.exec(
-        select(CaseDeadline).where(CaseDeadline.case_id == case.id).order_by(col(CaseDeadline.id))
-    ).all()
+    due = session.execute(_DEADLINES_OF_CASE, {"case_id": case.id}).scalars().all()
     # Reads the county (whose delegation the actions depend on) with the township and village.
     delegated(session, case.county_code, places_of=case)
     township, village = session.get(Area, case.township_id), session.get(Area, case.village_id)
     places = [_place(a.code, a.name) if a else None for a in (township, village)]
-    data = summary(case, places[0], places[1], due, today)
+    data = summary(case, places[0], places[1], nearest_open(due), today)
     data["deadlines"] = [deadlines.describe(d, today) for d in due]
     data["filing"] = {
         "channel": case.filing_channel,
@@ -323,8 +406,9 @@ def list_cases(
             where = sa.and_(where, col(Case.procedure) == procedure)
         if state:
             where = sa.and_(where, col(Case.state) == state)
+        page = _page_query(where, lambda c: (c.id.desc(),))
         return {
-            "items": _summaries(session, where, lambda c: (c.id.desc(),), limit, offset, today),
+            "items": _summaries(session, page, {"limit": limit, "offset": offset}, today),
             "limit": limit,
             "offset": offset,
         }
@@ -356,9 +440,9 @@ def _work_states(role: str) -> tuple[tuple[str, bool, tuple[str, ...]], ...]:
     return tuple(found)
 
 
-def _workable(actor: Actor) -> ColumnElement[bool]:
-    """Cases in a state where the actor's role has work to do, per the workflow tables; where a
-    county delegated confirmation to its townships (64号 第三十二条), per that county."""
+def _workable(role: str) -> ColumnElement[bool]:
+    """Cases in a state where the role has work to do, per the workflow tables; where a county
+    delegated confirmation to its townships (64号 第三十二条), per that county."""
     delegating = col(Case.county_code).in_(
         select(Area.code).where(Area.level == "county", col(Area.confirmation_delegated).is_(True))
     )
@@ -368,13 +452,24 @@ def _workable(actor: Actor) -> ColumnElement[bool]:
             col(Case.state).in_(states),
             delegating if delegation else sa.not_(delegating),
         )
-        for procedure, delegation, states in _work_states(actor.role)
+        for procedure, delegation, states in _work_states(role)
     ]
     return sa.or_(*clauses) if clauses else sa.false()
 
 
 def _most_urgent(columns: Any) -> tuple[Any, ...]:
     return (columns.next_due_on.asc().nulls_last(), columns.id)
+
+
+@functools.cache
+def _queue_queries(role: str) -> tuple[sa.Select[int, int], sa.Select[Any]]:
+    """A role's queue: its totals and a page of it, for any actor of the role (parameters
+    ``scope``, ``today``, ``limit``, ``offset``). Built once per role: a queue is read more than any
+    other page, and building its statement cost more than running it."""
+    where = sa.and_(role_scope(role), col(Case.closed_on).is_(None), _workable(role))
+    overdue = sa.case((col(Case.next_due_on) < sa.bindparam("today", type_=sa.Date), 1))
+    totals = sa.select(func.count(), func.count(overdue)).select_from(Case).where(where)
+    return totals, _page_query(where, _most_urgent)
 
 
 def work_queue(
@@ -384,13 +479,11 @@ def work_queue(
     (the nearest open deadline; cases without one last), a page at a time."""
     with db.reading() as session:
         actor = actor_for(session, user_id)
-        where = sa.and_(case_scope(actor), col(Case.closed_on).is_(None), _workable(actor))
-        next_due = col(Case.next_due_on)
-        total, overdue = session.exec(
-            select(func.count(), func.count(sa.case((next_due < today, 1)))).select_from(Case).where(where)
-        ).one()
+        totals, page = _queue_queries(actor.role)
+        parameters = {"scope": scope_value(actor), "today": today, "limit": limit, "offset": offset}
+        total, overdue = session.execute(totals, parameters).one()
         return {
-            "items": _summaries(session, where, _most_urgent, limit, offset, today),
+            "items": _summaries(session, page, parameters, today),
             "total": total,
             "overdue": overdue,
             "limit": limit,

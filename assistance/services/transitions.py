@@ -19,7 +19,7 @@ from assistance.models.base import utcnow
 from assistance.models.revisions import moved_already, transaction_revision
 from assistance.models.steps import InformationCheck
 from assistance.services import audit, deadlines, notices
-from assistance.services.actors import Actor, actor_for, visible_case
+from assistance.services.actors import Actor, AfterAct, actor_for, visible_case
 from assistance.services.effects import EFFECTS, ActionContext
 from assistance.services.errors import Conflict, FieldProblem, Forbidden, InvalidInput, NotFound
 from assistance.services.evaluation import evaluate_case
@@ -39,10 +39,10 @@ def delegated(session: Session, county_code: str, places_of: Case | None = None)
     a case whose township and village are read along and held (its notices and page name them)."""
     known: dict[str, bool] = session.info.setdefault("confirmation_delegated", {})
     if county_code not in known:
-        county = sa.and_(col(Area.code) == county_code, col(Area.level) == "county")
+        places: dict[str, int | None] = {"township": None, "village": None}
         if places_of is not None:
-            county = sa.or_(county, col(Area.id).in_((places_of.township_id, places_of.village_id)))
-        found = session.exec(select(Area).where(county)).all()
+            places = {"township": places_of.township_id, "village": places_of.village_id}
+        found = session.execute(_COUNTY_AND_PLACES, {"county": county_code, **places}).scalars().all()
         # Held for the session: its identity map keeps only rows someone holds, and the act's
         # notices ask for the township and village by id.
         session.info.setdefault("areas_read", []).extend(found)
@@ -52,22 +52,36 @@ def delegated(session: Session, county_code: str, places_of: Case | None = None)
     return known[county_code]
 
 
+# Statements read on every act and case page are built once, with their values as parameters:
+# building one cost more than running it.
+_COUNTY_AND_PLACES = select(Area).where(
+    sa.or_(
+        sa.and_(col(Area.code) == sa.bindparam("county"), col(Area.level) == "county"),
+        col(Area.id) == sa.bindparam("township"),
+        col(Area.id) == sa.bindparam("village"),
+    )
+)
+
+
 def may_act(actor: Actor, workflow: Workflow, transition: Transition, delegation: bool) -> bool:
     return actor.role in workflow.roles_for(transition, delegation)
 
 
-def _facts_query(case: Case) -> sa.Select[Any]:
-    """Everything ``facts_for`` reads, in one statement: a guard is asked on every case page."""
+@functools.cache
+def _facts_query() -> sa.Select[Any]:
+    """Everything ``facts_for`` reads, in one statement (parameters ``case_id`` and ``entered``, when
+    the case entered its state): a guard is asked on every case page."""
 
     def scalar(query: Any) -> Any:
         return query.limit(1).scalar_subquery()
 
+    case_id = sa.bindparam("case_id", type_=sa.Integer)
     visits = select(func.count()).where(
-        Investigation.case_id == case.id, col(Investigation.recorded_at) >= case.state_entered_at
+        Investigation.case_id == case_id, col(Investigation.recorded_at) >= sa.bindparam("entered")
     )
     publicity = (
         select(Publicity)
-        .where(Publicity.case_id == case.id, col(Publicity.closed_on).is_(None))
+        .where(Publicity.case_id == case_id, col(Publicity.closed_on).is_(None))
         .order_by(col(Publicity.id).desc())
     )
     latest = scalar(publicity.with_only_columns(col(Publicity.id)))
@@ -78,7 +92,7 @@ def _facts_query(case: Case) -> sa.Select[Any]:
         scalar(visits.where(Investigation.level == COUNTY)).label("county_visits"),
         scalar(
             select(InformationCheck.result)
-            .where(InformationCheck.case_id == case.id)
+            .where(InformationCheck.case_id == case_id)
             .order_by(col(InformationCheck.id).desc())
         ).label("information_check"),
         scalar(publicity.with_only_columns(col(Publicity.stage))).label("publicity_stage"),
@@ -86,7 +100,7 @@ def _facts_query(case: Case) -> sa.Select[Any]:
         scalar(publicity.with_only_columns(col(Publicity.starts_on))).label("publicity_starts_on"),
         scalar(publicity.with_only_columns(col(Publicity.ends_on))).label("publicity_ends_on"),
         scalar(objections.where(Objection.publicity_id == latest)).label("publicity_objections"),
-        scalar(objections.where(Objection.case_id == case.id, Objection.kind == "publicity")).label(
+        scalar(objections.where(Objection.case_id == case_id, Objection.kind == "publicity")).label(
             "publicity_objections_total"
         ),
     )
@@ -100,7 +114,7 @@ def facts_for(
     open_due: Sequence[CaseDeadline] | None = None,
 ) -> CaseFacts:
     """What the guards look at; ``open_due``: the case's open deadlines, if the caller has them."""
-    row = session.execute(_facts_query(case)).one()
+    row = session.execute(_facts_query(), {"case_id": case.id, "entered": case.state_entered_at}).one()
     open_publicity = None
     if row.publicity_stage is not None:
         open_publicity = PublicityFacts(
@@ -170,12 +184,13 @@ def fire(
     today: date,
     expected_version: int | None = None,
     renderer: PdfRenderer | None = None,
+    then: AfterAct | None = None,
 ) -> int:
     """Fire ``action`` on the case; returns the case id. Raises a ServiceError, having written
     nothing, when the act is not allowed or its data is wrong.
 
     ``renderer`` lays out the documents the act issues (``notices.ISSUED_BY``); by default the
-    process-wide WeasyPrint renderer."""
+    process-wide WeasyPrint renderer. ``then`` runs last in the act's transaction."""
     with db.transaction() as session:
         actor = actor_for(session, user_id)
         version = visible_case(session, actor, case_id).version
@@ -196,6 +211,8 @@ def fire(
         case = session.get(Case, case_id, populate_existing=True)
         assert case is not None
         _apply(session, actor, case, action, payload, today, renderer or default_renderer())
+        if then is not None:
+            then(session, actor, case)
     return case_id
 
 

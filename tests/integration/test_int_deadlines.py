@@ -22,7 +22,7 @@ from integration_support import (
 )
 
 from assistance.db import Database
-from assistance.models import Case
+from assistance.models import Case, CaseDeadline
 from assistance.services import deadlines
 
 EDGE = "dibao_edge"
@@ -171,6 +171,30 @@ def test_queue_is_ordered_by_the_nearest_due_date(api: ApiClient, clock: Clock) 
     for bad, field in (("limit=0", "limit"), ("limit=x", "limit"), ("offset=-1", "offset")):
         refused = api.get("beicheng", f"/queue?{bad}")
         assert refused.status_code == 422 and errors(refused.json or {}, field), bad
+
+
+def test_a_queue_line_shows_the_nearest_open_deadline_once(
+    api: ApiClient, clock: Clock, db: Database
+) -> None:
+    clock.today = date(2025, 9, 22)
+    case = _accepted(api, clock)
+    overall = deadline(case, "overall")
+    # A second open deadline due the same day, started later, and a met one due earlier: the line
+    # names the first started of the open ones, and the case appears once.
+    with db.transaction() as session:
+        added = (("same_day", None, overall["due_on"]), ("met", "2025-09-23", "2025-10-09"))
+        for kind, met_on, due_on in added:
+            session.add(
+                CaseDeadline(
+                    case_id=case["id"], kind=kind, label=kind, article="64号 第二十四条", days=1,
+                    starts_on=date(2025, 9, 22), due_on=date.fromisoformat(due_on),
+                    met_on=date.fromisoformat(met_on) if met_on else None,
+                )
+            )  # fmt: skip
+    for path in ("/queue", "/cases"):
+        lines = [i for i in (api.get("beicheng", path).json or {})["items"] if i["id"] == case["id"]]
+        assert [line["next_due"]["kind"] for line in lines] == ["overall"], path
+        assert lines[0]["next_due"]["due_on"] == overall["due_on"]
 
 
 def _next_due(db: Database, cid: int) -> tuple[date | None, date | None]:

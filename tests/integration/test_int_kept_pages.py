@@ -5,10 +5,12 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
 from database_support import empty
 from flask import Flask
 from integration_support import HUAIDONG, ApiClient, Clock, dibao_edge_household, dibao_edge_to_county_review
 from sqlmodel import col, select
+from test_int_agency_lists import confirm_patient, recognise_edge_family
 
 from assistance.db import Database
 from assistance.demo import seed_areas_and_accounts
@@ -104,3 +106,29 @@ def _user_id(db: Database, username: str) -> int:
 
 def api_today(app: Flask) -> Any:
     return app.config["TODAY"]()
+
+
+def test_the_page_an_act_answers_with_is_the_page_read_afresh(
+    api: ApiClient, clock: Clock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An act answers with the page it built in its own transaction (``queries.PageOfTheAct``)
+    and keeps it: the same page a reader builds afresh once the act has committed."""
+    answered: list[str] = []
+
+    def compared(answer: dict[str, Any], username: str) -> dict[str, Any]:
+        if "id" in answer and "state" in answer:  # not a refusal
+            served = _served()
+            assert api.case(username, answer["id"]) == answer
+            assert _served() == served + 1  # the act kept it for its actor
+            queries.CASE_PAGES.clear()
+            assert api.case(username, answer["id"]) == answer
+            answered.append(answer["state"])
+        return answer
+
+    file, act = api.file, api.act
+    monkeypatch.setattr(api, "file", lambda username, *a, **k: compared(file(username, *a, **k), username))
+    monkeypatch.setattr(api, "act", lambda username, *a, **k: compared(act(username, *a, **k), username))
+    recognise_edge_family(api, clock)
+    confirm_patient(api, clock)
+    assert {"filed", "accepted", "publicity", "county_review", "recognised"} <= set(answered), answered
+    assert len(answered) >= 15
