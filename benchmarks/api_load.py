@@ -5,7 +5,7 @@
 
 Creates a throw-away PostgreSQL database (ASSISTANCE_BENCH_POSTGRES, default the local server),
 seeds the demo areas and accounts and a few hundred cases, starts gunicorn on a free loopback port
-and, beside it, the document worker (``assistance documents render --follow``, at a lower
+and, beside it, the document worker (``assistance documents render --follow``, at idle
 priority) that lays out the PDFs the acts issue. For a bounded time it sends work-queue reads,
 case reads, filings, acceptances (which issue the application form) and evaluations.
 
@@ -253,6 +253,38 @@ def drive(
     return latencies, errors, time.perf_counter() - begun, by_kind
 
 
+def cpu_seconds(pids: list[int]) -> float:
+    """User and system CPU time the processes have used so far (Linux /proc)."""
+    total = 0
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += int(fields[11]) + int(fields[12])
+    return total / os.sysconf("SC_CLK_TCK")
+
+
+def machine_busy_seconds() -> float:
+    """CPU time the machine has spent on anything but idling and waiting for I/O, all cores."""
+    user, nice, system, _idle, _iowait, irq, softirq, steal = (
+        int(v) for v in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:9]
+    )
+    return (user + nice + system + irq + softirq + steal) / os.sysconf("SC_CLK_TCK")
+
+
+def children(pid: int) -> list[int]:
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                if int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1]) == pid:
+                    found.append(int(entry.name))
+            except OSError:
+                continue
+    return found
+
+
 def percentile(ordered: list[float], share: float) -> float:
     return ordered[max(int(len(ordered) * share) - 1, 0)] if ordered else 0.0
 
@@ -289,16 +321,23 @@ def main() -> None:
         environment = service_environment(url)
         environment["ASSISTANCE_RENDER_DOCUMENTS"] = "worker"
         worker = [str(BIN / "assistance"), "documents", "render", "--follow", "--interval", "1"]
-        # Below the web processes: the layout can wait, a request cannot.
+        # Only on CPU the web processes leave idle: the layout can wait, a request cannot (at
+        # nice 10 it still took a third of a core from them).
         renderer = subprocess.Popen(
-            ["nice", "-n", "10", *worker], cwd=ROOT, env=environment, stdout=subprocess.DEVNULL
+            ["chrt", "--idle", "0", *worker], cwd=ROOT, env=environment, stdout=subprocess.DEVNULL
         )
         try:
-            with gunicorn(environment, args.workers) as (port, _):
+            with gunicorn(environment, args.workers) as (port, server):
                 users = sign_in(port, args.clients)
                 drive(users, cases, args.warm_up, args.rate, to_accept)
+                # Where the two cores went during the measured run: the service's workers, the
+                # document worker, and the rest (PostgreSQL, this client, the system).
+                service = [server.pid, *children(server.pid)]
+                before = cpu_seconds(service), cpu_seconds([renderer.pid]), machine_busy_seconds()
                 run = drive(users, cases, args.seconds, args.rate, to_accept)
+                after = cpu_seconds(service), cpu_seconds([renderer.pid]), machine_busy_seconds()
                 latencies, errors, elapsed, by_kind = run
+                cores = [(b - a) / elapsed for a, b in zip(before, after, strict=True)]
                 ended = time.perf_counter()
                 issued_during_run, drained = drain(url)
                 drain_seconds = time.perf_counter() - ended
@@ -317,6 +356,8 @@ def main() -> None:
         if times:
             p50, p99_kind = statistics.median(times) * 1000, percentile(times, 0.99) * 1000
             print(f"  {kind:<9} {len(times):>6} requests, p50 {p50:.1f} ms, p99 {p99_kind:.1f} ms")
+    web, layout, busy = cores
+    print(f"CPU: service {web:.2f} cores, document worker {layout:.2f}, all else {busy - web - layout:.2f}")
     state = "all laid out" if drained else "NOT all laid out"
     print(
         f"documents waiting when the load stopped: {issued_during_run}, {state} {drain_seconds:.1f} s later"

@@ -23,6 +23,7 @@ _TAG = re.compile(r"<[^>]*>")
 
 _lock = threading.Lock()
 _coverage: dict[str, list[tuple[int, int]]] = {}
+_printable: dict[int, set[str]] = {}  # by the id of a coverage kept in _coverage
 
 
 def _ranges(listing: str) -> list[tuple[int, int]]:
@@ -77,13 +78,16 @@ def _covered(ranges: list[tuple[int, int]], code: int) -> bool:
 def unprintable(text: str) -> list[str]:
     """The characters of ``text`` that no installed font has, in code point order."""
     ranges = coverage()
-    return sorted(
-        {
-            c
-            for c in set(text)
-            if not c.isspace() and unicodedata.category(c) != "Cc" and not _covered(ranges, ord(c))
-        }
-    )
+    # Per font setup, the characters already found printable: a document's few hundred characters
+    # are nearly all ones an earlier document had.
+    known = _printable.setdefault(id(ranges), set())
+    missing = []
+    for c in set(text) - known:
+        if c.isspace() or unicodedata.category(c) == "Cc" or _covered(ranges, ord(c)):
+            known.add(c)
+        else:
+            missing.append(c)
+    return sorted(missing)
 
 
 def check_printable(html: str) -> None:

@@ -264,23 +264,21 @@ def available_actions(
 CASE_PAGES = KeptPages(1000)
 
 
-def _stamp(session: Session, actor: Actor, case_id: int) -> tuple[Hashable, Case] | None:
-    """What a kept page of the case must have been built at, and the case (for building one), or
-    None when the actor cannot see it."""
+def _stamp(session: Session, actor: Actor, case_id: int) -> Hashable | None:
+    """What a kept page of the case must have been built at, or None when the actor cannot see the
+    case. Read before anything the page shows, so that a page is never older than its stamp."""
     parameters = {"case_id": case_id, "scope": scope_value(actor)}
     row = session.execute(_stamp_query(actor.role), parameters).first()
-    if row is None:
-        return None
-    case, reference = row
-    return (case.version, case.revision, reference, entered_stamp()), case
+    return None if row is None else (*row, entered_stamp())
 
 
 @functools.cache
-def _stamp_query(role: str) -> sa.Select[Case, int]:
-    """The case, if an actor of the role can see it, with the reference revision (parameters
-    ``case_id`` and ``scope``): read on every case page."""
+def _stamp_query(role: str) -> sa.Select[int, int, int]:
+    """The case's version and revision, if an actor of the role can see it, with the reference
+    revision (parameters ``case_id`` and ``scope``): read on every case page, and all that a kept
+    one needs."""
     return (
-        sa.select(Case, col(ReferenceRevision.revision))
+        sa.select(col(Case.version), col(Case.revision), col(ReferenceRevision.revision))
         .outerjoin(ReferenceRevision, sa.true())
         .where(col(Case.id) == sa.bindparam("case_id"), role_scope(role))
     )
@@ -290,19 +288,16 @@ def case_page(db: Database, user_id: int, case_id: int, today: date) -> KeptPage
     """The case page as JSON, kept by the process between changes of the case."""
     with db.reading() as session:
         actor = actor_for(session, user_id)
-        found = _stamp(session, actor, case_id)
-        if found is None:  # 404 in the words every reader gets
-            case = visible_case(session, actor, case_id)
-            data = _build_case_detail(session, actor, case, today)
-            return KeptPage(None, json.dumps(data, ensure_ascii=False), data["version"])
-        stamp, case = found
+        stamp = _stamp(session, actor, case_id)
         key = (case_id, actor, today)
-        kept = CASE_PAGES.get(key, stamp)
+        kept = CASE_PAGES.get(key, stamp) if stamp is not None else None
         if kept is not None:
             return kept
+        case = visible_case(session, actor, case_id)  # 404 in the words every reader gets
         data = _build_case_detail(session, actor, case, today)
         page = KeptPage(stamp, json.dumps(data, ensure_ascii=False), data["version"])
-        CASE_PAGES.keep(key, page)
+        if stamp is not None:
+            CASE_PAGES.keep(key, page)
         return page
 
 
@@ -440,6 +435,15 @@ def _work_states(role: str) -> tuple[tuple[str, bool, tuple[str, ...]], ...]:
     return tuple(found)
 
 
+def _written_in(column: Any, names: tuple[str, ...]) -> ColumnElement[bool]:
+    """``column IN (names)`` with the names written into the statement: a list of values is sent as
+    one parameter each, rendered anew on every execution, and a queue's states are some forty
+    names that never change while the service runs."""
+    assert all(name.isidentifier() for name in names)  # workflow state ids: nothing to quote
+    written: ColumnElement[bool] = column.in_([sa.literal_column(f"'{name}'") for name in names])
+    return written
+
+
 def _workable(role: str) -> ColumnElement[bool]:
     """Cases in a state where the role has work to do, per the workflow tables; where a county
     delegated confirmation to its townships (64号 第三十二条), per that county."""
@@ -449,7 +453,7 @@ def _workable(role: str) -> ColumnElement[bool]:
     clauses = [
         sa.and_(
             col(Case.procedure) == procedure,
-            col(Case.state).in_(states),
+            _written_in(col(Case.state), states),
             delegating if delegation else sa.not_(delegating),
         )
         for procedure, delegation, states in _work_states(role)
