@@ -105,12 +105,22 @@ def _move_revisions(session: Session, _context: Any) -> None:
     if cases:
         connection.execute(sa.update(table).where(table.c.id.in_(cases)).values(bump))
         moved["cases"] |= cases
-    if households:
-        connection.execute(sa.update(table).where(table.c.household_id.in_(households)).values(bump))
-        moved["households"] |= households
+    households_changed(session, households)
     if reference and not moved["reference"]:
         move_reference_revision(connection, moved["revision"])
         moved["reference"] = True
+
+
+def households_changed(session: Session, households: set[int]) -> None:
+    """Give every case of these households this transaction's revision (once): for the flushes
+    above, and for rows written past them."""
+    moved = _moved(session)
+    fresh = households - moved["households"]
+    if fresh:
+        table = Case.__table__  # type: ignore[attr-defined]
+        update = sa.update(table).where(table.c.household_id.in_(fresh)).values(revision=moved["revision"])
+        session.connection().execute(update)
+        moved["households"] |= fresh
 
 
 def moved_already(session: Session, case_id: int) -> None:

@@ -21,6 +21,7 @@ from sqlmodel import Session, col, delete
 
 from assistance.db import for_this_transaction
 from assistance.models import AssetRecord, Case, Household, IncomeRecord, MedicalExpenseRecord, Member
+from assistance.models.revisions import households_changed
 from assistance.services.errors import FieldProblem, InvalidInput
 from rules import CaseFile, CaseFileError, parse_case_file
 from rules.casefile import SupportDetails
@@ -81,45 +82,56 @@ def _support_data(support: SupportDetails) -> dict[str, Any]:
     return data
 
 
-def store_household(
-    session: Session, case: Case, household: Household, parsed: CaseFile, *, new: bool = False
-) -> None:
-    """Replace the household's members and the case's income, asset and expense records (``new``:
-    a case just filed, which has none yet)."""
+def store_household(session: Session, case: Case, household: Household, parsed: CaseFile) -> None:
+    """Replace the household's members and the case's income, asset and expense records."""
     assert case.id is not None and household.id is not None
-    if not new:
-        for model in (IncomeRecord, AssetRecord, MedicalExpenseRecord):
-            session.exec(delete(model).where(col(model.case_id) == case.id))
-        case.patient_member_id = None
-        case.applicant_member_id = None
-        session.flush()
-        session.exec(delete(Member).where(col(Member.household_id) == household.id))
-        _rows_written(session)  # bulk deletes pass by the flush listener
+    for model in (IncomeRecord, AssetRecord, MedicalExpenseRecord):
+        session.exec(delete(model).where(col(model.case_id) == case.id))
+    case.patient_member_id = None
+    case.applicant_member_id = None
+    session.flush()
+    session.exec(delete(Member).where(col(Member.household_id) == household.id))
     household.hukou_type = parsed.hukou_type
     household.residence_area = parsed.residence_area
-    members: dict[str, Member] = {}
-    for position, m in enumerate(parsed.members):
-        row = Member(
-            household_id=household.id,
-            key=m.id,
-            position=position,
-            name=m.name,
-            id_number=m.id_number,
-            relation=m.relation,
-            hukou_region=m.hukou_region,
-            unable_to_live_independently=m.unable_to_live_independently,
-            full_time_student=m.full_time_student,
-            exclusion_reason=m.exclusion.reason if m.exclusion else None,
-            exclusion_since=m.exclusion.since if m.exclusion else None,
-            exclusion_note=m.exclusion.note if m.exclusion else "",
-            insurance_scheme=m.insurance.scheme if m.insurance else None,
-            insurance_region=m.insurance.region if m.insurance else None,
-        )
-        session.add(row)
-        members[m.id] = row
-    session.flush()
-    case.applicant_member_id = members[parsed.applicant.id].id
-    case.patient_member_id = members[parsed.patient].id if parsed.patient else None
+    members = store_members(session, household, parsed)
+    describe_case(case, parsed, members)
+    store_records(session, case, household, parsed, members)
+    # The rows went in past the ORM: every case of the household shows them.
+    households_changed(session, {household.id})
+
+
+def store_members(session: Session, household: Household, parsed: CaseFile) -> list[Any]:
+    """Insert the case file's members into the household; the rows as stored, in order. One
+    statement, and no ORM objects: a filing writes a household at a time and only reads it back."""
+    assert household.id is not None
+    values = [
+        {
+            "household_id": household.id,
+            "key": m.id,
+            "position": position,
+            "name": m.name,
+            "id_number": m.id_number,
+            "relation": m.relation,
+            "hukou_region": m.hukou_region,
+            "unable_to_live_independently": m.unable_to_live_independently,
+            "full_time_student": m.full_time_student,
+            "exclusion_reason": m.exclusion.reason if m.exclusion else None,
+            "exclusion_since": m.exclusion.since if m.exclusion else None,
+            "exclusion_note": m.exclusion.note if m.exclusion else "",
+            "insurance_scheme": m.insurance.scheme if m.insurance else None,
+            "insurance_region": m.insurance.region if m.insurance else None,
+        }
+        for position, m in enumerate(parsed.members)
+    ]
+    return _inserted(session, Member, values)
+
+
+def describe_case(case: Case, parsed: CaseFile, members: Sequence[Any]) -> None:
+    """The case's own fields that the case file gives: its applicant, patient, assistance and
+    monitoring status, and the county's findings."""
+    ids = {m.key: m.id for m in members}
+    case.applicant_member_id = ids[parsed.applicant.id]
+    case.patient_member_id = ids[parsed.patient] if parsed.patient else None
     case.current_assistance = parsed.current_assistance
     case.assistance_transition = parsed.assistance_transition
     monitoring = parsed.monitoring_household
@@ -130,46 +142,72 @@ def store_household(
         {"article": f.article, "description": f.description, "disqualifying": f.disqualifying}
         for f in parsed.county_findings
     ]
-    for item in parsed.incomes:
-        session.add(
-            IncomeRecord(
-                case_id=case.id,
-                member_id=members[item.member].id or 0,
-                kind=item.kind,
-                amount=item.amount,
-                months=item.months,
-                declared_amount=item.declared_amount,
-                support=_support_data(item.support) if item.support else None,
-                note=item.note,
-            )
-        )
-    for asset in parsed.assets:
-        session.add(
-            AssetRecord(
-                case_id=case.id,
-                member_id=members[asset.owner].id or 0,
-                kind=asset.kind,
-                value=asset.value,
-                tenure=asset.tenure,
-                business_use=asset.business_use,
-                lent_identity_certified=asset.lent_identity_certified,
-                description=asset.description,
-            )
-        )
-    for expense in parsed.medical_expenses:
-        session.add(
-            MedicalExpenseRecord(
-                case_id=case.id,
-                spent_on=expense.date,
-                type=expense.type,
-                policy_scope_personal_burden=expense.policy_scope_personal_burden,
-                mutual_aid=expense.mutual_aid,
-                out_of_pocket=expense.out_of_pocket,
-                designated=expense.designated,
-                institution=expense.institution,
-            )
-        )
-    session.flush()
+
+
+def store_records(
+    session: Session, case: Case, household: Household, parsed: CaseFile, members: Sequence[Any]
+) -> None:
+    """Insert the case file's incomes, assets and medical expenses, and hold the household's rows
+    as stored for the rest of the transaction (``household_rows``): the act's page shows them."""
+    assert case.id is not None and household.id is not None
+    ids = {m.key: m.id for m in members}
+    incomes = [
+        {
+            "case_id": case.id,
+            "member_id": ids[item.member],
+            "kind": item.kind,
+            "amount": item.amount,
+            "months": item.months,
+            "declared_amount": item.declared_amount,
+            "support": _support_data(item.support) if item.support else None,
+            "note": item.note,
+        }
+        for item in parsed.incomes
+    ]
+    assets = [
+        {
+            "case_id": case.id,
+            "member_id": ids[asset.owner],
+            "kind": asset.kind,
+            "value": asset.value,
+            "tenure": asset.tenure,
+            "business_use": asset.business_use,
+            "lent_identity_certified": asset.lent_identity_certified,
+            "description": asset.description,
+        }
+        for asset in parsed.assets
+    ]
+    expenses = [
+        {
+            "case_id": case.id,
+            "spent_on": expense.date,
+            "type": expense.type,
+            "policy_scope_personal_burden": expense.policy_scope_personal_burden,
+            "mutual_aid": expense.mutual_aid,
+            "out_of_pocket": expense.out_of_pocket,
+            "designated": expense.designated,
+            "institution": expense.institution,
+        }
+        for expense in parsed.medical_expenses
+    ]
+    stored = Preloaded()
+    stored.households[household.id] = household
+    stored.members[household.id] = list(members)
+    stored.incomes[case.id] = _inserted(session, IncomeRecord, incomes)
+    stored.assets[case.id] = _inserted(session, AssetRecord, assets)
+    stored.expenses[case.id] = _inserted(session, MedicalExpenseRecord, expenses)
+    rows_read = for_this_transaction(session, _ROWS, _RowsRead)
+    rows_read.written += 1
+    rows_read.read[case.id] = (rows_read.written, stored)
+
+
+def _inserted(session: Session, model: Any, values: list[dict[str, Any]]) -> list[Any]:
+    """Insert the rows in one statement; the rows as the database stored them, in order."""
+    if not values:
+        return []
+    table = _table(model)
+    query = sa.insert(table).returning(*table.c, sort_by_parameter_order=True)
+    return list(session.connection().execute(query, values))
 
 
 def _drop_empty(data: dict[str, Any]) -> dict[str, Any]:

@@ -16,7 +16,14 @@ from assistance.models.base import utcnow
 from assistance.models.imports import RURAL_REVITALISATION
 from assistance.services import audit
 from assistance.services.actors import APPLICANT, TOWNSHIP, VILLAGE, Actor, AfterAct, actor_for, visible_case
-from assistance.services.casefiles import household_data, parse_household, store_household
+from assistance.services.casefiles import (
+    describe_case,
+    household_data,
+    parse_household,
+    store_household,
+    store_members,
+    store_records,
+)
 from assistance.services.errors import Conflict, FieldProblem, Forbidden, InvalidInput
 from assistance.services.fields import ChineseSchema, choice, day, flag, load, text
 from assistance.services.imports import take_referral
@@ -188,6 +195,8 @@ def file_case(
         )
         session.add(household)
         session.flush()
+        # The members first: the case names its applicant and patient among them.
+        members = store_members(session, household, parsed)
         case = Case(
             number=next_number(session, village.county_code, data["procedure"], applied.year),
             procedure=data["procedure"],
@@ -206,9 +215,10 @@ def file_case(
             application_date=applied,
             idempotency_key=key,
         )
+        describe_case(case, parsed, members)
         session.add(case)
         session.flush()
-        store_household(session, case, household, parsed, new=True)
+        store_records(session, case, household, parsed, members)
         if referral is not None:
             referral.case_id = case.id
         audit.record(
