@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, TypeVar, cast
 
+import sqlalchemy as sa
 from sqlalchemy import event
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, create_engine
 
@@ -30,6 +33,26 @@ def _forget_transaction_memos(session: Session, transaction: Any) -> None:
     if transaction.parent is None:
         for key in _TRANSACTION_KEYS:
             session.info.pop(key, None)
+
+
+def next_in_series(session: Session, table: Any, key: dict[str, Any]) -> int:
+    """Count on the ``last`` column of the ``table`` row ``key`` names (its primary key), starting it
+    at 1, and return the new count: one statement that creates or locks the row until the commit,
+    so that two transactions never draw the same number (the second waits for the first)."""
+    query = _counting(table, tuple(key), session.get_bind().dialect.name)
+    last: int = session.execute(query, key).scalar_one()
+    return last
+
+
+@functools.cache
+def _counting(table: Any, names: tuple[str, ...], dialect: str) -> Any:
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    return (
+        insert(table)
+        .values({**{name: sa.bindparam(name) for name in names}, "last": 1})
+        .on_conflict_do_update(index_elements=list(names), set_={"last": table.c.last + 1})
+        .returning(table.c.last)
+    )
 
 
 def make_engine(url: str) -> Engine:

@@ -10,7 +10,7 @@ from marshmallow import fields
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
 
-from assistance.db import Database
+from assistance.db import Database, next_in_series
 from assistance.models import Area, Case, CaseNumberCounter, Household
 from assistance.models.base import utcnow
 from assistance.models.imports import RURAL_REVITALISATION
@@ -86,15 +86,6 @@ _VILLAGE_AND_TOWNSHIP = (
     .join(_PARENT, col(_PARENT.id) == col(Area.parent_id))
     .where(Area.code == sa.bindparam("code"))
 )
-_COUNTER = (
-    select(CaseNumberCounter)
-    .where(
-        CaseNumberCounter.county_code == sa.bindparam("county"),
-        CaseNumberCounter.procedure == sa.bindparam("procedure"),
-        CaseNumberCounter.year == sa.bindparam("year"),
-    )
-    .with_for_update()
-)
 _BY_KEY = select(Case).where(Case.idempotency_key == sa.bindparam("key"))
 
 
@@ -128,13 +119,9 @@ def _channel(actor: Actor, data: dict[str, Any]) -> str:
 
 
 def next_number(session: Session, county: str, procedure: str, year: int) -> str:
-    parameters = {"county": county, "procedure": procedure, "year": year}
-    counter = session.execute(_COUNTER, parameters).scalars().first()
-    if counter is None:
-        counter = CaseNumberCounter(county_code=county, procedure=procedure, year=year, last=0)
-        session.add(counter)
-    counter.last += 1
-    return f"{county}-{NUMBER_PREFIX[procedure]}-{year}-{counter.last:05d}"
+    key = {"county_code": county, "procedure": procedure, "year": year}
+    last = next_in_series(session, CaseNumberCounter.__table__, key)  # type: ignore[attr-defined]
+    return f"{county}-{NUMBER_PREFIX[procedure]}-{year}-{last:05d}"
 
 
 def file_case(

@@ -18,9 +18,9 @@ from datetime import date, datetime, time
 from typing import Any, Final, Protocol
 
 import jinja2
-import sqlalchemy as sa
 from sqlmodel import Session, col, select
 
+from assistance.db import next_in_series
 from assistance.documents import CJKFontMissing, DocumentError, MissingGlyphs, write_xlsx
 from assistance.documents.context import dump_context, load_context
 from assistance.documents.glyphs import check_printable
@@ -81,18 +81,6 @@ def digest(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-# Built once: most acts issue a document.
-_COUNTER = (
-    select(DocumentNumberCounter)
-    .where(
-        DocumentNumberCounter.county_code == sa.bindparam("county"),
-        DocumentNumberCounter.series == sa.bindparam("series"),
-        DocumentNumberCounter.year == sa.bindparam("year"),
-    )
-    .with_for_update()
-)
-
-
 def next_number(session: Session, county_code: str, series: str, year: int) -> str:
     """盐民边认〔2026〕3号: the county's 代字, 民 for 民政, the series, the year, the next number.
 
@@ -100,13 +88,9 @@ def next_number(session: Session, county_code: str, series: str, year: int) -> s
     SQLite the writer lock serialises them.
     """
     short = issuers_for(county_code).short
-    parameters = {"county": county_code, "series": series, "year": year}
-    counter = session.execute(_COUNTER, parameters).scalars().first()
-    if counter is None:
-        counter = DocumentNumberCounter(county_code=county_code, series=series, year=year, last=0)
-        session.add(counter)
-    counter.last += 1
-    return f"{short}民{series}〔{year}〕{counter.last}号"
+    key = {"county_code": county_code, "series": series, "year": year}
+    last = next_in_series(session, DocumentNumberCounter.__table__, key)  # type: ignore[attr-defined]
+    return f"{short}民{series}〔{year}〕{last}号"
 
 
 @contextmanager

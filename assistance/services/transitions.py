@@ -247,6 +247,8 @@ def _apply(
     # 64号 第二十七条: suspending pauses the stage and resuming continues it; what was recorded in
     # the stage before the pause (an investigation, a county verification) still counts.
     pause = transition.returns or (case.suspended_from is not None and case.suspended_from == before)
+    # With the state, in the same UPDATE.
+    case.updated_at = utcnow()
     deadlines.meet(session, case, transition.meets, ctx.on)
     if target is not None and target != before:
         case.state = target
@@ -268,7 +270,6 @@ def _apply(
     # After the records and deadlines, so that a notice can state them (an objection window's due
     # date); before the audit event, which lists the documents issued.
     notices.issue_for(ctx, before, renderer)
-    case.updated_at = utcnow()
     audit.record(session, case, actor, action, ctx.on, before, case.state, ctx.detail)
     session.flush()
 

@@ -7,11 +7,12 @@ from datetime import date
 
 from flask import Flask
 from integration_support import ApiClient, Clock, dibao_edge_household
-from sqlmodel import select
+from sqlmodel import col, select
 
 from assistance.db import Database
-from assistance.models import AuditEvent, User
+from assistance.models import AuditEvent, Case, IssuedDocument, User
 from assistance.services.errors import Conflict, ServiceError
+from assistance.services.filing import file_case
 from assistance.services.transitions import fire
 
 RACERS = 6
@@ -76,3 +77,48 @@ def test_the_same_seen_version_lets_only_the_first_act_through(api: ApiClient, c
     )
     assert second.status_code == 409
     assert (second.json or {})["message"] == "案件已被他人更新，请刷新后重试"
+
+
+def test_filings_at_once_in_a_new_year_draw_distinct_numbers(db: Database, clock: Clock) -> None:
+    """The first numbers of a year, drawn at once: each filing gets its own case number and its
+    application form its own document number, and none fails on the counter row they all create
+    (``db.next_in_series``)."""
+    clock.today = date(2026, 1, 5)
+    applicant, township = _user(db, "wangjianguo"), _user(db, "beicheng")
+    start = threading.Barrier(RACERS)
+    filed: list[int] = []
+    failures: list[str] = []
+    lock = threading.Lock()
+
+    def racer() -> None:
+        payload = {
+            "procedure": "dibao_edge",
+            "village": "140802001001",
+            "economic_check_authorised": True,
+            "commitment_signed": True,
+            "household": dibao_edge_household(),
+        }
+        start.wait()
+        try:
+            case_id, _ = file_case(db, applicant, payload, clock.today)
+            fire(db, township, case_id, "accept", {}, clock.today)  # issues the application form
+            with lock:
+                filed.append(case_id)
+        except Exception as exc:
+            with lock:
+                failures.append(repr(exc))
+
+    threads = [threading.Thread(target=racer) for _ in range(RACERS)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+
+    assert failures == [] and len(filed) == RACERS
+    with db.reading() as session:
+        numbers = session.exec(select(Case.number).where(col(Case.id).in_(filed))).all()
+        documents = session.exec(
+            select(IssuedDocument.number).where(col(IssuedDocument.case_id).in_(filed))
+        ).all()
+    assert sorted(n[-5:] for n in numbers if n) == [f"{i:05d}" for i in range(1, RACERS + 1)]
+    assert len(documents) == len(set(documents)) >= RACERS
