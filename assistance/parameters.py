@@ -18,16 +18,22 @@ ENTRY_DIR_VARIABLE = "ASSISTANCE_PARAMETER_ENTRIES"
 DEFAULT_ENTRY_DIR = PROJECT_ROOT / "instance" / "parameters"
 
 
+@lru_cache(maxsize=64)
+def _resolved(path: str) -> Path:
+    # Asked on every act and case page; resolving walks the path's directories each time.
+    return Path(path).resolve()
+
+
 def entry_dir() -> Path:
     configured = os.environ.get(ENTRY_DIR_VARIABLE, "")
-    return Path(configured).resolve() if configured else DEFAULT_ENTRY_DIR
+    return _resolved(configured) if configured else DEFAULT_ENTRY_DIR
 
 
 def local_parameter_dirs(extra: Iterable[str] = ()) -> tuple[Path, ...]:
     """Directories named on the command line, then those in ASSISTANCE_PARAMETERS (os.pathsep-separated),
     then the directory of entered values when it exists."""
     from_environment = [p for p in os.environ.get(ENVIRONMENT_VARIABLE, "").split(os.pathsep) if p]
-    dirs = [Path(p).resolve() for p in (*extra, *from_environment)]
+    dirs = [_resolved(p) for p in (*extra, *from_environment)]
     entered = entry_dir()
     if entered.is_dir() and entered not in dirs:
         dirs.append(entered)
@@ -41,7 +47,8 @@ def entered_stamp() -> tuple[tuple[str, int, int], ...]:
     entered = entry_dir()
     if not entered.is_dir():
         return ()
-    return tuple((p.name, p.stat().st_mtime_ns, p.stat().st_size) for p in sorted(entered.glob("*.toml")))
+    stats = ((p.name, p.stat()) for p in sorted(entered.glob("*.toml")))
+    return tuple((name, stat.st_mtime_ns, stat.st_size) for name, stat in stats)
 
 
 @lru_cache(maxsize=8)
