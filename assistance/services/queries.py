@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import functools
 import json
-from collections.abc import Callable, Hashable, Sequence
+from collections.abc import Callable, Hashable, Iterable, Sequence
 from datetime import date
 from typing import Any, Protocol, cast
 
@@ -176,13 +176,14 @@ _DEADLINE_COLUMNS = (
 Order = Callable[[Any], tuple[Any, ...]]
 
 
-def _page_query(where: ColumnElement[bool], order: Order) -> sa.Select[Any]:
+def _page_query(where: ColumnElement[bool], order: Order, *totals: Any) -> sa.Select[Any]:
     """A page (parameters ``limit`` and ``offset``) of the cases ``where`` picks in ``order``
     (given the columns to order by), with their area names and their nearest open deadline. The
     page is cut before anything is joined: a county's queue has thousands of cases, a page fifty.
-    The deadline is the one the case's ``next_due_on`` names (that column is kept from them)."""
+    The deadline is the one the case's ``next_due_on`` names (that column is kept from them).
+    ``totals``: window aggregates over all the cases picked, on every row of the page."""
     page = (
-        sa.select(*(_CASES.c[name] for name in _SUMMARY_COLUMNS))
+        sa.select(*(_CASES.c[name] for name in _SUMMARY_COLUMNS), *totals)
         .where(where)
         .order_by(*order(_CASES.c))
         .offset(sa.bindparam("offset", type_=sa.Integer))
@@ -211,11 +212,11 @@ def _page_query(where: ColumnElement[bool], order: Order) -> sa.Select[Any]:
     )
 
 
-def _summaries(session: Session, page: sa.Select[Any], parameters: dict[str, Any], today: date) -> list[Any]:
+def _summaries(rows: Iterable[Any], today: date) -> list[Any]:
     """The summaries of the rows of a ``_page_query``."""
     shown: set[int] = set()
     out = []
-    for r in session.execute(page, parameters):
+    for r in rows:
         if r.id in shown:  # two open deadlines due the same day: the first started
             continue
         shown.add(r.id)
@@ -403,7 +404,7 @@ def list_cases(
             where = sa.and_(where, col(Case.state) == state)
         page = _page_query(where, lambda c: (c.id.desc(),))
         return {
-            "items": _summaries(session, page, {"limit": limit, "offset": offset}, today),
+            "items": _summaries(session.execute(page, {"limit": limit, "offset": offset}), today),
             "limit": limit,
             "offset": offset,
         }
@@ -473,7 +474,14 @@ def _queue_queries(role: str) -> tuple[sa.Select[int, int], sa.Select[Any]]:
     where = sa.and_(role_scope(role), col(Case.closed_on).is_(None), _workable(role))
     overdue = sa.case((col(Case.next_due_on) < sa.bindparam("today", type_=sa.Date), 1))
     totals = sa.select(func.count(), func.count(overdue)).select_from(Case).where(where)
-    return totals, _page_query(where, _most_urgent)
+    # The totals ride on the page's rows; asked alone only for a page past the end.
+    page = _page_query(
+        where,
+        _most_urgent,
+        func.count().over().label("queue_total"),
+        func.count(overdue).over().label("queue_overdue"),
+    )
+    return totals, page
 
 
 def work_queue(
@@ -485,9 +493,15 @@ def work_queue(
         actor = actor_for(session, user_id)
         totals, page = _queue_queries(actor.role)
         parameters = {"scope": scope_value(actor), "today": today, "limit": limit, "offset": offset}
-        total, overdue = session.execute(totals, parameters).one()
+        rows = session.execute(page, parameters).all()
+        if rows:
+            total, overdue = rows[0].queue_total, rows[0].queue_overdue
+        elif offset:
+            total, overdue = session.execute(totals, parameters).one()
+        else:
+            total, overdue = 0, 0
         return {
-            "items": _summaries(session, page, parameters, today),
+            "items": _summaries(rows, today),
             "total": total,
             "overdue": overdue,
             "limit": limit,

@@ -168,6 +168,11 @@ def test_queue_is_ordered_by_the_nearest_due_date(api: ApiClient, clock: Clock) 
     second = api.get("beicheng", "/queue?limit=2&offset=1").json or {}
     assert [i["id"] for i in second["items"]] == [friday, waiting]
     assert (second["total"], second["overdue"], second["limit"], second["offset"]) == (3, 1, 2, 1)
+    past = api.get("beicheng", "/queue?offset=10").json or {}
+    assert (past["items"], past["total"], past["overdue"]) == ([], 3, 1)
+    assert (api.get("yanhu", "/queue").json or {}) | {"limit": 0} == {
+        "items": [], "total": 0, "overdue": 0, "limit": 0, "offset": 0,
+    }  # fmt: skip
     for bad, field in (("limit=0", "limit"), ("limit=x", "limit"), ("offset=-1", "offset")):
         refused = api.get("beicheng", f"/queue?{bad}")
         assert refused.status_code == 422 and errors(refused.json or {}, field), bad
