@@ -59,9 +59,13 @@ def record(
     from_state: str,
     to_state: str,
     detail: dict[str, Any] | None = None,
+    *,
+    first: bool = False,
 ) -> AuditEvent:
+    """Append the case's next event, chained to its last one (``first``: the case was created in
+    this transaction and has none yet, so there is nothing to read)."""
     assert case.id is not None
-    previous = session.execute(_LAST_EVENT, {"case_id": case.id}).scalars().first()
+    previous = None if first else session.execute(_LAST_EVENT, {"case_id": case.id}).scalars().first()
     event = AuditEvent(
         case_id=case.id,
         actor_id=actor.user_id,

@@ -222,6 +222,7 @@ def file_case(
                 "number": case.number,
                 **({"referral_id": referral.id} if referral is not None else {}),
             },
+            first=True,
         )
         if then is not None:
             then(session, actor, case)
