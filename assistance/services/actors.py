@@ -30,6 +30,8 @@ class Actor:
         return self.role in (VILLAGE, TOWNSHIP, COUNTY)
 
 
+_CASES: sa.Table = Case.__table__  # type: ignore[attr-defined]
+
 # What a service function runs last in the transaction of an act on a case, given who acted and
 # the case as the act left it: to read what the act wrote before it commits.
 AfterAct = Callable[[Session, Actor, Case], None]
@@ -65,41 +67,39 @@ def actor_for(session: Session, user_id: int | None) -> Actor:
     )
 
 
-# The column that places a case in an actor's scope, by role: applicants see their own filings,
-# staff their own area.
-_SCOPE_COLUMNS: dict[str, Any] = {
-    APPLICANT: Case.filed_by_user_id,
-    VILLAGE: Case.village_id,
-    TOWNSHIP: Case.township_id,
-    COUNTY: Case.county_code,
+# Which cases each role sees (the administrator all): the case column that must hold the actor's
+# own value, and the actor's field that holds it. Applicants see their own filings, staff their
+# own area. The SQL scopes and ``can_see`` are both read off this table.
+_SCOPES: dict[str, tuple[str, str]] = {
+    APPLICANT: ("filed_by_user_id", "user_id"),
+    VILLAGE: ("village_id", "area_id"),
+    TOWNSHIP: ("township_id", "area_id"),
+    COUNTY: ("county_code", "county_code"),
 }
 
 
 def scope_value(actor: Actor) -> int | str | None:
     """The actor's own value of their role's scope column: their user id, area id or county code."""
-    return {
-        APPLICANT: actor.user_id,
-        VILLAGE: actor.area_id,
-        TOWNSHIP: actor.area_id,
-        COUNTY: actor.county_code,
-    }.get(actor.role)
+    scope = _SCOPES.get(actor.role)
+    return getattr(actor, scope[1]) if scope else None
+
+
+def _scope(role: str, value: Any) -> ColumnElement[bool]:
+    if role == ADMIN:
+        return sa.true()
+    scope = _SCOPES.get(role)
+    return _CASES.c[scope[0]] == value if scope else sa.false()
 
 
 def case_scope(actor: Actor) -> ColumnElement[bool]:
     """The cases an actor may see."""
-    if actor.role == ADMIN:
-        return sa.true()
-    column = _SCOPE_COLUMNS.get(actor.role)
-    return col(column) == scope_value(actor) if column is not None else sa.false()
+    return _scope(actor.role, scope_value(actor))
 
 
 def role_scope(role: str) -> ColumnElement[bool]:
     """``case_scope`` for any actor of a role, their own value left as the parameter ``scope``: a
     statement built once per role serves every actor of it."""
-    if role == ADMIN:
-        return sa.true()
-    column = _SCOPE_COLUMNS.get(role)
-    return col(column) == sa.bindparam("scope") if column is not None else sa.false()
+    return _scope(role, sa.bindparam("scope"))
 
 
 def area_scope(actor: Actor, county: Any, township: Any = None) -> ColumnElement[bool]:
@@ -125,17 +125,11 @@ def in_area(actor: Actor, county_code: str, township_id: int | None = None) -> b
 
 
 def can_see(actor: Actor, case: Case) -> bool:
+    """``case_scope`` for one case already read."""
     if actor.role == ADMIN:
         return True
-    if actor.role == APPLICANT:
-        return case.filed_by_user_id == actor.user_id
-    if actor.role == VILLAGE:
-        return case.village_id == actor.area_id
-    if actor.role == TOWNSHIP:
-        return case.township_id == actor.area_id
-    if actor.role == COUNTY:
-        return case.county_code == actor.county_code
-    return False
+    scope = _SCOPES.get(actor.role)
+    return scope is not None and getattr(case, scope[0]) == scope_value(actor)
 
 
 def visible_case(session: Session, actor: Actor, case_id: int) -> Case:

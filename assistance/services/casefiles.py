@@ -196,8 +196,8 @@ def store_records(
     stored.incomes[case.id] = _inserted(session, IncomeRecord, incomes)
     stored.assets[case.id] = _inserted(session, AssetRecord, assets)
     stored.expenses[case.id] = _inserted(session, MedicalExpenseRecord, expenses)
+    _rows_written(session)
     rows_read = for_this_transaction(session, _ROWS, _RowsRead)
-    rows_read.written += 1
     rows_read.read[case.id] = (rows_read.written, stored)
 
 

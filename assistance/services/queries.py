@@ -302,13 +302,6 @@ def case_page(db: Database, user_id: int, case_id: int, today: date) -> KeptPage
         return page
 
 
-_REVISIONS = (
-    sa.select(col(Case.version), col(Case.revision), col(ReferenceRevision.revision))
-    .outerjoin(ReferenceRevision, sa.true())
-    .where(col(Case.id) == sa.bindparam("case_id"))
-)
-
-
 class PageOfTheAct:
     """The case page as an act leaves it, for its answer: built in the act's transaction (``then``
     of ``transitions.fire`` and ``filing.file_case``), where the act has already read much of what
@@ -321,11 +314,12 @@ class PageOfTheAct:
     def __call__(self, session: Session, actor: Actor, case: Case) -> None:
         session.flush()
         # Read back, not taken from the case object: the revision may have been written by a
-        # bulk UPDATE the object did not see (``models.revisions``).
-        version, revision, reference = session.execute(_REVISIONS, {"case_id": case.id}).one()
+        # bulk UPDATE the object did not see (``models.revisions``). The actor has just acted on
+        # the case, so it is in their scope.
+        stamp = _stamp(session, actor, case.id or 0)
+        assert stamp is not None
         data = _build_case_detail(session, actor, case, self.today)
-        stamp = (version, revision, reference, entered_stamp())
-        page = KeptPage(stamp, json.dumps(data, ensure_ascii=False), version)
+        page = KeptPage(stamp, json.dumps(data, ensure_ascii=False), data["version"])
         self._built = (case.id, actor, self.today), page
 
     def committed(self) -> KeptPage | None:
