@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import select
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -72,7 +73,26 @@ def make_engine(url: str) -> Engine:
 
         return engine
     # pool_pre_ping: a PostgreSQL restart must not leave dead connections in the pool.
-    return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=10)
+    engine = create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=10)
+    engine.dialect.do_ping = functools.partial(_ping_if_heard_from, engine.dialect.do_ping)  # type: ignore[method-assign]
+    return engine
+
+
+def _ping_if_heard_from(ping: Callable[[Any], bool], connection: Any) -> bool:
+    """The pool's check of an idle connection before lending it: a round trip to the server only if
+    the server has sent something since the connection went idle. A server that shuts down or
+    ends the connection says so (or its socket closes), which makes the socket readable; one
+    that has not spoken has nothing to report. The round trip cost about a third of a
+    millisecond of CPU on every request."""
+    if getattr(connection, "closed", False) or getattr(connection, "broken", False):
+        return False
+    try:
+        heard = select.poll()
+        heard.register(connection.fileno(), select.POLLIN)
+        quiet = not heard.poll(0)
+    except (OSError, ValueError):
+        quiet = False
+    return True if quiet else ping(connection)
 
 
 class Database:
