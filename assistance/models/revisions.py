@@ -123,6 +123,11 @@ def households_changed(session: Session, households: set[int]) -> None:
         moved["households"] |= fresh
 
 
+def reference_moved(session: Session) -> bool:
+    """Whether this transaction has given the reference revision a new value."""
+    return bool(session.info.get(_MOVED, {}).get("reference"))
+
+
 def moved_already(session: Session, case_id: int) -> None:
     """Tell the listener that this transaction gave the case its revision
     (``transaction_revision``) itself."""

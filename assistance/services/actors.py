@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
 import sqlalchemy as sa
 from sqlalchemy.sql.elements import ColumnElement
 from sqlmodel import Session, col
 
-from assistance.models import Area, Case, User
+from assistance.models import Area, AuditEvent, Case, User
+from assistance.models.revisions import ReferenceRevision
 from assistance.models.users import ADMIN, APPLICANT, COUNTY, TOWNSHIP, VILLAGE
 from assistance.services.errors import NotAuthenticated, NotFound
 
@@ -24,6 +24,10 @@ class Actor:
     area_id: int | None
     area_level: str | None
     county_code: str | None
+    # What all case pages share (areas, staff names, holiday schedules), as read with the actor
+    # before anything else the request reads (``models.revisions``): what the process keeps of
+    # it (``places``, ``deadlines.calendar_for``, kept case pages) is good for this revision.
+    reference_revision: int | None = None
 
     @property
     def is_staff(self) -> bool:
@@ -32,12 +36,20 @@ class Actor:
 
 _CASES: sa.Table = Case.__table__  # type: ignore[attr-defined]
 
-# What a service function runs last in the transaction of an act on a case, given who acted and
-# the case as the act left it: to read what the act wrote before it commits.
-AfterAct = Callable[[Session, Actor, Case], None]
+
+class AfterAct(Protocol):
+    """What a service function runs last in the transaction of an act on a case, given who acted
+    and the case as the act left it: to read what the act wrote before it commits. ``created``: the
+    case was filed in this transaction and this is its first and only event, so it has no
+    records or deadlines yet and nothing needs reading to know it."""
+
+    def __call__(
+        self, session: Session, actor: Actor, case: Case, *, created: AuditEvent | None = None
+    ) -> None: ...
+
 
 # Every request of the service starts here: one statement, built once, read as a row.
-_ACTOR = (
+_ACTOR: Any = (
     sa.select(
         col(User.username),
         col(User.display_name),
@@ -46,8 +58,10 @@ _ACTOR = (
         col(User.active),
         col(Area.level),
         col(Area.county_code),
+        col(ReferenceRevision.revision).label("reference_revision"),
     )
     .outerjoin(Area, col(Area.id) == col(User.area_id))
+    .outerjoin(ReferenceRevision, sa.true())
     .where(col(User.id) == sa.bindparam("user"))
 )
 
@@ -64,6 +78,7 @@ def actor_for(session: Session, user_id: int | None) -> Actor:
         area_id=found.area_id,
         area_level=found.level,
         county_code=found.county_code,
+        reference_revision=found.reference_revision,
     )
 
 

@@ -24,13 +24,20 @@ from assistance.workflow.machine import DeadlineSpec
 # once (a few milliseconds a year), and most acts start a deadline.
 _CALENDARS: dict[str, WorkingDayCalendar] = {}
 _KEPT = 8
+# The calendar of the latest reference revision read with an actor.
+_BY_REVISION: dict[int, WorkingDayCalendar] = {}
 
 
 _SCHEDULES = select(HolidaySchedule).order_by(col(HolidaySchedule.year))
 
 
-def calendar_for(session: Session) -> WorkingDayCalendar:
-    """chinesecalendar, plus every year's schedule an administrator has loaded."""
+def calendar_for(session: Session, revision: int | None = None) -> WorkingDayCalendar:
+    """chinesecalendar, plus every year's schedule an administrator has loaded. ``revision``: the
+    reference revision the actor was read with, if any (schedules change only with it): the
+    calendar built for it serves without reading the schedules. A transaction that loads a
+    schedule passes none."""
+    if revision is not None and (known := _BY_REVISION.get(revision)) is not None:
+        return known
     rows = session.execute(_SCHEDULES).scalars().all()
     key = json.dumps([[row.year, row.data] for row in rows], sort_keys=True, default=str)
     calendar = _CALENDARS.get(key)
@@ -39,6 +46,9 @@ def calendar_for(session: Session) -> WorkingDayCalendar:
         if len(_CALENDARS) >= _KEPT:
             _CALENDARS.clear()
         _CALENDARS[key] = calendar
+    if revision is not None:
+        _BY_REVISION.clear()  # the latest revision's only
+        _BY_REVISION[revision] = calendar
     return calendar
 
 

@@ -7,14 +7,13 @@ from typing import Any
 
 import sqlalchemy as sa
 from marshmallow import fields
-from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
 
 from assistance.db import Database, next_in_series
-from assistance.models import Area, Case, CaseNumberCounter, Household
+from assistance.models import Case, CaseNumberCounter, Household
 from assistance.models.base import utcnow
 from assistance.models.imports import RURAL_REVITALISATION
-from assistance.services import audit
+from assistance.services import audit, places
 from assistance.services.actors import APPLICANT, TOWNSHIP, VILLAGE, Actor, AfterAct, actor_for, visible_case
 from assistance.services.casefiles import (
     describe_case,
@@ -27,6 +26,7 @@ from assistance.services.casefiles import (
 from assistance.services.errors import Conflict, FieldProblem, Forbidden, InvalidInput
 from assistance.services.fields import ChineseSchema, choice, day, flag, load, text
 from assistance.services.imports import take_referral
+from assistance.services.places import Place
 from assistance.services.vocabulary import FILING_CHANNELS
 from assistance.workflow import WORKFLOWS
 
@@ -79,25 +79,18 @@ class FilingSchema(ChineseSchema):
     )
 
 
-# Built once: every filing reads them.
-_PARENT = aliased(Area)
-_VILLAGE_AND_TOWNSHIP = (
-    select(Area, _PARENT)
-    .join(_PARENT, col(_PARENT.id) == col(Area.parent_id))
-    .where(Area.code == sa.bindparam("code"))
-)
+# Built once: every filing reads it.
 _BY_KEY = select(Case).where(Case.idempotency_key == sa.bindparam("key"))
 
 
-def _village(session: Session, code: str) -> tuple[Area, Area]:
-    found = session.execute(_VILLAGE_AND_TOWNSHIP, {"code": code}).first()
-    if found is None or found[0].level != "village":
+def _village(session: Session, code: str, actor: Actor) -> tuple[Place, Place]:
+    found = places.village_and_township(session, code, actor.reference_revision)
+    if found is None:
         raise InvalidInput.field("village", "没有这个村（社区）")
-    village, township = found
-    return village, township
+    return found
 
 
-def _may_file_in(actor: Actor, village: Area, township: Area) -> None:
+def _may_file_in(actor: Actor, village: Place, township: Place) -> None:
     if actor.role == APPLICANT:
         return
     if actor.role == VILLAGE and actor.area_id == village.id:
@@ -148,7 +141,7 @@ def file_case(
             raise InvalidInput.field("application_date", "申请日期不能晚于今天")
         if applied < today - timedelta(days=BACKDATING_DAYS):
             raise InvalidInput.field("application_date", f"申请日期不能早于{BACKDATING_DAYS}天前")
-        village, township = _village(session, data["village"])
+        village, township = _village(session, data["village"], actor)
         _may_file_in(actor, village, township)
         channel = _channel(actor, data)
         body = data["household"]
@@ -174,8 +167,8 @@ def file_case(
         parsed, own = parse_household(data["procedure"], applied, village.county_code, body)
         household = Household(
             county_code=village.county_code,
-            township_id=township.id or 0,
-            village_id=village.id or 0,
+            township_id=township.id,
+            village_id=village.id,
             address=own.get("address", ""),
             hukou_type=parsed.hukou_type,
             residence_area=parsed.residence_area,
@@ -191,8 +184,8 @@ def file_case(
             state_entered_on=applied,
             household_id=household.id or 0,
             county_code=village.county_code,
-            township_id=township.id or 0,
-            village_id=village.id or 0,
+            township_id=township.id,
+            village_id=village.id,
             filed_by_user_id=actor.user_id,
             filing_channel=channel,
             proxy_name=data.get("proxy_name", "") if channel != "self" else "",
@@ -208,7 +201,7 @@ def file_case(
         store_records(session, case, household, parsed, members)
         if referral is not None:
             referral.case_id = case.id
-        audit.record(
+        event = audit.record(
             session,
             case,
             actor,
@@ -225,7 +218,7 @@ def file_case(
             first=True,
         )
         if then is not None:
-            then(session, actor, case)
+            then(session, actor, case, created=event)
         assert case.id is not None
         return case.id, True
 

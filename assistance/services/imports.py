@@ -42,6 +42,7 @@ from assistance.models.users import ADMIN, COUNTY, TOWNSHIP, VILLAGE
 from assistance.services.actors import actor_for, area_scope
 from assistance.services.errors import Conflict, FieldProblem, Forbidden, InvalidInput, NotFound
 from assistance.services.fields import record_id
+from assistance.services.places import Place
 from rules.idnumber import InvalidIdNumber, birth_date_of
 from rules.vocabulary import MONITORING_CATEGORIES
 
@@ -405,7 +406,7 @@ def referral_for_filing(db: Database, user_id: int, referral_id: int) -> dict[st
 
 
 def take_referral(
-    session: Session, referral_id: Any, village: Area, id_numbers: list[str], procedure: str
+    session: Session, referral_id: Any, village: Place, id_numbers: list[str], procedure: str
 ) -> MonitoringReferral:
     """The referral a filing answers: pending, of the filing's village; a monitoring household is
     filed as a 低保边缘 application by its applicant, a 医保 alert by any procedure naming the person."""

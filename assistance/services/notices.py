@@ -31,7 +31,6 @@ from sqlmodel import Session, col, select
 from assistance.documents.issuers import CountyIssuers, issuers_for
 from assistance.documents.masking import mask_id, mask_name
 from assistance.models import (
-    Area,
     AuditEvent,
     Case,
     CaseDeadline,
@@ -44,6 +43,7 @@ from assistance.models import (
     Publicity,
     RulesEvaluation,
 )
+from assistance.services import places
 from assistance.services.casefiles import Preloaded, household_rows
 from assistance.services.effects import ActionContext
 from assistance.services.evaluation import Evaluation, evaluate_case
@@ -252,16 +252,12 @@ class Source:
         return issuers_for(self.case.county_code)
 
     @cached_property
-    def township(self) -> Area:
-        area = self.session.get(Area, self.case.township_id)
-        assert area is not None
-        return area
+    def township(self) -> places.Place:
+        return places.named(self.session, self.case.township_id)
 
     @cached_property
-    def village(self) -> Area:
-        area = self.session.get(Area, self.case.village_id)
-        assert area is not None
-        return area
+    def village(self) -> places.Place:
+        return places.named(self.session, self.case.village_id)
 
     @property
     def township_organ(self) -> str:

@@ -31,14 +31,14 @@ from assistance.models import (
     Termination,
     User,
 )
-from assistance.models.revisions import ReferenceRevision
+from assistance.models.revisions import ReferenceRevision, reference_moved
 from assistance.parameters import entered_stamp
-from assistance.services import deadlines
+from assistance.services import deadlines, places
 from assistance.services.actors import Actor, actor_for, case_scope, role_scope, scope_value, visible_case
 from assistance.services.casefiles import household_data
 from assistance.services.kept_pages import KeptPage, KeptPages
 from assistance.services.rechecks import case_rechecks
-from assistance.services.transitions import delegated, facts_for, may_act
+from assistance.services.transitions import delegated, facts_for, may_act, nothing_recorded
 from assistance.workflow import WORKFLOWS
 
 _STEP_MODELS: dict[str, type[SQLModel]] = {
@@ -233,12 +233,18 @@ def _summaries(rows: Iterable[Any], today: date) -> list[Any]:
 
 
 def available_actions(
-    session: Session, actor: Actor, case: Case, today: date, due: Sequence[CaseDeadline] | None = None
+    session: Session,
+    actor: Actor,
+    case: Case,
+    today: date,
+    due: Sequence[CaseDeadline] | None = None,
+    recorded: Any = None,
 ) -> list[dict[str, Any]]:
     """What this actor may do now, each with the guards that still stand in the way (``due``: the
-    case's deadlines, if the caller has them)."""
+    case's deadlines, and ``recorded``: what ``transitions.facts_for`` reads of its records, if the
+    caller has them)."""
     workflow = WORKFLOWS[case.procedure]
-    delegation = delegated(session, case.county_code)
+    delegation = delegated(session, case.county_code, revision=actor.reference_revision)
     facts = None
     out = []
     for t in workflow.from_state(case.state):
@@ -246,7 +252,7 @@ def available_actions(
             continue
         if facts is None:
             open_due = None if due is None else [d for d in due if d.met_on is None and not d.cancelled]
-            facts = facts_for(session, case, today, open_due=open_due)
+            facts = facts_for(session, case, today, open_due=open_due, recorded=recorded)
         blocked = [reason for g in t.guards if (reason := g.check(facts))]
         out.append(
             {
@@ -311,14 +317,12 @@ class PageOfTheAct:
         self.today = today
         self._built: tuple[Hashable, KeptPage] | None = None
 
-    def __call__(self, session: Session, actor: Actor, case: Case) -> None:
+    def __call__(
+        self, session: Session, actor: Actor, case: Case, *, created: AuditEvent | None = None
+    ) -> None:
         session.flush()
-        # Read back, not taken from the case object: the revision may have been written by a
-        # bulk UPDATE the object did not see (``models.revisions``). The actor has just acted on
-        # the case, so it is in their scope.
-        stamp = _stamp(session, actor, case.id or 0)
-        assert stamp is not None
-        data = _build_case_detail(session, actor, case, self.today)
+        stamp = _stamp_of_the_act(session, actor, case)
+        data = _build_case_detail(session, actor, case, self.today, created)
         page = KeptPage(stamp, json.dumps(data, ensure_ascii=False), data["version"])
         self._built = (case.id, actor, self.today), page
 
@@ -331,6 +335,19 @@ class PageOfTheAct:
         return page
 
 
+def _stamp_of_the_act(session: Session, actor: Actor, case: Case) -> Hashable:
+    """``_stamp`` as the act leaves the case, known without reading it: the act gave the case its
+    version and this transaction's revision (``transitions.fire``; a filed case has its own, and
+    any bulk UPDATE of it in this transaction writes the same, ``models.revisions``), and nothing
+    the case shares with others has changed since the actor was read with the reference
+    revision, unless the transaction itself moved that."""
+    if actor.reference_revision is None or reference_moved(session):
+        stamp = _stamp(session, actor, case.id or 0)  # the actor has just acted: in their scope
+        assert stamp is not None
+        return stamp
+    return (case.version, case.revision, actor.reference_revision, entered_stamp())
+
+
 def case_detail(db: Database, user_id: int, case_id: int, today: date) -> dict[str, Any]:
     data: dict[str, Any] = json.loads(case_page(db, user_id, case_id, today).text)
     return data
@@ -341,13 +358,24 @@ _DEADLINES_OF_CASE = (
 )
 
 
-def _build_case_detail(session: Session, actor: Actor, case: Case, today: date) -> dict[str, Any]:
-    due = session.execute(_DEADLINES_OF_CASE, {"case_id": case.id}).scalars().all()
+def _build_case_detail(
+    session: Session, actor: Actor, case: Case, today: date, created: AuditEvent | None = None
+) -> dict[str, Any]:
+    """``created``: the case was filed in this transaction and this is its only event
+    (``actors.AfterAct``): it has no deadlines and no records of any step yet."""
+    due: Sequence[CaseDeadline] = []
+    if created is None:
+        due = session.execute(_DEADLINES_OF_CASE, {"case_id": case.id}).scalars().all()
     # Reads the county (whose delegation the actions depend on) with the township and village.
-    delegated(session, case.county_code, places_of=case)
-    township, village = session.get(Area, case.township_id), session.get(Area, case.village_id)
-    places = [_place(a.code, a.name) if a else None for a in (township, village)]
-    data = summary(case, places[0], places[1], nearest_open(due), today)
+    delegated(session, case.county_code, places_of=case, revision=actor.reference_revision)
+    township, village = (places.named(session, a) for a in (case.township_id, case.village_id))
+    data = summary(
+        case,
+        _place(township.code, township.name),
+        _place(village.code, village.name),
+        nearest_open(due),
+        today,
+    )
     data["deadlines"] = [deadlines.describe(d, today) for d in due]
     data["filing"] = {
         "channel": case.filing_channel,
@@ -362,7 +390,7 @@ def _build_case_detail(session: Session, actor: Actor, case: Case, today: date) 
     }
     data["household"] = household_data(session, case)
     data["periodic_rechecks"] = case_rechecks(session, case)
-    present = _present(session, case.id or 0)
+    present = _present(session, case.id or 0) if created is None else set()
     for name, model in _STEP_MODELS.items():
         data[name] = _records(session, model, case.id or 0) if name in present else []
     data["evidence"] = (
@@ -374,9 +402,20 @@ def _build_case_detail(session: Session, actor: Actor, case: Case, today: date) 
         else []
     )
     data["latest_evaluation"] = evaluations[0] if evaluations else None
-    data["history"] = _records(session, AuditEvent, case.id or 0, actor_names=True)
-    data["available_actions"] = available_actions(session, actor, case, today, due)
+    if created is None:
+        data["history"] = _records(session, AuditEvent, case.id or 0, actor_names=True)
+    else:
+        data["history"] = [{**_plain(created), "actor_name": actor.display_name}]
+    recorded = None if created is None else nothing_recorded()
+    data["available_actions"] = available_actions(session, actor, case, today, due, recorded)
     return data
+
+
+def _plain(row: SQLModel) -> dict[str, Any]:
+    """A row held as an object, as ``_records`` reads rows of its table."""
+    table: sa.Table = row.__table__  # type: ignore[attr-defined]
+    values = ((c.name, getattr(row, c.name)) for c in table.c)
+    return {k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in values}
 
 
 def list_cases(

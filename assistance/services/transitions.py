@@ -7,6 +7,7 @@ from __future__ import annotations
 import functools
 from collections.abc import Sequence
 from datetime import date
+from types import SimpleNamespace
 from typing import Any
 
 import sqlalchemy as sa
@@ -14,11 +15,11 @@ from sqlmodel import Session, col, func, select
 
 from assistance.db import Database
 from assistance.documents import default_renderer
-from assistance.models import Area, Case, CaseDeadline, Investigation, Objection, Publicity
+from assistance.models import Case, CaseDeadline, Investigation, Objection, Publicity
 from assistance.models.base import utcnow
 from assistance.models.revisions import moved_already, transaction_revision
 from assistance.models.steps import InformationCheck
-from assistance.services import audit, deadlines, notices
+from assistance.services import audit, deadlines, notices, places
 from assistance.services.actors import Actor, AfterAct, actor_for, visible_case
 from assistance.services.effects import EFFECTS, ActionContext
 from assistance.services.errors import Conflict, FieldProblem, Forbidden, InvalidInput, NotFound
@@ -33,33 +34,28 @@ from assistance.workflow.machine import COUNTY, TOWNSHIP, Transition, Workflow
 DECIDED = ("recognised", "refused")
 
 
-def delegated(session: Session, county_code: str, places_of: Case | None = None) -> bool:
+def delegated(
+    session: Session, county_code: str, places_of: Case | None = None, revision: int | None = None
+) -> bool:
     """64号 第三十二条, 65号 第二十六条: whether the county delegated confirmation to townships.
     Asked several times while one case is read or acted on; kept for the session. ``places_of``:
-    a case whose township and village are read along and held (its notices and page name them)."""
+    a case whose township and village are read along (its notices and page name them, by
+    ``places.named``); ``revision``: the reference revision the actor was read with, if any, for
+    the places the process keeps (``places``)."""
     known: dict[str, bool] = session.info.setdefault("confirmation_delegated", {})
     if county_code not in known:
-        places: dict[str, int | None] = {"township": None, "village": None}
-        if places_of is not None:
-            places = {"township": places_of.township_id, "village": places_of.village_id}
-        found = session.execute(_COUNTY_AND_PLACES, {"county": county_code, **places}).scalars().all()
-        # Held for the session: its identity map keeps only rows someone holds, and the act's
-        # notices ask for the township and village by id.
-        session.info.setdefault("areas_read", []).extend(found)
-        known[county_code] = any(
-            a.confirmation_delegated for a in found if a.code == county_code and a.level == "county"
-        )
+        township, village = (places_of.township_id, places_of.village_id) if places_of else (None, None)
+        county = places.of_case(session, county_code, township, village, revision).county
+        known[county_code] = county is not None and county.confirmation_delegated
     return known[county_code]
 
 
-# Statements read on every act and case page are built once, with their values as parameters:
-# building one cost more than running it.
-_COUNTY_AND_PLACES = select(Area).where(
-    sa.or_(
-        sa.and_(col(Area.code) == sa.bindparam("county"), col(Area.level) == "county"),
-        col(Area.id) == sa.bindparam("township"),
-        col(Area.id) == sa.bindparam("village"),
-    )
+_CLAIM = (
+    sa.update(Case)
+    .where(col(Case.id) == sa.bindparam("case_id"), col(Case.version) == sa.bindparam("version"))
+    .values(version=col(Case.version) + 1, revision=sa.bindparam("revision"))
+    .returning(Case)
+    .execution_options(synchronize_session=False, populate_existing=True)
 )
 
 
@@ -106,15 +102,24 @@ def _facts_query() -> sa.Select[Any]:
     )
 
 
+def nothing_recorded() -> Any:
+    """``_facts_query``'s row for a case with no records: no visit, check, publicity or objection."""
+    return SimpleNamespace(**dict.fromkeys(_facts_query().selected_columns.keys()))
+
+
 def facts_for(
     session: Session,
     case: Case,
     today: date,
     extra: dict[str, Any] | None = None,
     open_due: Sequence[CaseDeadline] | None = None,
+    recorded: Any = None,
 ) -> CaseFacts:
-    """What the guards look at; ``open_due``: the case's open deadlines, if the caller has them."""
-    row = session.execute(_facts_query(), {"case_id": case.id, "entered": case.state_entered_at}).one()
+    """What the guards look at; ``open_due``: the case's open deadlines, and ``recorded``: the row of
+    ``_facts_query``, if the caller has them."""
+    row = recorded
+    if row is None:
+        row = session.execute(_facts_query(), {"case_id": case.id, "entered": case.state_entered_at}).one()
     open_publicity = None
     if row.publicity_stage is not None:
         open_publicity = PublicityFacts(
@@ -199,17 +204,13 @@ def fire(
             raise Conflict("案件已被他人更新，请刷新后重试", [current])
         # Compare-and-set before anything else is written: of two staff firing at once, exactly
         # one moves the version on; the other's update finds it moved and gets 409.
-        claimed = session.execute(
-            sa.update(Case)
-            .where(col(Case.id) == case_id, col(Case.version) == version)
-            .values(version=version + 1, revision=transaction_revision(session))
-            .execution_options(synchronize_session=False)
-        )
-        if claimed.rowcount != 1:  # type: ignore[attr-defined]
+        # The row as claimed comes back with it and replaces the one read above.
+        case = session.execute(
+            _CLAIM, {"case_id": case_id, "version": version, "revision": transaction_revision(session)}
+        ).scalar_one_or_none()
+        if case is None:
             raise Conflict("案件已被他人更新，请刷新后重试")
         moved_already(session, case_id)
-        case = session.get(Case, case_id, populate_existing=True)
-        assert case is not None
         _apply(session, actor, case, action, payload, today, renderer or default_renderer())
         if then is not None:
             then(session, actor, case)
@@ -230,7 +231,7 @@ def _apply(
             f"案件当前状态为“{workflow.state(case.state).name}”，不能进行此操作",
             [FieldProblem("state", f"当前状态可进行的操作：{allowed}")],
         )
-    delegation = delegated(session, case.county_code, places_of=case)
+    delegation = delegated(session, case.county_code, places_of=case, revision=actor.reference_revision)
     if not may_act(actor, workflow, transition, delegation):
         raise Forbidden(f"您的角色不能进行“{transition.name}”（{transition.article}）")
     facts = facts_for(session, case, data["on"], data)
@@ -239,7 +240,7 @@ def _apply(
         raise Conflict(
             f"尚不能进行“{transition.name}”", [FieldProblem("guard", reason) for reason in failures]
         )
-    calendar = deadlines.calendar_for(session)
+    calendar = deadlines.calendar_for(session, actor.reference_revision)
     ctx = ActionContext(session, case, actor, workflow, transition, data, data["on"], calendar)
     EFFECTS[action](ctx)
     before = case.state
