@@ -165,10 +165,11 @@ for _action, _schema in SCHEMAS.items():
 
 
 @queue_blp.route("", methods=["GET"])
-def get_queue() -> dict[str, Any]:
+def get_queue() -> Response:
     """本人待办：本辖区内本角色可以办理的案件，期限最近的在前（分页：limit 默认50、最多200，offset）"""
     limit, offset = paging()
-    return queries.work_queue(database(), user_id(), today(), limit=limit, offset=offset)
+    text = queries.work_queue_json(database(), user_id(), today(), limit=limit, offset=offset)
+    return Response(text, mimetype="application/json")
 
 
 @workflow_blp.route("", methods=["GET"])

@@ -165,7 +165,7 @@ _DEADLINES: sa.Table = CaseDeadline.__table__  # type: ignore[attr-defined]
 # What a summary shows of a case; the ordering columns come along for the outer query.
 _SUMMARY_COLUMNS = (
     "id", "number", "procedure", "state", "version", "application_date", "accepted_on", "closed_on",
-    "county_code", "township_id", "village_id", "next_due_on",
+    "county_code", "township_id", "village_id", "next_due_on", "revision",
 )  # fmt: skip
 # What a summary shows of the nearest open deadline. No name is also a case column's, so that a
 # row of the page serves as both the case and its deadline (``deadlines.Shown``).
@@ -220,16 +220,19 @@ def _summaries(rows: Iterable[Any], today: date) -> list[Any]:
         if r.id in shown:  # two open deadlines due the same day: the first started
             continue
         shown.add(r.id)
-        out.append(
-            summary(
-                cast(Summarised, r),
-                _place(r.township_code, r.township_name),
-                _place(r.village_code, r.village_name),
-                cast(deadlines.Shown, r) if r.due_on is not None else None,
-                today,
-            )
-        )
+        out.append(_summary_of_row(r, today))
     return out
+
+
+def _summary_of_row(r: Any, today: date) -> dict[str, Any]:
+    """The summary of a row of a ``_page_query``."""
+    return summary(
+        cast(Summarised, r),
+        _place(r.township_code, r.township_name),
+        _place(r.village_code, r.village_name),
+        cast(deadlines.Shown, r) if r.due_on is not None else None,
+        today,
+    )
 
 
 def available_actions(
@@ -517,22 +520,30 @@ def _queue_queries(role: str) -> tuple[sa.Select[int, int], sa.Select[Any]]:
     return totals, page
 
 
+def _queue(
+    session: Session, user_id: int, today: date, limit: int, offset: int
+) -> tuple[Actor, Sequence[Any], int, int]:
+    """The actor, the rows of a page of their queue (``_page_query``) and its totals: all cases and
+    those overdue."""
+    actor = actor_for(session, user_id)
+    totals, page = _queue_queries(actor.role)
+    parameters = {"scope": scope_value(actor), "today": today, "limit": limit, "offset": offset}
+    rows = session.execute(page, parameters).all()
+    if rows:
+        return actor, rows, rows[0].queue_total, rows[0].queue_overdue
+    if offset:
+        total, overdue = session.execute(totals, parameters).one()
+        return actor, rows, total, overdue
+    return actor, rows, 0, 0
+
+
 def work_queue(
     db: Database, user_id: int, today: date, *, limit: int = 50, offset: int = 0
 ) -> dict[str, Any]:
     """Open cases in the actor's area on which the actor's role can act, the most urgent first
     (the nearest open deadline; cases without one last), a page at a time."""
     with db.reading() as session:
-        actor = actor_for(session, user_id)
-        totals, page = _queue_queries(actor.role)
-        parameters = {"scope": scope_value(actor), "today": today, "limit": limit, "offset": offset}
-        rows = session.execute(page, parameters).all()
-        if rows:
-            total, overdue = rows[0].queue_total, rows[0].queue_overdue
-        elif offset:
-            total, overdue = session.execute(totals, parameters).one()
-        else:
-            total, overdue = 0, 0
+        _, rows, total, overdue = _queue(session, user_id, today, limit, offset)
         return {
             "items": _summaries(rows, today),
             "total": total,
@@ -540,3 +551,30 @@ def work_queue(
             "limit": limit,
             "offset": offset,
         }
+
+
+# A queue line as JSON, kept per case while nothing it shows has changed: a queue is read more
+# than any page, and most of its lines are the same from one read to the next.
+QUEUE_LINES = KeptPages(5000)
+
+
+def work_queue_json(db: Database, user_id: int, today: date, *, limit: int = 50, offset: int = 0) -> str:
+    """``work_queue`` as JSON, each line built only when its case has changed since last built
+    (its version and revision), the reference revision has (area names) or the day (a deadline
+    falls overdue)."""
+    with db.reading() as session:
+        actor, rows, total, overdue = _queue(session, user_id, today, limit, offset)
+    lines = []
+    shown: set[int] = set()
+    for r in rows:
+        if r.id in shown:  # two open deadlines due the same day: the first started
+            continue
+        shown.add(r.id)
+        stamp = (r.version, r.revision, actor.reference_revision, today)
+        line = QUEUE_LINES.get(r.id, stamp)
+        if line is None:
+            text = json.dumps(_summary_of_row(r, today), ensure_ascii=False)
+            QUEUE_LINES.keep(r.id, line := KeptPage(stamp, text, r.version))
+        lines.append(line.text)
+    totals = json.dumps({"total": total, "overdue": overdue, "limit": limit, "offset": offset})
+    return f'{{"items":[{",".join(lines)}],{totals[1:]}'

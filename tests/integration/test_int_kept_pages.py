@@ -3,6 +3,7 @@ built afresh as soon as anything has, whichever way it changed."""
 
 from __future__ import annotations
 
+from datetime import date, timedelta
 from typing import Any
 
 import pytest
@@ -14,7 +15,7 @@ from test_int_agency_lists import confirm_patient, recognise_edge_family
 
 from assistance.db import Database
 from assistance.demo import seed_areas_and_accounts
-from assistance.models import ReferenceRevision, User
+from assistance.models import Area, Case, ReferenceRevision, User
 from assistance.services import queries
 
 EDGE = "dibao_edge"
@@ -132,3 +133,38 @@ def test_the_page_an_act_answers_with_is_the_page_read_afresh(
     confirm_patient(api, clock)
     assert {"filed", "accepted", "publicity", "county_review", "recognised"} <= set(answered), answered
     assert len(answered) >= 15
+
+
+def _line(api: ApiClient, username: str, case_id: int) -> dict[str, Any]:
+    items = (api.get(username, "/queue").json or {})["items"]
+    return next(i for i in items if i["id"] == case_id)
+
+
+def test_a_queue_line_is_built_again_when_its_case_its_area_or_the_day_changes(
+    api: ApiClient, db: Database, clock: Clock
+) -> None:
+    cid = api.file("wangjianguo", EDGE, HUAIDONG, dibao_edge_household())["id"]
+    assert _line(api, "beicheng", cid)["state"] == "filed"
+    served = queries.QUEUE_LINES.served
+    assert _line(api, "beicheng", cid)["state"] == "filed"
+    assert queries.QUEUE_LINES.served > served  # kept between two reads
+
+    api.act("beicheng", cid, "accept")
+    line = _line(api, "beicheng", cid)
+    assert line["state"] == "accepted" and line["next_due"]["status"] == "open" and not line["overdue"]
+
+    with db.transaction() as session:
+        township = session.exec(select(Area).where(col(Area.id) == line_township_id(db, cid))).one()
+        township.name = "北城街道（更名）"
+    assert _line(api, "beicheng", cid)["township"]["name"] == "北城街道（更名）"
+
+    clock.today = date.fromisoformat(line["next_due"]["due_on"]) + timedelta(days=1)
+    late = _line(api, "beicheng", cid)
+    assert late["overdue"] and late["next_due"]["status"] == "overdue"
+
+
+def line_township_id(db: Database, case_id: int) -> int:
+    with db.reading() as session:
+        case = session.get(Case, case_id)
+        assert case is not None
+        return case.township_id
