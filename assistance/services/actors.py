@@ -7,7 +7,7 @@ from typing import Any, Protocol
 
 import sqlalchemy as sa
 from sqlalchemy.sql.elements import ColumnElement
-from sqlmodel import Session, col
+from sqlmodel import Session
 
 from assistance.models import Area, AuditEvent, Case, User
 from assistance.models.revisions import ReferenceRevision
@@ -49,20 +49,25 @@ class AfterAct(Protocol):
 
 
 # Every request of the service starts here: one statement, built once, read as a row.
-_ACTOR: Any = (
+# Of tables, not of the ORM's classes, which would send it through the ORM's result handling.
+_USERS: sa.Table = User.__table__  # type: ignore[attr-defined]
+_AREAS: sa.Table = Area.__table__  # type: ignore[attr-defined]
+_REFERENCE: sa.Table = ReferenceRevision.__table__  # type: ignore[attr-defined]
+_ACTOR = (
     sa.select(
-        col(User.username),
-        col(User.display_name),
-        col(User.role),
-        col(User.area_id),
-        col(User.active),
-        col(Area.level),
-        col(Area.county_code),
-        col(ReferenceRevision.revision).label("reference_revision"),
+        _USERS.c.username,
+        _USERS.c.display_name,
+        _USERS.c.role,
+        _USERS.c.area_id,
+        _USERS.c.active,
+        _AREAS.c.level,
+        _AREAS.c.county_code,
+        _REFERENCE.c.revision.label("reference_revision"),
     )
-    .outerjoin(Area, col(Area.id) == col(User.area_id))
-    .outerjoin(ReferenceRevision, sa.true())
-    .where(col(User.id) == sa.bindparam("user"))
+    .select_from(_USERS)
+    .outerjoin(_AREAS, _AREAS.c.id == _USERS.c.area_id)
+    .outerjoin(_REFERENCE, sa.true())
+    .where(_USERS.c.id == sa.bindparam("user"))
 )
 
 

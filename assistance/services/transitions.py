@@ -11,7 +11,7 @@ from types import SimpleNamespace
 from typing import Any
 
 import sqlalchemy as sa
-from sqlmodel import Session, col, func, select
+from sqlmodel import Session, col
 
 from assistance.db import Database
 from assistance.documents import default_renderer
@@ -66,37 +66,42 @@ def may_act(actor: Actor, workflow: Workflow, transition: Transition, delegation
 @functools.cache
 def _facts_query() -> sa.Select[Any]:
     """Everything ``facts_for`` reads, in one statement (parameters ``case_id`` and ``entered``, when
-    the case entered its state): a guard is asked on every case page."""
+    the case entered its state): a guard is asked on every case page. Of tables, not of the ORM's
+    classes, which would send it through the ORM's result handling."""
 
     def scalar(query: Any) -> Any:
         return query.limit(1).scalar_subquery()
 
+    investigations, checks, publicities, objections = (
+        model.__table__  # type: ignore[union-attr]
+        for model in (Investigation, InformationCheck, Publicity, Objection)
+    )
     case_id = sa.bindparam("case_id", type_=sa.Integer)
-    visits = select(func.count()).where(
-        Investigation.case_id == case_id, col(Investigation.recorded_at) >= sa.bindparam("entered")
+    visits = (
+        sa.select(sa.func.count())
+        .select_from(investigations)
+        .where(investigations.c.case_id == case_id, investigations.c.recorded_at >= sa.bindparam("entered"))
     )
     publicity = (
-        select(Publicity)
-        .where(Publicity.case_id == case_id, col(Publicity.closed_on).is_(None))
-        .order_by(col(Publicity.id).desc())
+        sa.select(publicities.c.id)
+        .where(publicities.c.case_id == case_id, publicities.c.closed_on.is_(None))
+        .order_by(publicities.c.id.desc())
     )
-    latest = scalar(publicity.with_only_columns(col(Publicity.id)))
-    objections = select(func.count()).select_from(Objection)
+    latest = scalar(publicity)
+    counted = sa.select(sa.func.count()).select_from(objections)
     return sa.select(
         scalar(visits).label("visits"),
-        scalar(visits.where(Investigation.level == TOWNSHIP)).label("township_visits"),
-        scalar(visits.where(Investigation.level == COUNTY)).label("county_visits"),
+        scalar(visits.where(investigations.c.level == TOWNSHIP)).label("township_visits"),
+        scalar(visits.where(investigations.c.level == COUNTY)).label("county_visits"),
         scalar(
-            select(InformationCheck.result)
-            .where(InformationCheck.case_id == case_id)
-            .order_by(col(InformationCheck.id).desc())
+            sa.select(checks.c.result).where(checks.c.case_id == case_id).order_by(checks.c.id.desc())
         ).label("information_check"),
-        scalar(publicity.with_only_columns(col(Publicity.stage))).label("publicity_stage"),
-        scalar(publicity.with_only_columns(col(Publicity.round))).label("publicity_round"),
-        scalar(publicity.with_only_columns(col(Publicity.starts_on))).label("publicity_starts_on"),
-        scalar(publicity.with_only_columns(col(Publicity.ends_on))).label("publicity_ends_on"),
-        scalar(objections.where(Objection.publicity_id == latest)).label("publicity_objections"),
-        scalar(objections.where(Objection.case_id == case_id, Objection.kind == "publicity")).label(
+        scalar(publicity.with_only_columns(publicities.c.stage)).label("publicity_stage"),
+        scalar(publicity.with_only_columns(publicities.c.round)).label("publicity_round"),
+        scalar(publicity.with_only_columns(publicities.c.starts_on)).label("publicity_starts_on"),
+        scalar(publicity.with_only_columns(publicities.c.ends_on)).label("publicity_ends_on"),
+        scalar(counted.where(objections.c.publicity_id == latest)).label("publicity_objections"),
+        scalar(counted.where(objections.c.case_id == case_id, objections.c.kind == "publicity")).label(
             "publicity_objections_total"
         ),
     )
