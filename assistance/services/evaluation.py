@@ -2,18 +2,19 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
 from sqlmodel import Session
 
-from assistance.db import Database
+from assistance.db import Database, for_this_transaction
 from assistance.models import Case, RulesEvaluation
 from assistance.parameters import parameter_table
 from assistance.services.actors import actor_for, visible_case
 from assistance.services.casefiles import case_file
-from rules import CaseFileError, ParameterError, evaluate_data
+from rules import CaseFileError, ParameterError, ParameterTable, evaluate_data
 from rules.decision import ENGINE_VERSION
 
 UNDETERMINED = "undetermined"
@@ -40,8 +41,22 @@ def evaluate_case(session: Session, case: Case, as_of: date | None = None) -> Ev
     data = case_file(session, case)
     if as_of is not None:
         data["application_date"] = as_of.isoformat()
+    table = parameter_table()
+    # An act decides the case for its guards and again for its documents: the same case file
+    # under the same parameters is decided once per transaction.
+    decided: dict[tuple[str, int], Evaluation] = for_this_transaction(session, _DECIDED, dict)
+    key = (json.dumps(data, sort_keys=True, default=str), id(table))
+    if key not in decided:
+        decided[key] = _evaluation(data, table)
+    return decided[key]
+
+
+_DECIDED = "decisions"  # session.info key (for_this_transaction)
+
+
+def _evaluation(data: dict[str, Any], table: ParameterTable) -> Evaluation:
     try:
-        decision = evaluate_data(data, parameter_table())
+        decision = evaluate_data(data, table)
     except ParameterError as exc:
         return Evaluation(UNDETERMINED, None, {"outcome": UNDETERMINED, "error": f"参数未配置：{exc}"}, data)
     except CaseFileError as exc:
