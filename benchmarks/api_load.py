@@ -172,11 +172,24 @@ def sign_in(port: int, clients: int) -> list[Users]:
     ]
 
 
+# The mix: each kind of request with the share of requests it starts at.
+MIX = (("queue", 0.0), ("case", 0.35), ("evaluate", 0.65), ("file", 0.80), ("accept", 0.92))
+
+
+def _kind(roll: float, only: str | None) -> str:
+    return only or next(kind for kind, start in reversed(MIX) if roll >= start)
+
+
 def drive(
-    users: list[Users], cases: list[int], seconds: float, rate: float, to_accept: list[int]
+    users: list[Users],
+    cases: list[int],
+    seconds: float,
+    rate: float,
+    to_accept: list[int],
+    only: str | None = None,
 ) -> tuple[list[float], list[str], float, list[tuple[str, float]]]:
     """Latencies and errors of the requests sent in ``seconds`` by each of ``users``, the time until
-    the last answer, and each latency with the kind of request."""
+    the last answer, and each latency with the kind of request (``only``: of that kind alone)."""
     clients = len(users)
     latencies: list[float] = []
     by_kind: list[tuple[str, float]] = []
@@ -198,23 +211,19 @@ def drive(
                 pause = due - time.perf_counter()
                 if pause > 0:
                     time.sleep(pause)
-            roll = rng.random()
+            kind = _kind(rng.random(), only)
             started = due if interval else time.perf_counter()
             due = due + interval if interval else time.perf_counter()
-            if roll < 0.35:
-                kind = "queue"
+            if kind == "queue":
                 status, _ = township.request("GET", "/api/v1/queue")
                 ok = status == 200
-            elif roll < 0.65:
-                kind = "case"
+            elif kind == "case":
                 status, _ = county.request("GET", f"/api/v1/cases/{rng.choice(cases)}")
                 ok = status == 200
-            elif roll < 0.80:
-                kind = "evaluate"
+            elif kind == "evaluate":
                 status, _ = township.request("POST", "/api/v1/evaluate", EXAMPLE)
                 ok = status == 200
-            elif roll < 0.92:
-                kind = "file"
+            elif kind == "file":
                 body = {
                     "procedure": "dibao_edge",
                     "village": "140802001001",
@@ -233,7 +242,6 @@ def drive(
                     target = to_accept.pop(0) if to_accept else None
                 if target is None:
                     continue
-                kind = "accept"
                 status, _ = township.request("POST", f"/api/v1/cases/{target}/actions/accept", {})
                 ok = status in (200, 409)
             local.append(time.perf_counter() - started)
@@ -312,6 +320,7 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=3)
     parser.add_argument("--cases", type=int, default=300)
     parser.add_argument("--rate", type=float, default=300, help="requests/s on a schedule; 0: closed loop")
+    parser.add_argument("--only", choices=[kind for kind, _ in MIX], help="send this kind of request alone")
     args = parser.parse_args()
 
     with throwaway_database("bench") as url:
@@ -329,12 +338,12 @@ def main() -> None:
         try:
             with gunicorn(environment, args.workers) as (port, server):
                 users = sign_in(port, args.clients)
-                drive(users, cases, args.warm_up, args.rate, to_accept)
+                drive(users, cases, args.warm_up, args.rate, to_accept, args.only)
                 # Where the two cores went during the measured run: the service's workers, the
                 # document worker, and the rest (PostgreSQL, this client, the system).
                 service = [server.pid, *children(server.pid)]
                 before = cpu_seconds(service), cpu_seconds([renderer.pid]), machine_busy_seconds()
-                run = drive(users, cases, args.seconds, args.rate, to_accept)
+                run = drive(users, cases, args.seconds, args.rate, to_accept, args.only)
                 after = cpu_seconds(service), cpu_seconds([renderer.pid]), machine_busy_seconds()
                 latencies, errors, elapsed, by_kind = run
                 cores = [(b - a) / elapsed for a, b in zip(before, after, strict=True)]
@@ -358,6 +367,9 @@ def main() -> None:
             print(f"  {kind:<9} {len(times):>6} requests, p50 {p50:.1f} ms, p99 {p99_kind:.1f} ms")
     web, layout, busy = cores
     print(f"CPU: service {web:.2f} cores, document worker {layout:.2f}, all else {busy - web - layout:.2f}")
+    answered = max(len(latencies), 1)
+    service_ms, machine_ms = (cores * elapsed / answered * 1000 for cores in (web, busy))
+    print(f"CPU per request: service {service_ms:.2f} ms, machine (all processes) {machine_ms:.2f} ms")
     state = "all laid out" if drained else "NOT all laid out"
     print(
         f"documents waiting when the load stopped: {issued_during_run}, {state} {drain_seconds:.1f} s later"
