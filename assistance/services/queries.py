@@ -33,7 +33,15 @@ from assistance.models import (
 from assistance.models.revisions import ReferenceRevision, reference_moved
 from assistance.parameters import entered_stamp
 from assistance.services import deadlines, places
-from assistance.services.actors import Actor, actor_for, case_scope, role_scope, scope_value, visible_case
+from assistance.services.actors import (
+    Actor,
+    actor_and_case_stamp,
+    actor_for,
+    case_scope,
+    role_scope,
+    scope_value,
+    visible_case,
+)
 from assistance.services.casefiles import household_data
 from assistance.services.kept_pages import KeptPage, KeptPages
 from assistance.services.rechecks import case_rechecks
@@ -301,8 +309,8 @@ def _stamp_query(role: str) -> sa.Select[int, int, int]:
 def case_page(db: Database, user_id: int, case_id: int, today: date) -> KeptPage:
     """The case page as JSON, kept by the process between changes of the case."""
     with db.reading() as session:
-        actor = actor_for(session, user_id)
-        stamp = _stamp(session, actor, case_id)
+        actor, found = actor_and_case_stamp(session, user_id, case_id)
+        stamp = None if found is None else (*found, actor.reference_revision, entered_stamp())
         key = (case_id, actor, today)
         kept = CASE_PAGES.get(key, stamp) if stamp is not None else None
         if kept is not None:
