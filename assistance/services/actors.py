@@ -118,13 +118,9 @@ _SCOPES: dict[str, tuple[str, str]] = {
 
 
 # ``_ACTOR`` with the case the parameter ``case_id`` names, joined where the user's role sees it
-# (``_SCOPES``, written out for every role at once: the role is read in the same statement).
-_SCOPE_OF_ROLE = {
-    APPLICANT: _USERS.c.id,
-    VILLAGE: _USERS.c.area_id,
-    TOWNSHIP: _USERS.c.area_id,
-    COUNTY: _AREAS.c.county_code,
-}
+# (``_SCOPES``, written out for every role at once: the role is read in the same statement). The
+# column ``_ACTOR`` reads each of the actor's scope fields from:
+_FIELD_COLUMNS = {"user_id": _USERS.c.id, "area_id": _USERS.c.area_id, "county_code": _AREAS.c.county_code}
 _ACTOR_AND_CASE = _ACTOR.add_columns(
     _CASES.c.version.label("case_version"), _CASES.c.revision.label("case_revision")
 ).outerjoin(
@@ -134,8 +130,8 @@ _ACTOR_AND_CASE = _ACTOR.add_columns(
         sa.or_(
             _USERS.c.role == ADMIN,
             *(
-                sa.and_(_USERS.c.role == role, _CASES.c[column] == _SCOPE_OF_ROLE[role])
-                for role, (column, _field) in _SCOPES.items()
+                sa.and_(_USERS.c.role == role, _CASES.c[column] == _FIELD_COLUMNS[field])
+                for role, (column, field) in _SCOPES.items()
             ),
         ),
     ),

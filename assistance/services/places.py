@@ -33,28 +33,18 @@ class Place:
     confirmation_delegated: bool
 
 
-@dataclass(frozen=True, slots=True)
-class CasePlaces:
-    county: Place | None
-    township: Place | None
-    village: Place | None
-
-
 @dataclass
 class _Kept:
-    """The places read at one reference revision: by id, counties by code, villages by code."""
+    """The places read at one reference revision, by id and by code (codes are unique)."""
 
     revision: int
     by_id: dict[int, Place] = field(default_factory=dict)
-    counties: dict[str, Place] = field(default_factory=dict)
     by_code: dict[str, Place] = field(default_factory=dict)
 
     def add(self, places: list[Place]) -> None:
         for place in places:
             self.by_id[place.id] = place
             self.by_code[place.code] = place
-            if place.level == COUNTY:
-                self.counties[place.code] = place
 
 
 # Only the latest revision's: a new one replaces the whole (one assignment, safe across threads).
@@ -103,10 +93,13 @@ def _session_places(session: Session) -> dict[int, Place]:
 
 def of_case(
     session: Session, county_code: str, township_id: int | None, village_id: int | None, revision: int | None
-) -> CasePlaces:
-    """The county (by code) and the township and village (by id) of a case."""
+) -> Place | None:
+    """The county of a case (by code), with its township and village (by id) held for the session
+    (``named``)."""
     kept = _kept_for(revision)
-    county = kept.counties.get(county_code) if kept else None
+    county = kept.by_code.get(county_code) if kept else None
+    if county is not None and county.level != COUNTY:
+        county = None
     township = kept.by_id.get(township_id) if kept and township_id is not None else None
     village = kept.by_id.get(village_id) if kept and village_id is not None else None
     if (
@@ -126,7 +119,7 @@ def of_case(
     for place in (county, township, village):
         if place is not None:
             held[place.id] = place
-    return CasePlaces(county, township, village)
+    return county
 
 
 def village_and_township(session: Session, code: str, revision: int | None) -> tuple[Place, Place] | None:

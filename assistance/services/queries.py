@@ -30,7 +30,7 @@ from assistance.models import (
     Termination,
     User,
 )
-from assistance.models.revisions import ReferenceRevision, reference_moved
+from assistance.models.revisions import reference_moved, transaction_revision
 from assistance.parameters import entered_stamp
 from assistance.services import deadlines, places
 from assistance.services.actors import (
@@ -72,10 +72,12 @@ def _records(
     not as ORM objects, since a case page reads a dozen tables and changes none. ``actor_names``:
     with the display name of each row's ``actor_id`` as ``actor_name``."""
     query = _records_query(model, drop, latest, actor_names)
-    return [
-        {k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in row.items()}
-        for row in session.execute(query, {"case_id": case_id}).mappings()
-    ]
+    return [_as_json(row.items()) for row in session.execute(query, {"case_id": case_id}).mappings()]
+
+
+def _as_json(values: Iterable[tuple[Any, Any]]) -> dict[str, Any]:
+    """A row's values as the page shows them: dates and times in ISO form."""
+    return {k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in values}
 
 
 @functools.cache
@@ -172,7 +174,6 @@ def nearest_open(due: Sequence[CaseDeadline]) -> CaseDeadline | None:
 _AREAS: sa.Table = Area.__table__  # type: ignore[attr-defined]
 _TOWNSHIP, _VILLAGE = _AREAS.alias("township"), _AREAS.alias("village")
 _CASES: sa.Table = Case.__table__  # type: ignore[attr-defined]
-_REFERENCE: sa.Table = ReferenceRevision.__table__  # type: ignore[attr-defined]
 _DEADLINES: sa.Table = CaseDeadline.__table__  # type: ignore[attr-defined]
 # What a summary shows of a case; the ordering columns come along for the outer query.
 _SUMMARY_COLUMNS = (
@@ -286,31 +287,18 @@ def available_actions(
 CASE_PAGES = KeptPages(1000)
 
 
-def _stamp(session: Session, actor: Actor, case_id: int) -> Hashable | None:
-    """What a kept page of the case must have been built at, or None when the actor cannot see the
-    case. Read before anything the page shows, so that a page is never older than its stamp."""
-    parameters = {"case_id": case_id, "scope": scope_value(actor)}
-    row = session.execute(_stamp_query(actor.role), parameters).first()
-    return None if row is None else (*row, entered_stamp())
-
-
-@functools.cache
-def _stamp_query(role: str) -> sa.Select[int, int, int]:
-    """The case's version and revision, if an actor of the role can see it, with the reference
-    revision (parameters ``case_id`` and ``scope``): read on every case page, and all that a kept
-    one needs."""
-    return (
-        sa.select(_CASES.c.version, _CASES.c.revision, _REFERENCE.c.revision)
-        .outerjoin(_REFERENCE, sa.true())
-        .where(_CASES.c.id == sa.bindparam("case_id"), role_scope(role))
-    )
+def _stamp(version: int, revision: int, reference: int | None) -> Hashable:
+    """What a kept page of a case must have been built at: the case's version and revision, the
+    reference revision, the parameters entered. Read before anything the page shows, so that a
+    page is never older than its stamp."""
+    return (version, revision, reference, entered_stamp())
 
 
 def case_page(db: Database, user_id: int, case_id: int, today: date) -> KeptPage:
     """The case page as JSON, kept by the process between changes of the case."""
     with db.reading() as session:
         actor, found = actor_and_case_stamp(session, user_id, case_id)
-        stamp = None if found is None else (*found, actor.reference_revision, entered_stamp())
+        stamp = None if found is None else _stamp(*found, actor.reference_revision)
         key = (case_id, actor, today)
         kept = CASE_PAGES.get(key, stamp) if stamp is not None else None
         if kept is not None:
@@ -353,14 +341,12 @@ class PageOfTheAct:
 def _stamp_of_the_act(session: Session, actor: Actor, case: Case) -> Hashable:
     """``_stamp`` as the act leaves the case, known without reading it: the act gave the case its
     version and this transaction's revision (``transitions.fire``; a filed case has its own, and
-    any bulk UPDATE of it in this transaction writes the same, ``models.revisions``), and nothing
-    the case shares with others has changed since the actor was read with the reference
-    revision, unless the transaction itself moved that."""
-    if actor.reference_revision is None or reference_moved(session):
-        stamp = _stamp(session, actor, case.id or 0)  # the actor has just acted: in their scope
-        assert stamp is not None
-        return stamp
-    return (case.version, case.revision, actor.reference_revision, entered_stamp())
+    any bulk UPDATE of it in this transaction writes the same, ``models.revisions``), and the
+    reference revision is the one the actor was read with, unless the transaction itself moved
+    it, to this transaction's revision."""
+    moved = reference_moved(session)
+    reference = transaction_revision(session) if moved else actor.reference_revision
+    return _stamp(case.version, case.revision, reference)
 
 
 def case_detail(db: Database, user_id: int, case_id: int, today: date) -> dict[str, Any]:
@@ -429,8 +415,7 @@ def _build_case_detail(
 def _plain(row: SQLModel) -> dict[str, Any]:
     """A row held as an object, as ``_records`` reads rows of its table."""
     table: sa.Table = row.__table__  # type: ignore[attr-defined]
-    values = ((c.name, getattr(row, c.name)) for c in table.c)
-    return {k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in values}
+    return _as_json((c.name, getattr(row, c.name)) for c in table.c)
 
 
 def list_cases(

@@ -45,7 +45,7 @@ def delegated(
     known: dict[str, bool] = session.info.setdefault("confirmation_delegated", {})
     if county_code not in known:
         township, village = (places_of.township_id, places_of.village_id) if places_of else (None, None)
-        county = places.of_case(session, county_code, township, village, revision).county
+        county = places.of_case(session, county_code, township, village, revision)
         known[county_code] = county is not None and county.confirmation_delegated
     return known[county_code]
 
