@@ -118,19 +118,25 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
+def filing_body(household: dict[str, Any], idempotency_key: str | None = None) -> dict[str, Any]:
+    """An application for a dibao-edge family of the demo village, authorised and committed."""
+    body = {
+        "procedure": "dibao_edge",
+        "village": "140802001001",
+        "economic_check_authorised": True,
+        "commitment_signed": True,
+        "household": household,
+    }
+    return {**body, "idempotency_key": idempotency_key} if idempotency_key else body
+
+
 def seed(url: str, cases: int) -> list[int]:
     upgrade(url)
     db = Database(url)
     ids = seed_areas_and_accounts(db, PASSWORD)
     created = []
     for n in range(cases):
-        payload = {
-            "procedure": "dibao_edge",
-            "village": "140802001001",
-            "economic_check_authorised": True,
-            "commitment_signed": True,
-            "household": dibao_edge_household(f"申请人{n}"),
-        }
+        payload = filing_body(dibao_edge_household(f"申请人{n}"))
         case_id, _ = file_case(db, ids["wangjianguo"], payload, TODAY)
         if n % 2:
             fire(db, ids["beicheng"], case_id, "accept", {}, TODAY)
@@ -224,14 +230,7 @@ def drive(
                 status, _ = township.request("POST", "/api/v1/evaluate", EXAMPLE)
                 ok = status == 200
             elif kind == "file":
-                body = {
-                    "procedure": "dibao_edge",
-                    "village": "140802001001",
-                    "economic_check_authorised": True,
-                    "commitment_signed": True,
-                    "idempotency_key": uuid.uuid4().hex,
-                    "household": dibao_edge_household(),
-                }
+                body = filing_body(dibao_edge_household(), uuid.uuid4().hex)
                 status, answer = applicant.request("POST", "/api/v1/cases", body)
                 ok = status == 201
                 if ok:

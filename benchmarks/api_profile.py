@@ -34,7 +34,14 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
-from api_load import EXAMPLE, PASSWORD, seed, service_environment, throwaway_database  # noqa: E402
+from api_load import (  # noqa: E402
+    EXAMPLE,
+    PASSWORD,
+    filing_body,
+    seed,
+    service_environment,
+    throwaway_database,
+)
 
 from assistance.demo import dibao_edge_household  # noqa: E402
 
@@ -70,15 +77,7 @@ def requests(app: Any, cases: list[int], to_accept: list[int]) -> dict[str, Call
         expect(township.post("/api/v1/evaluate", json=EXAMPLE), 200)
 
     def file() -> None:
-        body = {
-            "procedure": "dibao_edge",
-            "village": "140802001001",
-            "economic_check_authorised": True,
-            "commitment_signed": True,
-            "idempotency_key": uuid.uuid4().hex,
-            "household": dibao_edge_household(),
-        }
-        answer = applicant.post("/api/v1/cases", json=body)
+        answer = applicant.post("/api/v1/cases", json=filing_body(dibao_edge_household(), uuid.uuid4().hex))
         expect(answer, 201)
         to_accept.append(answer.get_json()["id"])
 
