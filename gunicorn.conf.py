@@ -8,6 +8,14 @@ from __future__ import annotations
 import gc
 from typing import Any
 
+# A sync worker closes the connection after every answer and then waits for the client to close
+# its end: a new TCP connection per request, and a worker held while a slow client hangs up. A
+# threaded worker keeps connections alive between requests and lets a second request run while
+# the first waits on the database.
+worker_class = "gthread"
+threads = 2
+keepalive = 5
+
 
 def post_worker_init(worker: Any) -> None:
     # The application, its libraries and WeasyPrint are some 170,000 objects that live as long as

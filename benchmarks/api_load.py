@@ -157,13 +157,24 @@ class Client:
         if self.cookie:
             headers["Cookie"] = self.cookie
         data = json.dumps(body, ensure_ascii=False).encode() if body is not None else None
-        self.connection.request(method, path, body=data, headers=headers)
-        response = self.connection.getresponse()
+        try:
+            response = self._send(method, path, data, headers)
+        except (http.client.RemoteDisconnected, BrokenPipeError, ConnectionResetError):
+            # The server closes a connection left idle past its keep-alive time; as any HTTP
+            # client does, send again on a new one (the closed one carried nothing it read).
+            self.connection.close()
+            response = self._send(method, path, data, headers)
         payload = response.read()
         cookie = response.getheader("Set-Cookie")
         if cookie:
             self.cookie = cookie.split(";", 1)[0]
         return response.status, payload
+
+    def _send(
+        self, method: str, path: str, data: bytes | None, headers: dict[str, str]
+    ) -> http.client.HTTPResponse:
+        self.connection.request(method, path, body=data, headers=headers)
+        return self.connection.getresponse()
 
 
 Users = tuple[Client, Client, Client]
@@ -220,33 +231,40 @@ def drive(
             kind = _kind(rng.random(), only)
             started = due if interval else time.perf_counter()
             due = due + interval if interval else time.perf_counter()
-            if kind == "queue":
-                status, _ = township.request("GET", "/api/v1/queue")
-                ok = status == 200
-            elif kind == "case":
-                status, _ = county.request("GET", f"/api/v1/cases/{rng.choice(cases)}")
-                ok = status == 200
-            elif kind == "evaluate":
-                status, _ = township.request("POST", "/api/v1/evaluate", EXAMPLE)
-                ok = status == 200
-            elif kind == "file":
-                body = filing_body(dibao_edge_household(), uuid.uuid4().hex)
-                status, answer = applicant.request("POST", "/api/v1/cases", body)
-                ok = status == 201
-                if ok:
-                    with lock:
-                        to_accept.append(json.loads(answer)["id"])
-            else:
+            if kind == "accept":
                 with lock:
                     target = to_accept.pop(0) if to_accept else None
                 if target is None:
+                    if only:  # all the seed's filed cases accepted: nothing left to send
+                        break
                     continue
-                status, _ = township.request("POST", f"/api/v1/cases/{target}/actions/accept", {})
-                ok = status in (200, 409)
+            try:
+                if kind == "queue":
+                    status, _ = township.request("GET", "/api/v1/queue")
+                    ok = status == 200
+                elif kind == "case":
+                    status, _ = county.request("GET", f"/api/v1/cases/{rng.choice(cases)}")
+                    ok = status == 200
+                elif kind == "evaluate":
+                    status, _ = township.request("POST", "/api/v1/evaluate", EXAMPLE)
+                    ok = status == 200
+                elif kind == "file":
+                    body = filing_body(dibao_edge_household(), uuid.uuid4().hex)
+                    status, answer = applicant.request("POST", "/api/v1/cases", body)
+                    ok = status == 201
+                    if ok:
+                        with lock:
+                            to_accept.append(json.loads(answer)["id"])
+                else:
+                    status, _ = township.request("POST", f"/api/v1/cases/{target}/actions/accept", {})
+                    ok = status in (200, 409)
+                failure = "" if ok else f"{status}"
+            except (OSError, http.client.HTTPException) as error:  # counted, not a dead client
+                failure = type(error).__name__
             local.append(time.perf_counter() - started)
             kinds.append(kind)
-            if not ok:
-                failures.append(f"{status}")
+            if failure:
+                failures.append(failure)
         with lock:
             latencies.extend(local)
             by_kind.extend(zip(kinds, local, strict=True))
@@ -278,6 +296,19 @@ def machine_busy_seconds() -> float:
         int(v) for v in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:9]
     )
     return (user + nice + system + irq + softirq + steal) / os.sysconf("SC_CLK_TCK")
+
+
+def named(command: str) -> list[int]:
+    """Processes whose command name is ``command``: PostgreSQL's server processes, for one."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                if (entry / "comm").read_text().strip() == command:
+                    found.append(int(entry.name))
+            except OSError:
+                continue
+    return found
 
 
 def children(pid: int) -> list[int]:
@@ -319,7 +350,14 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=3)
     parser.add_argument("--cases", type=int, default=300)
     parser.add_argument("--rate", type=float, default=300, help="requests/s on a schedule; 0: closed loop")
-    parser.add_argument("--only", choices=[kind for kind, _ in MIX], help="send this kind of request alone")
+    parser.add_argument(
+        "--drain", type=float, default=300, help="seconds to wait for the documents issued to be laid out"
+    )
+    parser.add_argument(
+        "--only",
+        choices=[kind for kind, _ in MIX],
+        help="send this kind of request alone (accept: until the filed half of the seed runs out)",
+    )
     args = parser.parse_args()
 
     with throwaway_database("bench") as url:
@@ -339,18 +377,28 @@ def main() -> None:
                 users = sign_in(port, args.clients)
                 drive(users, cases, args.warm_up, args.rate, to_accept, args.only)
                 # Where the two cores went during the measured run: the service's workers, the
-                # document worker, and the rest (PostgreSQL, this client, the system).
+                # document worker, PostgreSQL, this client, and the rest (the system, mostly).
                 service = [server.pid, *children(server.pid)]
-                before = cpu_seconds(service), cpu_seconds([renderer.pid]), machine_busy_seconds()
+                database = named("postgres")
+
+                def spent() -> tuple[float, ...]:
+                    return (
+                        cpu_seconds(service), cpu_seconds([renderer.pid]), cpu_seconds(database),
+                        cpu_seconds([os.getpid()]), machine_busy_seconds(),
+                    )  # fmt: skip
+
+                before = spent()
                 run = drive(users, cases, args.seconds, args.rate, to_accept, args.only)
-                after = cpu_seconds(service), cpu_seconds([renderer.pid]), machine_busy_seconds()
+                after = spent()
                 latencies, errors, elapsed, by_kind = run
                 cores = [(b - a) / elapsed for a, b in zip(before, after, strict=True)]
                 ended = time.perf_counter()
-                issued_during_run, drained = drain(url)
+                issued_during_run, drained = drain(url, args.drain)
                 drain_seconds = time.perf_counter() - ended
         finally:
             stop(renderer)
+    if not latencies:
+        sys.exit("no request was sent: --only accept accepts the seed's filed cases, half of --cases")
     ordered = sorted(latencies)
     p99 = percentile(ordered, 0.99)
     load = f"{args.rate:.0f} requests/s scheduled" if args.rate else "closed loop"
@@ -364,11 +412,18 @@ def main() -> None:
         if times:
             p50, p99_kind = statistics.median(times) * 1000, percentile(times, 0.99) * 1000
             print(f"  {kind:<9} {len(times):>6} requests, p50 {p50:.1f} ms, p99 {p99_kind:.1f} ms")
-    web, layout, busy = cores
-    print(f"CPU: service {web:.2f} cores, document worker {layout:.2f}, all else {busy - web - layout:.2f}")
-    answered = max(len(latencies), 1)
-    service_ms, machine_ms = (cores * elapsed / answered * 1000 for cores in (web, busy))
-    print(f"CPU per request: service {service_ms:.2f} ms, machine (all processes) {machine_ms:.2f} ms")
+    web, layout, postgres, client, busy = cores
+    rest = busy - web - layout - postgres - client
+    print(
+        f"CPU: service {web:.2f} cores, document worker {layout:.2f}, PostgreSQL {postgres:.2f}, "
+        f"this load client {client:.2f}, all else {rest:.2f}"
+    )
+    per_request = elapsed / max(len(latencies), 1) * 1000
+    service_ms, postgres_ms, machine_ms = (share * per_request for share in (web, postgres, busy))
+    print(
+        f"CPU per request: service {service_ms:.2f} ms, PostgreSQL {postgres_ms:.2f} ms, "
+        f"machine (all processes) {machine_ms:.2f} ms"
+    )
     state = "all laid out" if drained else "NOT all laid out"
     print(
         f"documents waiting when the load stopped: {issued_during_run}, {state} {drain_seconds:.1f} s later"
