@@ -196,8 +196,13 @@ def visible_case(session: Session, actor: Actor, case_id: int) -> Case:
     """The case, or 404 — also for another area's case, so that its existence does not leak."""
     case = session.get(Case, case_id)
     if case is None or not can_see(actor, case):
-        raise NotFound(f"案件 {case_id} 不存在或不在您的管辖范围内")
+        raise not_visible(case_id)
     return case
+
+
+def not_visible(case_id: int) -> NotFound:
+    """The answer for a case the actor may not see, the same as for one that does not exist."""
+    return NotFound(f"案件 {case_id} 不存在或不在您的管辖范围内")
 
 
 __all__ = [
@@ -209,5 +214,6 @@ __all__ = [
     "actor_for",
     "can_see",
     "case_scope",
+    "not_visible",
     "visible_case",
 ]

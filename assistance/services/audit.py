@@ -14,6 +14,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlmodel import Session, col, select
 
+from assistance.db import for_this_transaction
 from assistance.models import AuditEvent, Case
 from assistance.services.actors import Actor
 
@@ -41,13 +42,36 @@ def event_hash(event: AuditEvent, prev_hash: str) -> str:
     return hashlib.sha256(f"{prev_hash}\n{_canonical(fields)}".encode()).hexdigest()
 
 
-# Built once: every act reads it.
+_EVENTS: sa.Table = AuditEvent.__table__  # type: ignore[attr-defined]
+
+# Built once: an act that did not claim its case reads it.
 _LAST_EVENT = (
-    select(AuditEvent)
-    .where(AuditEvent.case_id == sa.bindparam("case_id"))
-    .order_by(col(AuditEvent.seq).desc())
+    sa.select(_EVENTS.c.seq, _EVENTS.c.hash)
+    .where(_EVENTS.c.case_id == sa.bindparam("case_id"))
+    .order_by(_EVENTS.c.seq.desc())
     .limit(1)
 )
+
+
+# session.info key: per case, the seq and hash of the last event of its trail in this transaction.
+_LAST = "last_audit_events"
+
+
+def last_event_columns(case_id: Any) -> tuple[sa.ScalarSelect[Any], sa.ScalarSelect[Any]]:
+    """The seq and hash of the last event of the trail of the case ``case_id`` (a parameter), as two
+    columns: what the statement that claims a case for an act reads along with it."""
+
+    def last(column: sa.Column[Any]) -> sa.ScalarSelect[Any]:
+        latest = sa.select(column).where(_EVENTS.c.case_id == case_id).order_by(_EVENTS.c.seq.desc())
+        return latest.limit(1).scalar_subquery()
+
+    return last(_EVENTS.c.seq), last(_EVENTS.c.hash)
+
+
+def trail_ends_at(session: Session, case_id: int, seq: int | None, hash_: str | None) -> None:
+    """Tell ``record`` where the case's trail ends, read with the case's row locked."""
+    ends: dict[int, tuple[int, str] | None] = for_this_transaction(session, _LAST, dict)
+    ends[case_id] = (seq, hash_) if seq is not None and hash_ is not None else None
 
 
 def record(
@@ -65,7 +89,14 @@ def record(
     """Append the case's next event, chained to its last one (``first``: the case was created in
     this transaction and has none yet, so there is nothing to read)."""
     assert case.id is not None
-    previous = None if first else session.execute(_LAST_EVENT, {"case_id": case.id}).scalars().first()
+    ends: dict[int, tuple[int, str] | None] = for_this_transaction(session, _LAST, dict)
+    if first:
+        previous = None
+    elif case.id in ends:
+        previous = ends[case.id]
+    else:
+        found = session.connection().execute(_LAST_EVENT, {"case_id": case.id}).first()
+        previous = (found.seq, found.hash) if found is not None else None
     event = AuditEvent(
         case_id=case.id,
         actor_id=actor.user_id,
@@ -76,11 +107,12 @@ def record(
         to_state=to_state,
         # As the database will give it back, so that the hash verifies after the round trip.
         detail=json.loads(_canonical(detail or {})),
-        seq=(previous.seq + 1) if previous is not None else 1,
-        prev_hash=previous.hash if previous is not None else GENESIS,
+        seq=previous[0] + 1 if previous is not None else 1,
+        prev_hash=previous[1] if previous is not None else GENESIS,
     )
     event.hash = event_hash(event, event.prev_hash)
     session.add(event)
+    ends[case.id] = (event.seq, event.hash)
     return event
 
 

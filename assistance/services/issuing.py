@@ -87,9 +87,17 @@ def next_number(session: Session, county_code: str, series: str, year: int) -> s
     The counter row is locked (PostgreSQL) so that two acts at once never share a number; on
     SQLite the writer lock serialises them.
     """
-    short = issuers_for(county_code).short
+    return _number(
+        issuers_for(county_code).short, series, year, _next_in_counter(session, county_code, series, year)
+    )
+
+
+def _next_in_counter(session: Session, county_code: str, series: str, year: int) -> int:
     key = {"county_code": county_code, "series": series, "year": year}
-    last = next_in_series(session, DocumentNumberCounter.__table__, key)  # type: ignore[attr-defined]
+    return next_in_series(session, DocumentNumberCounter.__table__, key)  # type: ignore[attr-defined]
+
+
+def _number(short: str, series: str, year: int, last: int) -> str:
     return f"{short}民{series}〔{year}〕{last}号"
 
 
@@ -157,17 +165,23 @@ def issue(
     The context gets the number, title, version and issue date, so that the stored context is all
     a template sees.
     """
+    version = supersedes.version + 1 if supersedes is not None else 1
+    full = {"title": kind.title, **context, "version": version, "issued": issued_on}
     if supersedes is not None:
-        number, version = supersedes.number, supersedes.version + 1
+        number = supersedes.number
+        check(kind, stored := dump_context({**full, "number": number}), renderer)
     else:
         try:
-            number = next_number(session, county_code, kind.series, issued_on.year)
+            short = issuers_for(county_code).short
         except IssuerMissing as exc:
             raise Unavailable(f"无法生成《{kind.title}》：未配置该县（市、区）的发文机关", []) from exc
-        version = 1
-    full = {"title": kind.title, **context, "number": number, "version": version, "issued": issued_on}
-    stored = dump_context(full)
-    check(kind, stored, renderer)
+        series, year = kind.series, issued_on.year
+        # Checked before the number is drawn: drawing it locks the county's counter until the
+        # commit, and every other act of the county that issues a document waits for it. One
+        # number differs from another only in its digits, which every font prints.
+        check(kind, dump_context({**full, "number": _number(short, series, year, 0)}), renderer)
+        number = _number(short, series, year, _next_in_counter(session, county_code, series, year))
+        stored = dump_context({**full, "number": number})
     document = IssuedDocument(
         case_id=case_id,
         county_code=county_code,

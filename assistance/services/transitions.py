@@ -20,7 +20,7 @@ from assistance.models.base import utcnow
 from assistance.models.revisions import moved_already, transaction_revision
 from assistance.models.steps import InformationCheck
 from assistance.services import audit, deadlines, notices, places
-from assistance.services.actors import Actor, AfterAct, actor_for, visible_case
+from assistance.services.actors import Actor, AfterAct, actor_and_case_stamp, not_visible
 from assistance.services.effects import EFFECTS, ActionContext
 from assistance.services.errors import Conflict, FieldProblem, Forbidden, InvalidInput, NotFound
 from assistance.services.evaluation import evaluate_case
@@ -54,7 +54,7 @@ _CLAIM = (
     sa.update(Case)
     .where(col(Case.id) == sa.bindparam("case_id"), col(Case.version) == sa.bindparam("version"))
     .values(version=col(Case.version) + 1, revision=sa.bindparam("revision"))
-    .returning(Case)
+    .returning(Case, *audit.last_event_columns(sa.bindparam("case_id")))
     .execution_options(synchronize_session=False, populate_existing=True)
 )
 
@@ -202,19 +202,24 @@ def fire(
     ``renderer`` lays out the documents the act issues (``notices.ISSUED_BY``); by default the
     process-wide WeasyPrint renderer. ``then`` runs last in the act's transaction."""
     with db.transaction() as session:
-        actor = actor_for(session, user_id)
-        version = visible_case(session, actor, case_id).version
+        actor, stamp = actor_and_case_stamp(session, user_id, case_id)
+        if stamp is None:
+            raise not_visible(case_id)
+        version = stamp[0]
         if expected_version is not None and expected_version != version:
             current = FieldProblem("version", f"当前版本为{version}")
             raise Conflict("案件已被他人更新，请刷新后重试", [current])
         # Compare-and-set before anything else is written: of two staff firing at once, exactly
         # one moves the version on; the other's update finds it moved and gets 409.
-        # The row as claimed comes back with it and replaces the one read above.
-        case = session.execute(
+        # The case comes back with it, and where its audit trail ends, which the act's event
+        # continues: no other act can add to the trail now.
+        claimed = session.execute(
             _CLAIM, {"case_id": case_id, "version": version, "revision": transaction_revision(session)}
-        ).scalar_one_or_none()
-        if case is None:
+        ).one_or_none()
+        if claimed is None:
             raise Conflict("案件已被他人更新，请刷新后重试")
+        case, last_seq, last_hash = claimed
+        audit.trail_ends_at(session, case_id, last_seq, last_hash)
         moved_already(session, case_id)
         _apply(session, actor, case, action, payload, today, renderer or default_renderer())
         if then is not None:

@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import threading
+from collections.abc import Mapping
 from datetime import date
+from typing import Any
 
+import sqlalchemy as sa
 from flask import Flask
 from integration_support import ApiClient, Clock, dibao_edge_household
 from sqlmodel import col, select
 
 from assistance.db import Database
+from assistance.documents import default_renderer
 from assistance.models import AuditEvent, Case, IssuedDocument, User
 from assistance.services.errors import Conflict, ServiceError
 from assistance.services.filing import file_case
@@ -122,3 +126,40 @@ def test_filings_at_once_in_a_new_year_draw_distinct_numbers(db: Database, clock
         ).all()
     assert sorted(n[-5:] for n in numbers if n) == [f"{i:05d}" for i in range(1, RACERS + 1)]
     assert len(documents) == len(set(documents)) >= RACERS
+
+
+class _Watched:
+    """The process's renderer, noting in ``seen`` each template it checks (renders to HTML)."""
+
+    def __init__(self, seen: list[str]) -> None:
+        self.inner = default_renderer()
+        self.seen = seen
+
+    def render_html(self, template_name: str, context: Mapping[str, Any]) -> str:
+        self.seen.append(f"check {template_name}")
+        return self.inner.render_html(template_name, context)
+
+    def render_pdf(
+        self, template_name: str, context: Mapping[str, Any], *, issued: date | None = None
+    ) -> bytes:
+        return self.inner.render_pdf(template_name, context, issued=issued)
+
+
+def test_a_document_is_checked_before_its_number_is_drawn(api: ApiClient, db: Database, clock: Clock) -> None:
+    # Drawing a number locks the county's counter until the commit: every other act of the county
+    # that issues a document waits while this one holds it, so the template is checked first.
+    clock.today = date(2025, 9, 22)
+    case_id = api.file("wangjianguo", "dibao_edge", "140802001001", dibao_edge_household())["id"]
+    seen: list[str] = []
+
+    def statement(_conn: Any, _cursor: Any, text: str, *_: Any) -> None:
+        if "documentnumbercounter" in text:
+            seen.append("draw number")
+
+    sa.event.listen(db.engine, "before_cursor_execute", statement)
+    try:
+        fire(db, _user(db, "beicheng"), case_id, "accept", {}, clock.today, renderer=_Watched(seen))
+    finally:
+        sa.event.remove(db.engine, "before_cursor_execute", statement)
+    assert [step.split()[0] for step in seen] == ["check", "draw"], seen
+    assert api.case("beicheng", case_id)["state"] == "accepted"
