@@ -384,18 +384,37 @@ def documents_group() -> None:
 @documents_group.command("render")
 @click.option("--follow", is_flag=True, help="持续运行：每隔几秒排版新印发的文书（独立的排版进程）。")
 @click.option("--interval", type=float, default=5.0, show_default=True, help="--follow 时的查询间隔（秒）。")
-def documents_render(follow: bool, interval: float) -> None:
+@click.option(
+    "--busy-above",
+    type=click.FloatRange(min=0),
+    default=0.5,
+    show_default=True,
+    help="--follow 时，本机其他进程占用的 CPU 超过这么多核时暂缓排版（0：不等待）。",
+)
+@click.option(
+    "--longest-wait",
+    type=click.FloatRange(min=0),
+    default=60.0,
+    show_default=True,
+    help="暂缓排版最多等待的秒数。",
+)
+def documents_render(follow: bool, interval: float, busy_above: float, longest_wait: float) -> None:
     """排版所有尚未排版的文书；有无法排版的文书时退出码为 2。"""
     import time
 
     from assistance.config import database_url
     from assistance.db import Database
+    from assistance.services.quiet_machine import QuietMachine
     from assistance.services.rendering import render_waiting
 
     database = Database(database_url())
+    # A worker beside the web service lays out in the service's pauses (services/quiet_machine.py).
+    quiet = QuietMachine(busy_above, longest_wait) if follow and busy_above > 0 else None
     failed: dict[int, str] = {}
     while True:
-        done, failed_now = render_waiting(database, skip=set(failed))
+        done, failed_now = render_waiting(
+            database, skip=set(failed), before_each=quiet.wait if quiet else None
+        )
         for document_id, reason in failed_now.items():
             click.echo(f"文书 {document_id} 无法排版：{reason}", err=True)
         failed |= failed_now

@@ -112,6 +112,16 @@ def gunicorn(
         stop(server)
 
 
+def reference_loop() -> float:
+    """Milliseconds of CPU for a fixed pure-Python loop: the machine's speed at the time (it drifts
+    by half and more within an hour here, so a run's figures are read beside it)."""
+    started = time.process_time()
+    total = 0
+    for n in range(2_000_000):
+        total += n
+    return (time.process_time() - started) * 1000
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -387,9 +397,11 @@ def main() -> None:
                         cpu_seconds([os.getpid()]), machine_busy_seconds(),
                     )  # fmt: skip
 
+                speed_before = statistics.median(reference_loop() for _ in range(3))
                 before = spent()
                 run = drive(users, cases, args.seconds, args.rate, to_accept, args.only)
                 after = spent()
+                speed_after = statistics.median(reference_loop() for _ in range(3))
                 latencies, errors, elapsed, by_kind = run
                 cores = [(b - a) / elapsed for a, b in zip(before, after, strict=True)]
                 ended = time.perf_counter()
@@ -418,6 +430,7 @@ def main() -> None:
         f"CPU: service {web:.2f} cores, document worker {layout:.2f}, PostgreSQL {postgres:.2f}, "
         f"this load client {client:.2f}, all else {rest:.2f}"
     )
+    print(f"reference loop: {speed_before:.0f} ms CPU before the run, {speed_after:.0f} ms after")
     per_request = elapsed / max(len(latencies), 1) * 1000
     service_ms, postgres_ms, machine_ms = (share * per_request for share in (web, postgres, busy))
     print(

@@ -38,6 +38,7 @@ from api_load import (  # noqa: E402
     EXAMPLE,
     PASSWORD,
     filing_body,
+    reference_loop,
     seed,
     service_environment,
     throwaway_database,
@@ -46,15 +47,6 @@ from api_load import (  # noqa: E402
 from assistance.demo import dibao_edge_household  # noqa: E402
 
 KINDS = ("queue", "case", "evaluate", "file", "accept")
-
-
-def reference_loop() -> float:
-    """Milliseconds of CPU for a fixed pure-Python loop: the machine's speed at the time."""
-    started = time.process_time()
-    total = 0
-    for n in range(2_000_000):
-        total += n
-    return (time.process_time() - started) * 1000
 
 
 def requests(app: Any, cases: list[int], to_accept: list[int]) -> dict[str, Callable[[], None]]:

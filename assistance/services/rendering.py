@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import logging
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Final
 
@@ -144,15 +145,21 @@ def waiting(db: Database) -> int:
 
 
 def render_waiting(
-    db: Database, renderer: PdfRenderer | None = None, skip: set[int] | None = None
+    db: Database,
+    renderer: PdfRenderer | None = None,
+    skip: set[int] | None = None,
+    before_each: Callable[[], object] | None = None,
 ) -> tuple[int, dict[int, str]]:
     """Lay out every waiting document; how many were laid out, and those that could not be, why.
+    ``before_each`` is called before each (a worker waiting for a quiet machine, say).
 
     One that cannot be laid out is reported and left waiting: a reader asking for it is told why."""
     renderer = renderer or default_renderer()
     failed: dict[int, str] = {}
     done = 0
     while True:
+        if before_each is not None:
+            before_each()
         try:
             document_id = render_next(db, renderer, frozenset(set(skip or ()) | set(failed)))
         except LayoutFailed as exc:
