@@ -179,9 +179,10 @@ def issue(
         # Checked before the number is drawn: drawing it locks the county's counter until the
         # commit, and every other act of the county that issues a document waits for it. One
         # number differs from another only in its digits, which every font prints.
-        check(kind, dump_context({**full, "number": _number(short, series, year, 0)}), renderer)
+        checked = dump_context({**full, "number": _number(short, series, year, 0)})
+        check(kind, checked, renderer)
         number = _number(short, series, year, _next_in_counter(session, county_code, series, year))
-        stored = dump_context({**full, "number": number})
+        stored = {**checked, "number": number}  # a string is stored as it is
     document = IssuedDocument(
         case_id=case_id,
         county_code=county_code,

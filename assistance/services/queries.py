@@ -45,7 +45,7 @@ from assistance.services.actors import (
 from assistance.services.casefiles import household_data
 from assistance.services.kept_pages import KeptPage, KeptPages
 from assistance.services.rechecks import case_rechecks
-from assistance.services.transitions import delegated, facts_for, may_act, nothing_recorded
+from assistance.services.transitions import delegated, facts_for, may_act, nothing_recorded, recorded_columns
 from assistance.workflow import WORKFLOWS
 
 _STEP_MODELS: dict[str, type[SQLModel]] = {
@@ -96,11 +96,12 @@ def _records_query(
     return query.order_by(table.c.id.desc()).limit(1) if latest else query.order_by(table.c.id)
 
 
-def _present(session: Session, case_id: int) -> set[str]:
-    """Which of the case's record tables have rows, asked in one statement: a case early in its
-    procedure has none in most, and each table read is a round trip to the database."""
-    row = session.execute(_PRESENT, {"case_id": case_id}).one()
-    return {name for name, found in zip(_RECORD_TABLES, row, strict=True) if found}
+def _present_and_recorded(session: Session, case: Case) -> tuple[set[str], Any]:
+    """Which of the case's record tables have rows, and what the guards look at in them
+    (``transitions.facts_for``'s ``recorded``), asked in one statement: a case early in its
+    procedure has no rows in most tables, and each table read is a round trip to the database."""
+    row = session.execute(_present_query(), {"case_id": case.id, "entered": case.state_entered_at}).one()
+    return {name for name in _RECORD_TABLES if getattr(row, name)}, row
 
 
 _RECORD_TABLES: dict[str, type[SQLModel]] = {
@@ -108,6 +109,13 @@ _RECORD_TABLES: dict[str, type[SQLModel]] = {
     "evidence": Evidence,
     "evaluations": RulesEvaluation,
 }
+
+
+@functools.cache
+def _present_query() -> sa.Select[Any]:
+    return _PRESENT.add_columns(*recorded_columns())
+
+
 _PRESENT = sa.select(
     *(
         sa.exists().where(model.__table__.c.case_id == sa.bindparam("case_id")).label(name)  # type: ignore[attr-defined]
@@ -391,7 +399,9 @@ def _build_case_detail(
     }
     data["household"] = household_data(session, case)
     data["periodic_rechecks"] = case_rechecks(session, case)
-    present = _present(session, case.id or 0) if created is None else set()
+    present, recorded = (
+        _present_and_recorded(session, case) if created is None else (set(), nothing_recorded())
+    )
     for name, model in _STEP_MODELS.items():
         data[name] = _records(session, model, case.id or 0) if name in present else []
     data["evidence"] = (
@@ -407,7 +417,6 @@ def _build_case_detail(
         data["history"] = _records(session, AuditEvent, case.id or 0, actor_names=True)
     else:
         data["history"] = [{**_plain(created), "actor_name": actor.display_name}]
-    recorded = None if created is None else nothing_recorded()
     data["available_actions"] = available_actions(session, actor, case, today, due, recorded)
     return data
 

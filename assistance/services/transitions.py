@@ -107,6 +107,12 @@ def _facts_query() -> sa.Select[Any]:
     )
 
 
+def recorded_columns() -> sa.sql.ColumnCollection[str, Any]:
+    """The columns ``facts_for`` reads (parameters ``case_id`` and ``entered``), for a statement
+    that reads them with others: its row can be given to ``facts_for`` as ``recorded``."""
+    return _facts_query().selected_columns
+
+
 def nothing_recorded() -> Any:
     """``_facts_query``'s row for a case with no records: no visit, check, publicity or objection."""
     return SimpleNamespace(**dict.fromkeys(_facts_query().selected_columns.keys()))
@@ -285,4 +291,4 @@ def _apply(
     session.flush()
 
 
-__all__ = ["delegated", "facts_for", "fire", "may_act"]
+__all__ = ["delegated", "facts_for", "fire", "may_act", "nothing_recorded", "recorded_columns"]
