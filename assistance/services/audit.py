@@ -44,15 +44,6 @@ def event_hash(event: AuditEvent, prev_hash: str) -> str:
 
 _EVENTS: sa.Table = AuditEvent.__table__  # type: ignore[attr-defined]
 
-# Built once: an act that did not claim its case reads it.
-_LAST_EVENT = (
-    sa.select(_EVENTS.c.seq, _EVENTS.c.hash)
-    .where(_EVENTS.c.case_id == sa.bindparam("case_id"))
-    .order_by(_EVENTS.c.seq.desc())
-    .limit(1)
-)
-
-
 # session.info key: per case, the seq and hash of the last event of its trail in this transaction.
 _LAST = "last_audit_events"
 
@@ -66,6 +57,10 @@ def last_event_columns(case_id: Any) -> tuple[sa.ScalarSelect[Any], sa.ScalarSel
         return latest.limit(1).scalar_subquery()
 
     return last(_EVENTS.c.seq), last(_EVENTS.c.hash)
+
+
+# Built once: an act that did not claim its case reads it.
+_LAST_EVENT = sa.select(*last_event_columns(sa.bindparam("case_id")))
 
 
 def trail_ends_at(session: Session, case_id: int, seq: int | None, hash_: str | None) -> None:
@@ -95,8 +90,8 @@ def record(
     elif case.id in ends:
         previous = ends[case.id]
     else:
-        found = session.connection().execute(_LAST_EVENT, {"case_id": case.id}).first()
-        previous = (found.seq, found.hash) if found is not None else None
+        seq, hash_ = session.connection().execute(_LAST_EVENT, {"case_id": case.id}).one()
+        previous = (seq, hash_) if seq is not None else None
     event = AuditEvent(
         case_id=case.id,
         actor_id=actor.user_id,

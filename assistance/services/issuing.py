@@ -81,23 +81,16 @@ def digest(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def next_number(session: Session, county_code: str, series: str, year: int) -> str:
-    """盐民边认〔2026〕3号: the county's 代字, 民 for 民政, the series, the year, the next number.
-
-    The counter row is locked (PostgreSQL) so that two acts at once never share a number; on
-    SQLite the writer lock serialises them.
-    """
-    return _number(
-        issuers_for(county_code).short, series, year, _next_in_counter(session, county_code, series, year)
-    )
-
-
 def _next_in_counter(session: Session, county_code: str, series: str, year: int) -> int:
+    """The county's next number in the series and year. The counter row is locked (PostgreSQL)
+    until the commit so that two acts at once never share a number; on SQLite the writer lock
+    serialises them."""
     key = {"county_code": county_code, "series": series, "year": year}
     return next_in_series(session, DocumentNumberCounter.__table__, key)  # type: ignore[attr-defined]
 
 
 def _number(short: str, series: str, year: int, last: int) -> str:
+    """盐民边认〔2026〕3号: the county's 代字, 民 for 民政, the series, the year, the number."""
     return f"{short}民{series}〔{year}〕{last}号"
 
 
@@ -167,22 +160,26 @@ def issue(
     """
     version = supersedes.version + 1 if supersedes is not None else 1
     full = {"title": kind.title, **context, "version": version, "issued": issued_on}
+    series, year = kind.series, issued_on.year
     if supersedes is not None:
-        number = supersedes.number
-        check(kind, stored := dump_context({**full, "number": number}), renderer)
+        shown = supersedes.number
     else:
         try:
             short = issuers_for(county_code).short
         except IssuerMissing as exc:
             raise Unavailable(f"无法生成《{kind.title}》：未配置该县（市、区）的发文机关", []) from exc
-        series, year = kind.series, issued_on.year
-        # Checked before the number is drawn: drawing it locks the county's counter until the
-        # commit, and every other act of the county that issues a document waits for it. One
-        # number differs from another only in its digits, which every font prints.
-        checked = dump_context({**full, "number": _number(short, series, year, 0)})
-        check(kind, checked, renderer)
-        number = _number(short, series, year, _next_in_counter(session, county_code, series, year))
-        stored = {**checked, "number": number}  # a string is stored as it is
+        shown = _number(short, series, year, 0)
+    # Checked before a number is drawn: drawing it locks the county's counter until the commit,
+    # and every other act of the county that issues a document waits for it. One number differs
+    # from another only in its digits, which every font prints.
+    checked = dump_context({**full, "number": shown})
+    check(kind, checked, renderer)
+    number = (
+        shown
+        if supersedes is not None
+        else _number(short, series, year, _next_in_counter(session, county_code, series, year))
+    )
+    stored = {**checked, "number": number}  # a string is stored as it is
     document = IssuedDocument(
         case_id=case_id,
         county_code=county_code,
@@ -236,7 +233,6 @@ __all__ = [
     "digest",
     "issue",
     "latest_version",
-    "next_number",
     "regenerate",
     "render",
 ]

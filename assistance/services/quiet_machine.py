@@ -18,15 +18,23 @@ from pathlib import Path
 CpuTimes = Callable[[], tuple[float, float] | None]
 
 
-def cpu_times() -> tuple[float, float] | None:
-    """CPU seconds the machine has spent busy (all cores, Linux ``/proc/stat``) and those this
-    process has spent; None where the machine does not say."""
+def machine_busy_seconds() -> float | None:
+    """CPU seconds the machine has spent on anything but idling and waiting for I/O, all cores
+    (Linux ``/proc/stat``); None where the machine does not say."""
     try:
         fields = Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:9]
     except OSError:
         return None
     user, nice, system, _idle, _iowait, irq, softirq, steal = (int(v) for v in fields)
-    busy = (user + nice + system + irq + softirq + steal) / os.sysconf("SC_CLK_TCK")
+    return (user + nice + system + irq + softirq + steal) / os.sysconf("SC_CLK_TCK")
+
+
+def cpu_times() -> tuple[float, float] | None:
+    """CPU seconds the machine has spent busy and those this process has spent; None where the
+    machine does not say."""
+    busy = machine_busy_seconds()
+    if busy is None:
+        return None
     own = os.times()
     return busy, own.user + own.system
 
@@ -77,4 +85,4 @@ class QuietMachine:
             self._sleep(self.look)
 
 
-__all__ = ["QuietMachine", "cpu_times"]
+__all__ = ["QuietMachine", "cpu_times", "machine_busy_seconds"]

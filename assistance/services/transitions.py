@@ -115,7 +115,7 @@ def recorded_columns() -> sa.sql.ColumnCollection[str, Any]:
 
 def nothing_recorded() -> Any:
     """``_facts_query``'s row for a case with no records: no visit, check, publicity or objection."""
-    return SimpleNamespace(**dict.fromkeys(_facts_query().selected_columns.keys()))
+    return SimpleNamespace(**dict.fromkeys(recorded_columns().keys()))
 
 
 def facts_for(
