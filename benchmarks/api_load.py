@@ -215,12 +215,13 @@ def drive(
     rate: float,
     to_accept: list[int],
     only: str | None = None,
-) -> tuple[list[float], list[str], float, list[tuple[str, float]]]:
+) -> tuple[list[float], list[str], float, list[tuple[str, float, float]]]:
     """Latencies and errors of the requests sent in ``seconds`` by each of ``users``, the time until
-    the last answer, and each latency with the kind of request (``only``: of that kind alone)."""
+    the last answer, and each request's kind (``only``: of that kind alone), when it was due
+    (seconds into the run) and its latency."""
     clients = len(users)
     latencies: list[float] = []
-    by_kind: list[tuple[str, float]] = []
+    by_kind: list[tuple[str, float, float]] = []
     errors: list[str] = []
     lock = threading.Lock()
     begun = time.perf_counter()
@@ -231,6 +232,7 @@ def drive(
         township, applicant, county = users[index]
         local: list[float] = []
         kinds: list[str] = []
+        dues: list[float] = []
         failures: list[str] = []
         interval = clients / rate if rate else 0.0
         due = time.perf_counter() + rng.random() * interval
@@ -274,11 +276,12 @@ def drive(
                 failure = type(error).__name__
             local.append(time.perf_counter() - started)
             kinds.append(kind)
+            dues.append(started - begun)
             if failure:
                 failures.append(failure)
         with lock:
             latencies.extend(local)
-            by_kind.extend(zip(kinds, local, strict=True))
+            by_kind.extend(zip(kinds, dues, local, strict=True))
             errors.extend(failures)
 
     threads = [threading.Thread(target=worker, args=(i,)) for i in range(clients)]
@@ -337,6 +340,22 @@ def percentile(ordered: list[float], share: float) -> float:
     return ordered[max(int(len(ordered) * share) - 1, 0)] if ordered else 0.0
 
 
+def print_timeline(samples: list[tuple[str, float, float]]) -> None:
+    """Requests due in each second of the run, their p50, p99 and worst latency and the kind of the
+    worst: a stall shows as one bad second for every kind, a slow kind as bad seconds throughout."""
+    seconds: dict[int, list[tuple[float, str]]] = {}
+    for kind, due, latency in samples:
+        seconds.setdefault(int(due), []).append((latency, kind))
+    for second, found in sorted(seconds.items()):
+        ordered = sorted(found)
+        times = [latency for latency, _ in ordered]
+        worst, worst_kind = ordered[-1]
+        print(
+            f"  s{second:>3} {len(times):>4} requests, p50 {statistics.median(times) * 1000:6.1f} ms, "
+            f"p99 {percentile(times, 0.99) * 1000:6.1f} ms, worst {worst * 1000:6.1f} ms ({worst_kind})"
+        )
+
+
 def drain(url: str, limit: float = 300) -> tuple[int, bool]:
     """Documents still waiting for their layout when the load stops, and whether the worker laid
     them all out within ``limit`` seconds."""
@@ -367,6 +386,9 @@ def main() -> None:
         "--only",
         choices=[kind for kind, _ in MIX],
         help="send this kind of request alone (accept: until the filed half of the seed runs out)",
+    )
+    parser.add_argument(
+        "--timeline", action="store_true", help="latency second by second, by when each request was due"
     )
     args = parser.parse_args()
 
@@ -420,10 +442,12 @@ def main() -> None:
     print(f"latency p50: {statistics.median(ordered) * 1000:.1f} ms, p99: {p99 * 1000:.1f} ms")
     print(f"errors: {len(errors)}" + (f" ({sorted(set(errors))})" if errors else ""))
     for kind in ("queue", "case", "evaluate", "file", "accept"):
-        times = sorted(t for k, t in by_kind if k == kind)
+        times = sorted(t for k, _, t in by_kind if k == kind)
         if times:
             p50, p99_kind = statistics.median(times) * 1000, percentile(times, 0.99) * 1000
             print(f"  {kind:<9} {len(times):>6} requests, p50 {p50:.1f} ms, p99 {p99_kind:.1f} ms")
+    if args.timeline:
+        print_timeline(by_kind)
     web, layout, postgres, client, busy = cores
     rest = busy - web - layout - postgres - client
     print(
