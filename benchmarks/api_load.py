@@ -1,6 +1,6 @@
 """Load on the API: gunicorn serving PostgreSQL on loopback, driven by a realistic mix.
 
-    .venv/bin/python benchmarks/api_load.py [--seconds 20] [--rate 300] [--clients 16] [--workers 3]
+    .venv/bin/python benchmarks/api_load.py [--seconds 20] [--rate 300] [--clients 16] [--workers N]
                                             [--warm-up 10]
 
 Creates a throw-away PostgreSQL database (ASSISTANCE_BENCH_POSTGRES, default the local server),
@@ -91,13 +91,14 @@ def stop(process: subprocess.Popen[bytes]) -> None:
 
 @contextmanager
 def gunicorn(
-    environment: dict[str, str], workers: int, log_level: str = "warning"
+    environment: dict[str, str], workers: int | None = None, log_level: str = "warning"
 ) -> Iterator[tuple[int, subprocess.Popen[bytes]]]:
     """The service under gunicorn on a free loopback port, once it accepts connections: the port
-    and the master process."""
+    and the master process. Without ``workers``, as many as gunicorn.conf.py says."""
     port = free_port()
+    count = ["--workers", str(workers)] if workers else []
     server = subprocess.Popen(
-        [str(BIN / "gunicorn"), "--workers", str(workers), "--bind", f"127.0.0.1:{port}",
+        [str(BIN / "gunicorn"), *count, "--bind", f"127.0.0.1:{port}",
          "--log-level", log_level, "assistance.app:create_app()"],
         cwd=ROOT, env=environment,
     )  # fmt: skip
@@ -376,7 +377,7 @@ def main() -> None:
     # A worker of a running service has its prepared statements and kept case pages.
     parser.add_argument("--warm-up", type=float, default=10, help="seconds of load before measuring")
     parser.add_argument("--clients", type=int, default=16)
-    parser.add_argument("--workers", type=int, default=3)
+    parser.add_argument("--workers", type=int, help="gunicorn's workers (default: gunicorn.conf.py's)")
     parser.add_argument("--cases", type=int, default=300)
     parser.add_argument("--rate", type=float, default=300, help="requests/s on a schedule; 0: closed loop")
     parser.add_argument(
@@ -410,7 +411,8 @@ def main() -> None:
                 drive(users, cases, args.warm_up, args.rate, to_accept, args.only)
                 # Where the two cores went during the measured run: the service's workers, the
                 # document worker, PostgreSQL, this client, and the rest (the system, mostly).
-                service = [server.pid, *children(server.pid)]
+                workers = children(server.pid)
+                service = [server.pid, *workers]
                 database = named("postgres")
 
                 def spent() -> tuple[float, ...]:
@@ -436,7 +438,7 @@ def main() -> None:
     ordered = sorted(latencies)
     p99 = percentile(ordered, 0.99)
     load = f"{args.rate:.0f} requests/s scheduled" if args.rate else "closed loop"
-    setup = f"{args.clients} clients, {args.workers} workers, {load}"
+    setup = f"{args.clients} clients, {len(workers)} workers, {load}"
     print(f"requests: {len(latencies)} in {elapsed:.1f} s with {setup}")
     print(f"throughput: {len(latencies) / elapsed:,.0f} requests/s")
     print(f"latency p50: {statistics.median(ordered) * 1000:.1f} ms, p99: {p99 * 1000:.1f} ms")

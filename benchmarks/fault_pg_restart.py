@@ -86,7 +86,7 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=30)
     parser.add_argument("--restart-after", type=float, default=8)
     parser.add_argument("--clients", type=int, default=8)
-    parser.add_argument("--workers", type=int, default=3)
+    parser.add_argument("--workers", type=int, help="gunicorn's workers (default: gunicorn.conf.py's)")
     args = parser.parse_args()
 
     with throwaway_database("fault") as url:
