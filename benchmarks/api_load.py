@@ -4,8 +4,9 @@
                                             [--warm-up 10]
 
 Creates a throw-away PostgreSQL database (ASSISTANCE_BENCH_POSTGRES, default the local server),
-seeds the demo areas and accounts and a few hundred cases, starts gunicorn on a free loopback port
-and, beside it, the document worker (``assistance documents render --follow``, at idle
+seeds the demo areas and accounts, 16 more townships of 盐湖区 (``--townships``) each with a
+village, an officer and an applicant, and a few hundred cases spread over them, starts gunicorn
+on a free loopback port and, beside it, the document worker (``assistance documents render --follow``, at idle
 priority) that lays out the PDFs the acts issue. For a bounded time it sends work-queue reads,
 case reads, filings, acceptances (which issue the application form) and evaluations.
 
@@ -36,6 +37,7 @@ import time
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -51,6 +53,8 @@ from assistance.db import Database  # noqa: E402
 from assistance.demo import dibao_edge_household, seed_areas_and_accounts  # noqa: E402
 from assistance.migrate import upgrade  # noqa: E402
 from assistance.services import quiet_machine  # noqa: E402
+from assistance.services.accounts import create_user, register  # noqa: E402
+from assistance.services.areas import create_area  # noqa: E402
 from assistance.services.filing import file_case  # noqa: E402
 from assistance.services.rendering import waiting  # noqa: E402
 from assistance.services.transitions import fire  # noqa: E402
@@ -130,11 +134,13 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def filing_body(household: dict[str, Any], idempotency_key: str | None = None) -> dict[str, Any]:
-    """An application for a dibao-edge family of the demo village, authorised and committed."""
+def filing_body(
+    household: dict[str, Any], idempotency_key: str | None = None, village: str = "140802001001"
+) -> dict[str, Any]:
+    """An application for a dibao-edge family of a village (the demo's), authorised and committed."""
     body = {
         "procedure": "dibao_edge",
-        "village": "140802001001",
+        "village": village,
         "economic_check_authorised": True,
         "commitment_signed": True,
         "household": household,
@@ -142,19 +148,70 @@ def filing_body(household: dict[str, Any], idempotency_key: str | None = None) -
     return {**body, "idempotency_key": idempotency_key} if idempotency_key else body
 
 
-def seed(url: str, cases: int) -> list[int]:
+@dataclass(frozen=True)
+class Township:
+    """Where a client works: a village of the township, its officer and an applicant living there."""
+
+    village: str
+    officer: str
+    applicant: str
+    officer_id: int
+    applicant_id: int
+
+
+def add_townships(db: Database, admin_id: int, count: int) -> list[Township]:
+    """``count`` townships of 盐湖区 beside the demo's, each with a village, a township officer and an
+    applicant, made as the administrator and applicants would make them."""
+    made = []
+    for n in range(1, count + 1):
+        code = f"140802{200 + n:03d}"
+        village = code + "001"
+        for area, kind, level, parent in (
+            (code, "镇", "township", "140802"),
+            (village, "村", "village", code),
+        ):
+            name = f"压测{n}{kind}"
+            create_area(db, admin_id, {"code": area, "name": name, "level": level, "parent": parent})
+        officer, applicant = f"bench-township-{n}", f"bench-applicant-{n}"
+        staff = {"username": officer, "password": PASSWORD, "display_name": f"压测{n}镇 民政专干"}
+        officer_id = create_user(db, admin_id, {**staff, "role": "township", "area": code})
+        person = {"username": applicant, "password": PASSWORD, "display_name": f"申请人{n}"}
+        made.append(Township(village, officer, applicant, officer_id, register(db, person)))
+    return made
+
+
+@dataclass
+class Seeded:
+    cases: list[int]
+    townships: list[Township]
+    # Per township, its cases filed and not yet accepted.
+    filed: list[list[int]]
+
+
+def seed(url: str, cases: int, townships: int = 0) -> Seeded:
+    """The demo's areas and accounts and ``cases`` applications, every other one accepted, spread
+    over ``townships`` townships made for the run (0: all in the demo's 北城街道)."""
     upgrade(url)
     db = Database(url)
     ids = seed_areas_and_accounts(db, PASSWORD)
-    created = []
+    demo = Township("140802001001", "beicheng", "wangjianguo", ids["beicheng"], ids["wangjianguo"])
+    places = add_townships(db, ids["admin"], townships) if townships else [demo]
+    created: list[int] = []
+    filed: list[list[int]] = [[] for _ in places]
     for n in range(cases):
-        payload = filing_body(dibao_edge_household(f"申请人{n}"))
-        case_id, _ = file_case(db, ids["wangjianguo"], payload, TODAY)
-        if n % 2:
-            fire(db, ids["beicheng"], case_id, "accept", {}, TODAY)
+        where = n % len(places)
+        place = places[where]
+        payload = filing_body(dibao_edge_household(f"申请人{n}"), village=place.village)
+        case_id, _ = file_case(db, place.applicant_id, payload, TODAY)
+        if (n // len(places)) % 2:
+            fire(db, place.officer_id, case_id, "accept", {}, TODAY)
+        else:
+            filed[where].append(case_id)
         created.append(case_id)
     db.engine.dispose()
-    return created
+    for waiting_cases in filed:
+        random.shuffle(waiting_cases)
+    return Seeded(created, places, filed)
 
 
 class Client:
@@ -192,12 +249,14 @@ class Client:
 Users = tuple[Client, Client, Client]
 
 
-def sign_in(port: int, clients: int) -> list[Users]:
-    """Per client, a township officer, an applicant and a county officer, signed in. Staff sign in
-    once a working day, not once a run: a sign-in hashes the password on purpose (tens of
-    milliseconds of CPU), and 48 of them inside the measured window would stall every worker."""
+def sign_in(port: int, clients: int, townships: list[Township]) -> list[Users]:
+    """Per client, the officer of its township (client i works in township i, round the list), an
+    applicant of that township and the county officer, signed in. Staff sign in once a working
+    day, not once a run: a sign-in hashes the password on purpose (tens of milliseconds of CPU),
+    and 48 of them inside the measured window would stall every worker."""
     return [
-        (Client(port, "beicheng"), Client(port, "wangjianguo"), Client(port, "yanhu")) for _ in range(clients)
+        (Client(port, t.officer), Client(port, t.applicant), Client(port, "yanhu"))
+        for t in (townships[i % len(townships)] for i in range(clients))
     ]
 
 
@@ -210,16 +269,12 @@ def _kind(roll: float, only: str | None) -> str:
 
 
 def drive(
-    users: list[Users],
-    cases: list[int],
-    seconds: float,
-    rate: float,
-    to_accept: list[int],
-    only: str | None = None,
+    users: list[Users], seeded: Seeded, seconds: float, rate: float, only: str | None = None
 ) -> tuple[list[float], list[str], float, list[tuple[str, float, float]]]:
-    """Latencies and errors of the requests sent in ``seconds`` by each of ``users``, the time until
-    the last answer, and each request's kind (``only``: of that kind alone), when it was due
-    (seconds into the run) and its latency."""
+    """Latencies and errors of the requests sent in ``seconds`` by each of ``users`` (client i in
+    township i of the seed's, round the list: it files there and accepts what was filed there),
+    the time until the last answer, and each request's kind (``only``: of that kind alone), when
+    it was due (seconds into the run) and its latency."""
     clients = len(users)
     latencies: list[float] = []
     by_kind: list[tuple[str, float, float]] = []
@@ -231,6 +286,8 @@ def drive(
     def worker(index: int) -> None:
         rng = random.Random(index)
         township, applicant, county = users[index]
+        place = seeded.townships[index % len(seeded.townships)]
+        to_accept = seeded.filed[index % len(seeded.townships)]
         local: list[float] = []
         kinds: list[str] = []
         dues: list[float] = []
@@ -257,13 +314,13 @@ def drive(
                     status, _ = township.request("GET", "/api/v1/queue")
                     ok = status == 200
                 elif kind == "case":
-                    status, _ = county.request("GET", f"/api/v1/cases/{rng.choice(cases)}")
+                    status, _ = county.request("GET", f"/api/v1/cases/{rng.choice(seeded.cases)}")
                     ok = status == 200
                 elif kind == "evaluate":
                     status, _ = township.request("POST", "/api/v1/evaluate", EXAMPLE)
                     ok = status == 200
                 elif kind == "file":
-                    body = filing_body(dibao_edge_household(), uuid.uuid4().hex)
+                    body = filing_body(dibao_edge_household(), uuid.uuid4().hex, place.village)
                     status, answer = applicant.request("POST", "/api/v1/cases", body)
                     ok = status == 201
                     if ok:
@@ -379,6 +436,11 @@ def main() -> None:
     parser.add_argument("--clients", type=int, default=16)
     parser.add_argument("--workers", type=int, help="gunicorn's workers (default: gunicorn.conf.py's)")
     parser.add_argument("--cases", type=int, default=300)
+    # A county's applications come from its twenty-odd townships, each officer working through
+    # the queue of their own; one township taking all of them grows one queue without end.
+    parser.add_argument(
+        "--townships", type=int, default=16, help="townships the clients work in; 0: the demo's 北城街道"
+    )
     parser.add_argument("--rate", type=float, default=300, help="requests/s on a schedule; 0: closed loop")
     parser.add_argument(
         "--drain", type=float, default=300, help="seconds to wait for the documents issued to be laid out"
@@ -394,9 +456,7 @@ def main() -> None:
     args = parser.parse_args()
 
     with throwaway_database("bench") as url:
-        cases = seed(url, args.cases)
-        to_accept = [c for c in cases if c % 2 == 1]  # filed, not yet accepted (ids start at 1)
-        random.shuffle(to_accept)
+        seeded = seed(url, args.cases, args.townships)
         environment = service_environment(url)
         environment["ASSISTANCE_RENDER_DOCUMENTS"] = "worker"
         worker = [str(BIN / "assistance"), "documents", "render", "--follow", "--interval", "1"]
@@ -407,8 +467,8 @@ def main() -> None:
         )
         try:
             with gunicorn(environment, args.workers) as (port, server):
-                users = sign_in(port, args.clients)
-                drive(users, cases, args.warm_up, args.rate, to_accept, args.only)
+                users = sign_in(port, args.clients, seeded.townships)
+                drive(users, seeded, args.warm_up, args.rate, args.only)
                 # Where the two cores went during the measured run: the service's workers, the
                 # document worker, PostgreSQL, this client, and the rest (the system, mostly).
                 workers = children(server.pid)
@@ -423,7 +483,7 @@ def main() -> None:
 
                 speed_before = statistics.median(reference_loop() for _ in range(3))
                 before = spent()
-                run = drive(users, cases, args.seconds, args.rate, to_accept, args.only)
+                run = drive(users, seeded, args.seconds, args.rate, args.only)
                 after = spent()
                 speed_after = statistics.median(reference_loop() for _ in range(3))
                 latencies, errors, elapsed, by_kind = run

@@ -90,7 +90,7 @@ def main() -> None:
     args = parser.parse_args()
 
     with throwaway_database("profile") as url:
-        cases = seed(url, args.cases)
+        cases = seed(url, args.cases).cases
         to_accept: list[int] = []
         environment = service_environment(url)
         os.environ.update(environment)

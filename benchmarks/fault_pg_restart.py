@@ -90,7 +90,7 @@ def main() -> None:
     args = parser.parse_args()
 
     with throwaway_database("fault") as url:
-        cases = seed(url, 20)
+        cases = seed(url, 20).cases
         with gunicorn(service_environment(url), args.workers, log_level="error") as (port, server):
             pid = server.pid
             tally = Tally()
