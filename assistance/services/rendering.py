@@ -25,6 +25,7 @@ from typing import Any, Final
 from sqlalchemy import event, update
 from sqlalchemy.orm import Session as OrmSession
 from sqlmodel import Session, col, func, select
+from sqlmodel.sql.expression import SelectOfScalar
 
 from assistance.db import Database
 from assistance.documents import default_renderer
@@ -112,18 +113,25 @@ def lay_out(db: Database, document_id: int, renderer: PdfRenderer | None = None)
     return rendered_file(db, document, renderer)
 
 
+def _oldest_waiting(skip: frozenset[int]) -> SelectOfScalar[IssuedDocument]:
+    query = select(IssuedDocument).where(col(IssuedDocument.content).is_(None))
+    if skip:
+        query = query.where(col(IssuedDocument.id).not_in(skip))
+    return query.order_by(col(IssuedDocument.id)).limit(1)
+
+
+def _any_waiting(db: Database, skip: frozenset[int]) -> bool:
+    with db.reading() as session:
+        return session.exec(_oldest_waiting(skip)).first() is not None
+
+
 def render_next(db: Database, renderer: PdfRenderer, skip: frozenset[int] = frozenset()) -> int | None:
     """Lay out the oldest waiting document; its id, or None when none waits.
 
     The row is locked while it is laid out and other renderers skip it (PostgreSQL), so several
     web processes and workers share the waiting documents without doing one twice."""
     with db.transaction() as session:
-        query = select(IssuedDocument).where(col(IssuedDocument.content).is_(None))
-        if skip:
-            query = query.where(col(IssuedDocument.id).not_in(skip))
-        document = session.exec(
-            query.order_by(col(IssuedDocument.id)).limit(1).with_for_update(skip_locked=True)
-        ).first()
+        document = session.exec(_oldest_waiting(skip).with_for_update(skip_locked=True)).first()
         if document is None:
             return None
         try:
@@ -151,17 +159,24 @@ def render_waiting(
     before_each: Callable[[], object] | None = None,
 ) -> tuple[int, dict[int, str]]:
     """Lay out every waiting document; how many were laid out, and those that could not be, why.
-    ``before_each`` is called before each (a worker waiting for a quiet machine, say).
+    ``before_each`` is called before each, once one is known to wait (a worker waiting for a quiet
+    machine, say).
 
     One that cannot be laid out is reported and left waiting: a reader asking for it is told why."""
     renderer = renderer or default_renderer()
     failed: dict[int, str] = {}
     done = 0
     while True:
+        excluded = frozenset(set(skip or ()) | set(failed))
         if before_each is not None:
+            # Looked at first: a worker waiting for a quiet machine with nothing to lay out would
+            # wait for nothing. Not under the row lock of render_next, which it would hold while
+            # waiting.
+            if not _any_waiting(db, excluded):
+                return done, failed
             before_each()
         try:
-            document_id = render_next(db, renderer, frozenset(set(skip or ()) | set(failed)))
+            document_id = render_next(db, renderer, excluded)
         except LayoutFailed as exc:
             failed[exc.document_id] = exc.reason
             continue
