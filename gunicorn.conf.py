@@ -11,8 +11,8 @@ from typing import Any
 
 # Two workers per core this process may run on. A kept-alive connection stays with the worker
 # that accepted it, so with few workers a worker busy with an act (20-30 ms) holds up the other
-# requests of its connections while another worker idles: at 300 requests/s on 2 cores, 3
-# workers gave a p99 of 54-650 ms from run to run, 4 workers 39-51 ms (benchmarks/api_load.py).
+# requests of its connections while another worker idles: at 300 requests/s on 2 cores, in
+# alternating runs 3 workers gave a p99 of 54-648 ms, 4 workers 39-51 ms (benchmarks/api_load.py).
 # WEB_CONCURRENCY, as on most hosts, or --workers sets another number.
 workers = int(os.environ.get("WEB_CONCURRENCY") or 2 * len(os.sched_getaffinity(0)))
 
