@@ -323,7 +323,7 @@ def _print_progress(job: Any) -> None:
 @click.option("--on", "on", default=None, help="recheck_review：测算日期（默认今天）。")
 @click.option("--set", "settings", multiple=True, help="what_if：测算参数，如 dibao_standard.urban=800.00")
 @click.option(
-    "--workers", default=1, show_default=True, type=click.IntRange(1, 64), help="规则引擎的进程数。"
+    "--workers", default=1, show_default=True, type=click.IntRange(1, 64), help="读取并判定分块的进程数。"
 )
 def jobs_start(
     kind: str, username: str, county: str | None, on: str | None, settings: tuple[str, ...], workers: int

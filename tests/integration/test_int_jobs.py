@@ -90,6 +90,22 @@ def test_a_job_stopped_by_a_crash_resumes_after_its_last_chunk(
     assert api.post("yanhu", f"/jobs/{job_id}/resume", {}).status_code == 409
 
 
+def test_a_pool_of_processes_gives_what_one_process_gives_and_resumes_the_same(
+    app: Flask, api: ApiClient, clock: Clock, db: Database, recognised: list[int]
+) -> None:
+    app.config["JOBS_RUN"] = "none"
+    body = {"kind": "what_if", "params": {"overrides": {"dibao_standard.urban": "300.00"}}}
+    alone = run_job(db, (api.post("yanhu", "/jobs", body).json or {})["id"], chunk=1)
+    job_id = (api.post("yanhu", "/jobs", body).json or {})["id"]
+    # The pool reads chunks ahead; the runner dies after writing two of them.
+    crashed = run_job(db, job_id, chunk=1, max_chunks=2, workers=2)
+    assert (crashed["status"], crashed["processed"]) == ("running", 2)
+    pooled = run_job(db, job_id, chunk=1, workers=2)
+    assert (pooled["status"], pooled["processed"], pooled["total"]) == ("done", 3, 3)
+    assert (pooled["result"], pooled["items"]) == (alone["result"], alone["items"])
+    assert pooled["result"] == {"leaving": 2, "unchanged": 1}
+
+
 def test_bad_job_requests_are_refused_field_by_field(api: ApiClient) -> None:
     bad = api.post(
         "yanhu", "/jobs", {"kind": "what_if", "params": {"overrides": {"dibao_standard.urban": "x"}}}
