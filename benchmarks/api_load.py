@@ -134,8 +134,11 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
+DEMO_VILLAGE = "140802001001"  # 北城街道槐东社区
+
+
 def filing_body(
-    household: dict[str, Any], idempotency_key: str | None = None, village: str = "140802001001"
+    household: dict[str, Any], idempotency_key: str | None = None, village: str = DEMO_VILLAGE
 ) -> dict[str, Any]:
     """An application for a dibao-edge family of a village (the demo's), authorised and committed."""
     body = {
@@ -194,7 +197,7 @@ def seed(url: str, cases: int, townships: int = 0) -> Seeded:
     upgrade(url)
     db = Database(url)
     ids = seed_areas_and_accounts(db, PASSWORD)
-    demo = Township("140802001001", "beicheng", "wangjianguo", ids["beicheng"], ids["wangjianguo"])
+    demo = Township(DEMO_VILLAGE, "beicheng", "wangjianguo", ids["beicheng"], ids["wangjianguo"])
     places = add_townships(db, ids["admin"], townships) if townships else [demo]
     created: list[int] = []
     filed: list[list[int]] = [[] for _ in places]

@@ -17,6 +17,7 @@ committed one. The web service starts a job on a background thread; ``assistance
 from __future__ import annotations
 
 import contextlib
+import functools
 import threading
 from collections import deque
 from collections.abc import Callable, Generator, Mapping
@@ -27,7 +28,7 @@ from multiprocessing import get_context
 from typing import Any, Final, cast
 
 import sqlalchemy as sa
-from sqlalchemy import and_, or_, update
+from sqlalchemy import ColumnElement, and_, or_, update
 from sqlmodel import Session, col, func, select
 
 from assistance.db import Database
@@ -301,10 +302,6 @@ class Pool:
     workers: int
 
 
-def _per_case(files: list[list[dict[str, Any]]], table: ParameterTable) -> list[list[Outcome]]:
-    return [[_decide(f, table) for f in per_case] for per_case in files]
-
-
 def run_job(
     db: Database,
     job_id: int,
@@ -339,12 +336,17 @@ class CaseRef:
     applicant_member_id: int | None
 
 
-Read = tuple[list[CaseRef], dict[int, str], list[list[dict[str, Any]]]]
+Decided = tuple[list[CaseRef], dict[int, str], list[list[Outcome]]]
 _CASES: Final[sa.Table] = Case.__table__  # type: ignore[attr-defined]
 _MEMBERS: Final[sa.Table] = Member.__table__  # type: ignore[attr-defined]
 
 
-def _read(
+def _after(kind: str, county: str, after: int) -> ColumnElement[bool]:
+    """The job's cases after case ``after``."""
+    return and_(SELECT[kind](county), _CASES.c.id > after)
+
+
+def _read_and_decide(
     db: Database,
     kind: str,
     county: str,
@@ -352,15 +354,13 @@ def _read(
     after: int,
     chunk: int | None,
     last: int | None = None,
-) -> Read:
+) -> Decided:
     """The next chunk after case ``after`` (up to case ``last`` if given): the cases, their
-    applicants' names, their case files."""
+    applicants' names, and per case the outcomes of its case files."""
     with db.reading() as session:
         # Plain rows with the case's columns, not ORM objects: the case files only read columns,
-        # and making a thousand Case objects a chunk took a third of the reader thread's samples,
-        # in the process whose interpreter lock the reading, the hand-over to the rules engine's
-        # processes and the writing of results all share.
-        page = sa.select(_CASES).where(SELECT[kind](county), _CASES.c.id > after)
+        # and making a thousand Case objects a chunk took a third of the time spent reading it.
+        page = sa.select(_CASES).where(_after(kind, county, after))
         if last is not None:
             page = page.where(_CASES.c.id <= last)
         page = page.order_by(_CASES.c.id)
@@ -373,48 +373,48 @@ def _read(
         records = preload(session, cases)
         files = [PREPARE[kind](session, case, params, records) for case in cases]
         refs = [CaseRef(c.id or 0, c.number, c.procedure, c.state, c.applicant_member_id) for c in cases]
-        return refs, heads, files
-
-
-Decided = tuple[list[CaseRef], dict[int, str], list[list[Outcome]]]
+    table = parameter_table()
+    return refs, heads, [[_decide(f, table) for f in per_case] for per_case in files]
 
 
 def _decided_here(
     db: Database, kind: str, county: str, params: Mapping[str, Any], after: int, chunk: int
 ) -> Generator[Decided]:
-    """The chunks after case ``after`` in order, decided in this process while one thread reads
-    and prepares the next (the reading is mostly database time); the last one empty."""
+    """The chunks after case ``after`` in order, each read and decided by a thread of this process
+    while the job writes the one before (the reading is mostly database time); the last one
+    empty."""
     reader = ThreadPoolExecutor(max_workers=1, thread_name_prefix="batch-job-reader")
     try:
-        upcoming = reader.submit(_read, db, kind, county, params, after, chunk)
+        upcoming = reader.submit(_read_and_decide, db, kind, county, params, after, chunk)
         while True:
-            refs, heads, files = upcoming.result()
+            decided = upcoming.result()
+            refs = decided[0]
             if refs:
-                upcoming = reader.submit(_read, db, kind, county, params, refs[-1].id, chunk)
-            yield refs, heads, _per_case(files, parameter_table())
+                upcoming = reader.submit(_read_and_decide, db, kind, county, params, refs[-1].id, chunk)
+            yield decided
             if not refs:
                 return
     finally:
         reader.shutdown(wait=True, cancel_futures=True)
 
 
-_DATABASES: dict[str, Database] = {}
+@functools.cache
+def _database(url: str) -> Database:
+    """A pool process's own connection to the database, kept for the chunks it is given."""
+    return Database(url)
 
 
 def read_and_decide(
     url: str, kind: str, county: str, params: Mapping[str, Any], after: int, last: int
 ) -> Decided:
-    """One chunk, cases ``after`` < id <= ``last``, read, prepared and decided by a pool process
-    with its own connection to the database."""
-    db = _DATABASES.get(url) or _DATABASES.setdefault(url, Database(url))
-    refs, heads, files = _read(db, kind, county, params, after, None, last)
-    return refs, heads, _per_case(files, parameter_table())
+    """One chunk, cases ``after`` < id <= ``last``, read, prepared and decided by a pool process."""
+    return _read_and_decide(_database(url), kind, county, params, after, None, last)
 
 
 def _last_of_chunk(db: Database, kind: str, county: str, after: int, chunk: int) -> int | None:
     """The id of the ``chunk``-th case after ``after`` (or of the last there is); None if none is."""
     with db.reading() as session:
-        ids = sa.select(_CASES.c.id).where(SELECT[kind](county), _CASES.c.id > after)
+        ids = sa.select(_CASES.c.id).where(_after(kind, county, after))
         page = ids.order_by(_CASES.c.id).limit(chunk).subquery()
         last: int | None = session.execute(sa.select(sa.func.max(page.c.id))).scalar()
         return last
