@@ -11,6 +11,7 @@ from typing import IO, Any, NoReturn
 
 import click
 
+from assistance.clock import china_today
 from assistance.parameters import parameter_table
 from rules import CaseFileError, ParameterError, evaluate_data
 from rules.counties import COUNTIES
@@ -95,7 +96,7 @@ def parameters(
         table = parameter_table(parameter_dirs)
     except ParameterError as exc:
         _fail(f"参数文件有误：{exc}")
-    day = (on or datetime.now()).date()
+    day = on.date() if on else china_today()
     for kind in table.kinds:
         for code in [county] if county else sorted(COUNTIES):
             for place in [area] if area else ["urban", "rural"]:
@@ -162,19 +163,42 @@ def db_upgrade() -> None:
 
 
 @main.command()
-def demo() -> None:
-    """载入演示数据：盐湖区的乡镇、村，各角色账号，以及在各环节等待办理的案件。"""
+@click.option(
+    "--today",
+    type=click.DateTime(["%Y-%m-%d"]),
+    help="演示案件以此日为今天排布（默认北京时间今天）。",
+)
+@click.option("--reset", is_flag=True, help="清空演示数据库（仅限载有演示账号的数据库）后重新载入。")
+def demo(today: datetime | None, reset: bool) -> None:
+    """载入演示数据：盐湖区的乡镇、村，各角色账号，以及在各环节等待办理的案件。
+
+    演示案件按工作日倒排，在任何一天载入都停在同样的环节；全部载入，或一件也不载入。
+    """
     from assistance.config import database_url
     from assistance.db import Database
-    from assistance.demo import ACCOUNTS, DEMO_PASSWORD, load_demo_cases, seed_areas_and_accounts
+    from assistance.demo import ACCOUNTS, DEMO_PASSWORD, is_demo_database, load_demo
+    from assistance.migrate import recreate
+    from assistance.services.errors import ServiceError
 
-    database = Database(database_url())
-    ids = seed_areas_and_accounts(database)
-    created = load_demo_cases(database, ids, datetime.now().date())
+    url = database_url()
+    if reset:
+        if not is_demo_database(Database(url)):
+            _fail("此数据库不是演示数据库（没有全部演示账号），不予清空")
+        recreate(url)
+    day = today.date() if today else china_today()
+    try:
+        cases = load_demo(Database(url), day)
+    except ServiceError as exc:
+        _refused(exc)
     click.echo(f"演示账号（密码均为 {DEMO_PASSWORD}）：")
     for username, name, role, area in ACCOUNTS:
         click.echo(f"  {username:<14} {role:<10} {name}{'（' + area + '）' if area else ''}")
-    click.echo(f"新建演示案件 {created} 件" if created else "已有案件，未再载入演示案件")
+    if cases is None:
+        click.echo("已有案件，未再载入演示案件（assistance demo --reset 清空后按今天重新载入）")
+        return
+    click.echo(f"以 {day.isoformat()} 为今天，新建演示案件 {len(cases)} 件：")
+    for case in cases:
+        click.echo(f"  {case.applicant:<6} 待 {case.waiting_at} 办理")
 
 
 def _user_id(username: str) -> int:
@@ -211,9 +235,7 @@ def what_if_command(county: str, settings: tuple[str, ...], username: str) -> No
             _fail(f"--set 应为 名称=数值：{setting}")
         overrides[key.strip()] = value.strip()
     try:
-        report = what_if(
-            Database(database_url()), _user_id(username), county, overrides, datetime.now().date()
-        )
+        report = what_if(Database(database_url()), _user_id(username), county, overrides, china_today())
     except ServiceError as exc:
         _refused(exc)
     click.echo(json.dumps(report, ensure_ascii=False, indent=2))
@@ -300,7 +322,7 @@ def rechecks_due(username: str, within: int) -> None:
     from assistance.services.rechecks import due_rechecks
 
     try:
-        items = due_rechecks(Database(database_url()), _user_id(username), datetime.now().date(), within)
+        items = due_rechecks(Database(database_url()), _user_id(username), china_today(), within)
     except ServiceError as exc:
         _fail(exc.message)
     click.echo(json.dumps({"within": within, "items": items}, ensure_ascii=False, indent=2))
@@ -351,7 +373,7 @@ def jobs_start(
             database,
             _user_id(username),
             {"kind": kind, "county": county, "params": params},
-            datetime.now().date(),
+            china_today(),
         )
         click.echo(f"任务 {job_id} 已开始", err=True)
         result = run_job(database, job_id, progress=_print_progress, workers=workers)
@@ -441,7 +463,7 @@ def _issue_list(kind: str, period: str, username: str) -> None:
 
     database = Database(database_url())
     try:
-        document, created = issue_periodic(database, _user_id(username), kind, period, datetime.now().date())
+        document, created = issue_periodic(database, _user_id(username), kind, period, china_today())
         lay_out(database, document["id"])
     except ServiceError as exc:
         _refused(exc)
@@ -478,7 +500,7 @@ def lists_push(username: str) -> None:
 
     database = Database(database_url())
     try:
-        document = push_confirmed_patients(database, _user_id(username), datetime.now().date())
+        document = push_confirmed_patients(database, _user_id(username), china_today())
         lay_out(database, document["id"])
     except ServiceError as exc:
         _refused(exc)

@@ -3,17 +3,16 @@
 from __future__ import annotations
 
 import json
-from datetime import date, datetime
+from datetime import date
 from decimal import Decimal
 from typing import Any, cast
-from zoneinfo import ZoneInfo
 
 from flask import current_app, request, session
 
+from assistance.clock import china_today
 from assistance.db import Database
 from assistance.services.errors import InvalidInput, NotAuthenticated
 
-CHINA = ZoneInfo("Asia/Shanghai")
 SESSION_USER = "user_id"
 
 
@@ -28,7 +27,7 @@ def today() -> date:
         return cast(date, pinned())
     if isinstance(pinned, date):
         return pinned
-    return datetime.now(CHINA).date()
+    return china_today()
 
 
 def user_id() -> int:

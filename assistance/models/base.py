@@ -11,9 +11,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Dialect
 from sqlalchemy.types import TypeDecorator
 
-
-def utcnow() -> datetime:
-    return datetime.now(UTC)
+from assistance.clock import utcnow as utcnow  # the models stamp their rows with it
 
 
 class Money(TypeDecorator[Decimal]):
