@@ -119,3 +119,52 @@ class Database:
         """A session that only reads."""
         with Session(self._reading_engine, expire_on_commit=False) as session:
             yield session
+
+    @contextmanager
+    def all_or_nothing(self) -> Iterator[Database]:
+        """A database whose every transaction is a savepoint of one outer transaction, committed
+        when the block ends and rolled back if it raises: many service calls, each owning its
+        transaction as usual, that land together or not at all (the demo)."""
+        engine = make_engine(self.url)
+        if engine.dialect.name == "sqlite":
+            _begin_explicitly(engine)
+        try:
+            with engine.connect() as connection, connection.begin():
+                yield _OneTransaction(self.url, connection)
+        finally:
+            engine.dispose()
+
+
+class _OneTransaction(Database):
+    def __init__(self, url: str, connection: sa.Connection) -> None:
+        self.url = url
+        self.engine = connection.engine
+        self._connection = connection
+
+    @contextmanager
+    def transaction(self) -> Iterator[Session]:
+        with (
+            Session(
+                self._connection, expire_on_commit=False, join_transaction_mode="create_savepoint"
+            ) as session,
+            session.begin(),
+        ):
+            yield session
+
+    @contextmanager
+    def reading(self) -> Iterator[Session]:
+        with self.transaction() as session:
+            yield session
+
+
+def _begin_explicitly(engine: Engine) -> None:
+    """pysqlite begins a transaction only before a write, and a SAVEPOINT outside one commits on
+    its release: SQLAlchemy's recipe, for an engine whose savepoints must nest."""
+
+    @event.listens_for(engine, "connect")
+    def _no_implicit_begin(connection: Any, _record: Any) -> None:
+        connection.isolation_level = None
+
+    @event.listens_for(engine, "begin")
+    def _begin(connection: sa.Connection) -> None:
+        connection.exec_driver_sql("BEGIN")
