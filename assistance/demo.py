@@ -2,23 +2,39 @@
 waiting at each desk. Area codes below the county are illustrative, not official codes.
 
 Every demo password is ``demo12345``; the administrator's is printed by ``assistance demo``.
+
+The cases are laid out by working days back from the day the demo is loaded, and their history
+is replayed day by day (each act done on its own day, recorded at that day's time), so that on
+any date, weekends, holidays and 调休 included, every case stands where ``DESKS`` says. The whole
+demo is loaded in one transaction: all of it, or nothing.
 """
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from sqlmodel import Session, select
+import sqlalchemy as sa
+from sqlmodel import Session, col, select
 from werkzeug.security import generate_password_hash
 
+from assistance.clock import CHINA, replaying
 from assistance.db import Database
-from assistance.models import Area, User
+from assistance.models import Area, Case, User
 from assistance.models.areas import COUNTY, TOWNSHIP, VILLAGE
 from assistance.models.users import ADMIN, APPLICANT
 from assistance.models.users import COUNTY as COUNTY_ROLE
 from assistance.models.users import TOWNSHIP as TOWNSHIP_ROLE
 from assistance.models.users import VILLAGE as VILLAGE_ROLE
+from assistance.services.deadlines import calendar_for
+from assistance.services.effects import PUBLICITY_DAYS
+from assistance.services.filing import file_case
+from assistance.services.transitions import fire
+from assistance.workdays import WorkingDayCalendar
+from assistance.workflow.illness_poverty import COUNTY_REVIEW
+
+_ONE_DAY = timedelta(days=1)
 
 DEMO_PASSWORD = "demo12345"
 COUNTY_CODE = "140802"
@@ -172,40 +188,110 @@ def illness_poverty_household(application_date: date, applicant: str = "陈志�
     }
 
 
-def load_demo_cases(db: Database, ids: dict[str, int], today: date) -> int:
-    """Cases waiting at each desk. Does nothing when the database already has cases."""
-    from sqlmodel import func
+class DemoDays:
+    """Working days counted back from the day the demo is loaded: staff act on working days."""
 
-    from assistance.models import Case
-    from assistance.services.filing import file_case
-    from assistance.services.transitions import fire
+    def __init__(self, today: date, calendar: WorkingDayCalendar) -> None:
+        self.today = today
+        self.calendar = calendar
 
-    with db.reading() as session:
-        if session.exec(select(func.count()).select_from(Case)).one():
-            return 0
-    start = today - timedelta(days=20)
+    def ago(self, count: int, before: date | None = None) -> date:
+        """The ``count``-th working day before ``before`` (today by default); 0 gives ``before``
+        itself if it is a working day, else the last working day before it."""
+        day = before or self.today
+        while not self.calendar.is_working_day(day):
+            day -= _ONE_DAY
+        for _ in range(count):
+            day -= _ONE_DAY
+            while not self.calendar.is_working_day(day):
+                day -= _ONE_DAY
+        return day
 
-    def new(user: str, procedure: str, village: str, household: dict[str, Any], **extra: Any) -> int:
+    def first_open(self) -> date:
+        """Today if it is a working day, else the next working day: the first day a deadline can
+        fall on from today."""
+        day = self.today
+        while not self.calendar.is_working_day(day):
+            day += _ONE_DAY
+        return day
+
+    def due_on_first_open(self, working_days: int) -> date:
+        """The day from which a period of ``working_days`` ends on ``first_open``."""
+        return self.ago(working_days, self.first_open())
+
+    def publicity_over_by(self, day: date) -> date:
+        """The last working day on which a 7-day publicity could be posted and be over by ``day``
+        (the posting day not counted; a period ending on a rest day runs to the next working day)."""
+        posted = self.ago(1, day)
+        while self.calendar.add_calendar_days(posted, PUBLICITY_DAYS).due_on >= day:
+            posted = self.ago(1, posted)
+        return posted
+
+
+@dataclass(frozen=True)
+class DemoCase:
+    """A demo case and the desk where it waits."""
+
+    case_id: int
+    applicant: str
+    waiting_at: str  # the username who finds it in their queue
+
+
+class _Replay:
+    """Each act done on its own day, by the service functions staff use, at that day's time."""
+
+    def __init__(self, db: Database, ids: dict[str, int]) -> None:
+        self.db = db
+        self.ids = ids
+        self.steps = 0
+
+    def _at(self, day: date) -> datetime:
+        # Office hours, a minute a step, so that a day's acts keep their order.
+        self.steps += 1
+        return datetime.combine(day, time(9, 0), CHINA) + timedelta(minutes=self.steps)
+
+    def file(
+        self, day: date, user: str, procedure: str, village: str, household: dict[str, Any], **extra: Any
+    ) -> int:
         payload = {
             "procedure": procedure,
             "village": village,
-            "application_date": start.isoformat(),
+            "application_date": day.isoformat(),
             "economic_check_authorised": True,
             "commitment_signed": True,
             "household": household,
             **extra,
         }
-        return file_case(db, ids[user], payload, today)[0]
+        with replaying(self._at(day)):
+            return file_case(self.db, self.ids[user], payload, day)[0]
 
-    def act(user: str, case_id: int, action: str, days_after_start: int, **payload: Any) -> None:
-        on = min(start + timedelta(days=days_after_start), today)
-        fire(db, ids[user], case_id, action, {"on": on.isoformat(), **payload}, today)
+    def act(self, day: date, user: str, case_id: int, action: str, **payload: Any) -> None:
+        with replaying(self._at(day)):
+            fire(self.db, self.ids[user], case_id, action, {"on": day.isoformat(), **payload}, day)
 
-    edge = "dibao_edge"
-    # Waiting for 北城街道 to check the materials.
-    new("wangjianguo", edge, "140802001001", dibao_edge_household())
+
+def _investigation(day: date, investigators: str, findings: str) -> dict[str, str]:
+    return {
+        "method": "home_visit",
+        "conducted_on": day.isoformat(),
+        "investigators": investigators,
+        "findings": findings,
+    }
+
+
+def _lay_out_cases(db: Database, ids: dict[str, int], days: DemoDays) -> list[DemoCase]:
+    replay = _Replay(db, ids)
+    ago = days.ago
+    edge, illness = "dibao_edge", "illness_poverty"
+    cases: list[DemoCase] = []
+
+    # Filed yesterday by the applicant; 北城街道 checks the materials.
+    own = replay.file(ago(1), "wangjianguo", edge, "140802001001", dibao_edge_household())
+    cases.append(DemoCase(own, "王建国", "beicheng"))
+
     # Filed by the 槐东社区 committee for a family; the county's information check is awaited.
-    waiting_check = new(
+    check = replay.file(
+        ago(4),
         "huaidong",
         edge,
         "140802001001",
@@ -213,44 +299,83 @@ def load_demo_cases(db: Database, ids: dict[str, int], today: date) -> int:
         proxy_name="槐东社区居委会",
         proxy_authorisation="赵桂兰签署委托书（2026-盐北-委-015）",
     )
-    act("beicheng", waiting_check, "accept", 1)
-    act("beicheng", waiting_check, "request_information_check", 1)
-    # Under investigation, then in publicity in its community.
-    publicised = new("wangjianguo", edge, "140802001002", dibao_edge_household("孙立平"))
-    act("beicheng", publicised, "accept", 1)
-    act("beicheng", publicised, "request_information_check", 1)
-    act("yanhu", publicised, "record_check_qualified", 3, findings="信息核对未发现超标收入和财产")
-    act(
+    replay.act(ago(3), "beicheng", check, "accept")
+    replay.act(ago(3), "beicheng", check, "request_information_check")
+    cases.append(DemoCase(check, "赵桂兰", "yanhu"))
+
+    # A written application handed in at 北城街道's window, checked and investigated, posted in
+    # 红旗社区 on the last working day: its 7 days run.
+    posted = replay.file(ago(9), "beicheng", edge, "140802001002", dibao_edge_household("孙立平"))
+    replay.act(ago(8), "beicheng", posted, "accept")
+    replay.act(ago(8), "beicheng", posted, "request_information_check")
+    replay.act(ago(6), "yanhu", posted, "record_check_qualified", findings="信息核对未发现超标收入和财产")
+    replay.act(
+        ago(4),
         "beicheng",
-        publicised,
+        posted,
         "record_investigation",
-        5,
-        method="home_visit",
-        conducted_on=(start + timedelta(days=5)).isoformat(),
-        investigators="张明、李华",
-        findings="家庭成员三人，居住情况与申报一致",
+        **_investigation(ago(4), "张明、李华", "家庭成员三人，居住情况与申报一致"),
     )
-    act("beicheng", publicised, "start_publicity", 16, place="红旗社区公示栏")
-    # A patient in 西关村 whose case waits for the county's review.
-    illness = "illness_poverty"
-    reviewed = new("chenzhiqiang", illness, "140802101001", illness_poverty_household(start))
-    act("jiezhou", reviewed, "accept", 1)
-    act("jiezhou", reviewed, "start_investigation", 2)
-    act(
+    replay.act(ago(0), "beicheng", posted, "start_publicity", place="红旗社区公示栏")
+    cases.append(DemoCase(posted, "孙立平", "beicheng"))
+
+    # A patient in 西关村 whose case reached the county so that its review falls due today (or on
+    # the next working day when today is a rest day): 65号 第十七条 gives the county 5 working days.
+    sent = days.due_on_first_open(COUNTY_REVIEW.days)
+    shown = days.publicity_over_by(sent)
+    start = ago(5, shown)
+    reviewed = replay.file(start, "chenzhiqiang", illness, "140802101001", illness_poverty_household(start))
+    replay.act(ago(4, shown), "jiezhou", reviewed, "accept")
+    replay.act(ago(3, shown), "jiezhou", reviewed, "start_investigation")
+    replay.act(
+        ago(2, shown),
         "xiguan",
         reviewed,
         "record_investigation",
-        3,
-        method="home_visit",
-        conducted_on=(start + timedelta(days=3)).isoformat(),
-        investigators="西关村 王主任",
-        findings="患者住院治疗，家庭收入主要来自配偶务工",
+        **_investigation(ago(2, shown), "西关村 王主任", "患者住院治疗，家庭收入主要来自配偶务工"),
     )
-    act("yanhu", reviewed, "record_check_qualified", 4, findings="信息核对符合条件")
-    act("jiezhou", reviewed, "start_publicity", 5, place="西关村公示栏")
-    act("jiezhou", reviewed, "close_publicity", 13)
-    # Just accepted in 解州镇: the investigation must start within 3 working days.
-    fresh = new("xiguan", illness, "140802101001", illness_poverty_household(start, "周海燕"),
-                proxy_name="西关村村委会", proxy_authorisation="周海燕签署委托书")  # fmt: skip
-    act("jiezhou", fresh, "accept", 18)
-    return 5
+    replay.act(ago(1, shown), "yanhu", reviewed, "record_check_qualified", findings="信息核对符合条件")
+    replay.act(shown, "jiezhou", reviewed, "start_publicity", place="西关村公示栏")
+    replay.act(sent, "jiezhou", reviewed, "close_publicity")
+    cases.append(DemoCase(reviewed, "陈志强", "yanhu"))
+
+    # Filed by the 西关村 committee, accepted in 解州镇 on the last working day: the
+    # investigation must start within 3 working days (65号 第十五条).
+    fresh = replay.file(
+        ago(2),
+        "xiguan",
+        illness,
+        "140802101001",
+        illness_poverty_household(ago(2), "周海燕"),
+        proxy_name="西关村村委会",
+        proxy_authorisation="周海燕签署委托书",
+    )
+    replay.act(ago(0), "jiezhou", fresh, "accept")
+    cases.append(DemoCase(fresh, "周海燕", "jiezhou"))
+    return cases
+
+
+def _has_cases(db: Database) -> bool:
+    with db.reading() as session:
+        return bool(session.execute(sa.select(sa.func.count()).select_from(Case)).scalar_one())
+
+
+def load_demo(db: Database, today: date) -> list[DemoCase] | None:
+    """Demo areas, accounts and cases as of ``today``, in one transaction. ``None``, having changed
+    nothing, when the database already holds cases."""
+    if _has_cases(db):
+        return None
+    with db.all_or_nothing() as one:
+        ids = seed_areas_and_accounts(one)
+        with one.reading() as session:
+            calendar = calendar_for(session)
+        return _lay_out_cases(one, ids, DemoDays(today, calendar))
+
+
+def is_demo_database(db: Database) -> bool:
+    """Whether every demo account is there: a county's own database never holds the demo's
+    applicants and the staff of two counties under these names."""
+    names = [username for username, *_ in ACCOUNTS]
+    with db.reading() as session:
+        found = session.execute(sa.select(sa.func.count()).where(col(User.username).in_(names))).scalar_one()
+    return bool(found == len(names))
