@@ -11,7 +11,7 @@ from flask import Flask
 from assistance import api, web
 from assistance.config import database_url, secret_key
 from assistance.db import Database
-from assistance.services.rendering import BackgroundRenderer
+from assistance.documents.rendering import BackgroundRenderer
 
 
 def create_app(config: dict[str, Any] | None = None) -> Flask:

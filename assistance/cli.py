@@ -177,8 +177,8 @@ def demo(today: datetime | None, reset: bool) -> None:
     from assistance.config import database_url
     from assistance.db import Database
     from assistance.demo import ACCOUNTS, DEMO_PASSWORD, is_demo_database, load_demo
+    from assistance.errors import ServiceError
     from assistance.migrate import recreate
-    from assistance.services.errors import ServiceError
 
     url = database_url()
     if reset:
@@ -223,10 +223,10 @@ def _user_id(username: str) -> int:
 @click.option("--by", "username", required=True, help="测算人（本县工作人员或管理员）用户名。")
 def what_if_command(county: str, settings: tuple[str, ...], username: str) -> None:
     """按拟调整的参数重新测算本县现有案件，输出将新纳入和将退出的家庭（JSON，不改变任何案件）。"""
+    from assistance.batch.whatif import what_if
     from assistance.config import database_url
     from assistance.db import Database
-    from assistance.services.errors import ServiceError
-    from assistance.services.whatif import what_if
+    from assistance.errors import ServiceError
 
     overrides: dict[str, str] = {}
     for setting in settings:
@@ -251,10 +251,10 @@ def holidays() -> None:
 @click.option("--by", "username", required=True, help="录入的管理员用户名。")
 def holidays_load(schedule_file: IO[str], username: str) -> None:
     """录入某年节假日安排（JSON，格式见 docs/working-days.md）。有误时退出码为 2。"""
+    from assistance.admin.holidays import load_schedule
     from assistance.config import database_url
     from assistance.db import Database
-    from assistance.services.errors import ServiceError
-    from assistance.services.holidays import load_schedule
+    from assistance.errors import ServiceError
 
     try:
         loaded = load_schedule(Database(database_url()), _user_id(username), _read_json(schedule_file))
@@ -273,9 +273,9 @@ def audit() -> None:
 @click.option("--json", "as_json", is_flag=True, help="以 JSON 输出结果。")
 def audit_verify(as_json: bool) -> None:
     """校验每个案件的审计记录链：记录被改动、删除或插入时报告所在位置，退出码为 1。"""
+    from assistance.audit import verify_all
     from assistance.config import database_url
     from assistance.db import Database
-    from assistance.services.audit import verify_all
 
     with Database(database_url()).reading() as session:
         cases, events, breaks = verify_all(session)
@@ -316,10 +316,10 @@ def rechecks() -> None:
 @click.option("--within", default=30, show_default=True, type=click.IntRange(0, 366), help="多少日内到期。")
 def rechecks_due(username: str, within: int) -> None:
     """列出辖区内到期和逾期的定期核查（JSON）。"""
+    from assistance.cases.rechecks import due_rechecks
     from assistance.config import database_url
     from assistance.db import Database
-    from assistance.services.errors import ServiceError
-    from assistance.services.rechecks import due_rechecks
+    from assistance.errors import ServiceError
 
     try:
         items = due_rechecks(Database(database_url()), _user_id(username), china_today(), within)
@@ -351,10 +351,10 @@ def jobs_start(
     kind: str, username: str, county: str | None, on: str | None, settings: tuple[str, ...], workers: int
 ) -> None:
     """开始批量任务并在前台运行，打印进度；结果以 JSON 输出。"""
+    from assistance.batch.jobs import create_job, run_job
     from assistance.config import database_url
     from assistance.db import Database
-    from assistance.services.errors import ServiceError
-    from assistance.services.jobs import create_job, run_job
+    from assistance.errors import ServiceError
 
     params: dict[str, Any] = {}
     if kind == "recheck_review" and on:
@@ -386,10 +386,10 @@ def jobs_start(
 @click.argument("job_id", type=int)
 def jobs_run(job_id: int) -> None:
     """继续运行中断的任务（从最后完成的一批之后继续）。"""
+    from assistance.batch.jobs import run_job
     from assistance.config import database_url
     from assistance.db import Database
-    from assistance.services.errors import ServiceError
-    from assistance.services.jobs import run_job
+    from assistance.errors import ServiceError
 
     try:
         result = run_job(Database(database_url()), job_id, progress=_print_progress)
@@ -426,11 +426,11 @@ def documents_render(follow: bool, interval: float, busy_above: float, longest_w
 
     from assistance.config import database_url
     from assistance.db import Database
-    from assistance.services.quiet_machine import QuietMachine
-    from assistance.services.rendering import render_waiting
+    from assistance.documents.rendering import render_waiting
+    from assistance.runtime.quiet_machine import QuietMachine
 
     database = Database(database_url())
-    # A worker beside the web service lays out in the service's pauses (services/quiet_machine.py).
+    # A worker beside the web service lays out in the service's pauses (assistance/runtime/quiet_machine.py).
     quiet = QuietMachine(busy_above, longest_wait) if follow and busy_above > 0 else None
     failed: dict[int, str] = {}
     while True:
@@ -457,9 +457,9 @@ def lists_group() -> None:
 def _issue_list(kind: str, period: str, username: str) -> None:
     from assistance.config import database_url
     from assistance.db import Database
-    from assistance.services.agency_lists import issue_periodic
-    from assistance.services.errors import ServiceError
-    from assistance.services.rendering import lay_out
+    from assistance.documents.agency_lists import issue_periodic
+    from assistance.documents.rendering import lay_out
+    from assistance.errors import ServiceError
 
     database = Database(database_url())
     try:
@@ -494,9 +494,9 @@ def lists_push(username: str) -> None:
     """将已确认、尚未推送的因病致贫重病患者推送同级医保部门。"""
     from assistance.config import database_url
     from assistance.db import Database
-    from assistance.services.agency_lists import push_confirmed_patients
-    from assistance.services.errors import ServiceError
-    from assistance.services.rendering import lay_out
+    from assistance.documents.agency_lists import push_confirmed_patients
+    from assistance.documents.rendering import lay_out
+    from assistance.errors import ServiceError
 
     database = Database(database_url())
     try:

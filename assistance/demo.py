@@ -19,6 +19,10 @@ import sqlalchemy as sa
 from sqlmodel import Session, col, select
 from werkzeug.security import generate_password_hash
 
+from assistance.cases.acts import fire
+from assistance.cases.deadlines import calendar_for
+from assistance.cases.effects import PUBLICITY_DAYS
+from assistance.cases.filing import file_case
 from assistance.clock import CHINA, replaying
 from assistance.db import Database
 from assistance.models import Area, Case, User
@@ -27,10 +31,6 @@ from assistance.models.users import ADMIN, APPLICANT
 from assistance.models.users import COUNTY as COUNTY_ROLE
 from assistance.models.users import TOWNSHIP as TOWNSHIP_ROLE
 from assistance.models.users import VILLAGE as VILLAGE_ROLE
-from assistance.services.deadlines import calendar_for
-from assistance.services.effects import PUBLICITY_DAYS
-from assistance.services.filing import file_case
-from assistance.services.transitions import fire
 from assistance.workdays import WorkingDayCalendar
 from assistance.workflow.illness_poverty import COUNTY_REVIEW
 

@@ -1,6 +1,6 @@
 """Which parameter table the service uses: the shipped files, a county's local directories, and the
 values administrators enter through the service (a data file of their own, see
-``services.parameter_entries``)."""
+``admin.parameter_entries``)."""
 
 from __future__ import annotations
 

@@ -48,16 +48,16 @@ from sqlalchemy.engine import make_url
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from assistance.admin.accounts import create_user, register  # noqa: E402
+from assistance.cases.acts import fire  # noqa: E402
+from assistance.cases.filing import file_case  # noqa: E402
 from assistance.config import database_url  # noqa: E402
 from assistance.db import Database  # noqa: E402
 from assistance.demo import dibao_edge_household, seed_areas_and_accounts  # noqa: E402
+from assistance.documents.rendering import waiting  # noqa: E402
 from assistance.migrate import upgrade  # noqa: E402
-from assistance.services import quiet_machine  # noqa: E402
-from assistance.services.accounts import create_user, register  # noqa: E402
-from assistance.services.areas import create_area  # noqa: E402
-from assistance.services.filing import file_case  # noqa: E402
-from assistance.services.rendering import waiting  # noqa: E402
-from assistance.services.transitions import fire  # noqa: E402
+from assistance.reference.areas import create_area  # noqa: E402
+from assistance.runtime import quiet_machine  # noqa: E402
 
 ADMIN_URL = os.environ.get("ASSISTANCE_BENCH_POSTGRES", "postgresql://postgres@127.0.0.1:5432/postgres")
 PASSWORD = "bench12345"

@@ -21,7 +21,7 @@ from decimal import Decimal
 from typing import Any
 
 from assistance.documents import DocumentRenderer, write_xlsx
-from assistance.services.agency_lists import MEMBER_COLUMNS
+from assistance.documents.agency_lists import MEMBER_COLUMNS
 from rules.idnumber import check_character
 
 SAMPLE = "sample_notice.html"

@@ -4,7 +4,7 @@
 
 Creates a throw-away database (ASSISTANCE_BENCH_POSTGRES, default the local server), migrates it,
 seeds the demo areas and accounts, bulk-loads synthetic recognised 低保边缘家庭 of 1–6 members with
-their incomes and a deposit (COPY), then runs the two batch jobs of ``assistance.services.jobs``
+their incomes and a deposit (COPY), then runs the two batch jobs of ``assistance.batch.jobs``
 exactly as the service does (chunks, cursor, version guard) and prints the time of each.
 Target: under 5 minutes for each job. The database is dropped at the end.
 """
@@ -26,12 +26,12 @@ sys.path.insert(0, str(ROOT))
 
 import os  # noqa: E402
 
+from assistance.batch.jobs import create_job, run_job  # noqa: E402
 from assistance.config import database_url  # noqa: E402
 from assistance.db import Database  # noqa: E402
 from assistance.demo import seed_areas_and_accounts  # noqa: E402
 from assistance.migrate import upgrade  # noqa: E402
 from assistance.parameters import ENVIRONMENT_VARIABLE  # noqa: E402
-from assistance.services.jobs import create_job, run_job  # noqa: E402
 from rules.idnumber import check_character  # noqa: E402
 
 ADMIN_URL = os.environ.get("ASSISTANCE_BENCH_POSTGRES", "postgresql://postgres@127.0.0.1:5432/postgres")

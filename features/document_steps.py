@@ -1,6 +1,6 @@
 """Steps for the documents the acts issue: which act issues which document, and what it says.
 
-Pure: the scenarios read the declared table ``assistance.services.notices.ISSUED_BY`` and render the
+Pure: the scenarios read the declared table ``assistance.documents.notices.ISSUED_BY`` and render the
 real templates (as HTML, the text WeasyPrint lays out) from contexts made with the same helpers
 the service uses (``publicity_entry``, ``reasons_from_opinion``, ``appeal``), so that what they
 check is what an applicant receives.
@@ -19,7 +19,7 @@ from pytest_bdd import given, parsers, then, when
 
 from assistance.documents import make_environment
 from assistance.documents.issuers import issuers_for
-from assistance.services.notices import (
+from assistance.documents.notices import (
     ISSUED_BY,
     KINDS,
     PROCEDURES,
@@ -28,8 +28,8 @@ from assistance.services.notices import (
     reasons_from_check,
     reasons_from_opinion,
 )
-from assistance.services.vocabulary import MATERIAL_KINDS
 from assistance.workflow import WORKFLOWS
+from assistance.workflow.vocabulary import MATERIAL_KINDS
 
 PROCEDURE_NAMES: Final = {"低保边缘家庭": "dibao_edge", "因病致贫重病患者": "illness_poverty"}
 COUNTY: Final = "140802"

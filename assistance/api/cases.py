@@ -8,14 +8,15 @@ from flask import Response, request
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
+from assistance.access.actors import actor_for, visible_case
 from assistance.api.common import database, expected_version, json_body, paging, today, user_id
+from assistance.casefile.evaluation import evaluate_case, record_evaluation
+from assistance.casefile.household import case_file
+from assistance.cases import acts, evidence, filing, rechecks
+from assistance.cases.payloads import SCHEMAS
 from assistance.db import Database
-from assistance.services import evidence, filing, queries, rechecks, transitions
-from assistance.services.actors import actor_for, visible_case
-from assistance.services.casefiles import case_file
-from assistance.services.errors import InvalidInput
-from assistance.services.evaluation import evaluate_case, record_evaluation
-from assistance.services.payloads import SCHEMAS
+from assistance.errors import InvalidInput
+from assistance.reading import queries
 from assistance.workflow import WORKFLOWS
 
 blp = Blueprint("cases", __name__, url_prefix="/cases", description="案件")
@@ -150,7 +151,7 @@ def _action_view(action: str) -> Any:
     def view(case_id: int) -> Response:
         shown = queries.PageOfTheAct(today())
         db, payload, version = database(), json_body(), expected_version()
-        transitions.fire(db, user_id(), case_id, action, payload, today(), version, then=shown)
+        acts.fire(db, user_id(), case_id, action, payload, today(), version, then=shown)
         return _detail(case_id, shown)
 
     view.__name__ = f"action_{action}"

@@ -11,7 +11,7 @@ from flask import current_app, request, session
 
 from assistance.clock import china_today
 from assistance.db import Database
-from assistance.services.errors import InvalidInput, NotAuthenticated
+from assistance.errors import InvalidInput, NotAuthenticated
 
 SESSION_USER = "user_id"
 

@@ -9,8 +9,8 @@ from flask import Response, request
 from flask_smorest import Blueprint
 
 from assistance.api.common import database, json_body, today, user_id
-from assistance.services import agency_lists, documents
-from assistance.services.documents import DocumentFile
+from assistance.documents import agency_lists, issued
+from assistance.documents.issued import DocumentFile
 
 blp = Blueprint(
     "documents", __name__, url_prefix="/documents", description="文书（通知书、公示、表格、名单）"
@@ -48,26 +48,26 @@ def file_response(found: DocumentFile, *, inline: bool = False) -> Response:
 @case_blp.route("/<int:case_id>/documents", methods=["GET"])
 def list_case_documents(case_id: int) -> dict[str, Any]:
     """本案已印发的文书（按本人可查看的范围，含各版本）"""
-    return {"documents": documents.case_documents(database(), user_id(), case_id)}
+    return {"documents": issued.case_documents(database(), user_id(), case_id)}
 
 
 @blp.route("/<int:document_id>", methods=["GET"])
 def get_document(document_id: int) -> dict[str, Any]:
     """文书的登记信息：文号、版本、印发日期、内容哈希"""
-    return documents.document_detail(database(), user_id(), document_id)
+    return issued.document_detail(database(), user_id(), document_id)
 
 
 @blp.route("/<int:document_id>/pdf", methods=["GET"])
 def get_document_pdf(document_id: int) -> Response:
     """下载文书 PDF（与印发时逐字节相同）"""
-    found = documents.document_file(database(), user_id(), document_id, "pdf")
+    found = issued.document_file(database(), user_id(), document_id, "pdf")
     return file_response(found, inline=request.args.get("inline") == "1")
 
 
 @blp.route("/<int:document_id>/xlsx", methods=["GET"])
 def get_document_xlsx(document_id: int) -> Response:
     """下载名单的 Excel 表格"""
-    return file_response(documents.document_file(database(), user_id(), document_id, "xlsx"))
+    return file_response(issued.document_file(database(), user_id(), document_id, "xlsx"))
 
 
 @blp.route("/<int:document_id>/corrections", methods=["POST"])
@@ -77,7 +77,7 @@ def post_correction(document_id: int) -> tuple[dict[str, Any], int]:
     body = json_body()
     if not isinstance(body, dict):
         body = {}
-    corrected = documents.correct(
+    corrected = issued.correct(
         database(),
         user_id(),
         document_id,

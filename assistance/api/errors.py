@@ -8,7 +8,7 @@ from flask import Flask, request
 from sqlalchemy.exc import IntegrityError, OperationalError
 from werkzeug.exceptions import HTTPException
 
-from assistance.services.errors import ServiceError
+from assistance.errors import ServiceError
 
 HTTP_MESSAGES = {
     400: "请求有误",
@@ -54,7 +54,7 @@ def register(app: Flask) -> None:
         errors: list[dict[str, str]] = []
         messages = getattr(exc, "data", {}).get("messages") if hasattr(exc, "data") else None
         if isinstance(messages, dict):
-            from assistance.services.fields import problems_of
+            from assistance.validation import problems_of
 
             for location in messages.values():
                 errors.extend({"field": f, "message": m} for f, m in problems_of(location))

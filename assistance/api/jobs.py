@@ -8,8 +8,8 @@ from flask import current_app
 from flask_smorest import Blueprint
 
 from assistance.api.common import database, json_body, today, user_id
-from assistance.services import jobs
-from assistance.services.errors import Conflict
+from assistance.batch import jobs
+from assistance.errors import Conflict
 
 blp = Blueprint("jobs", __name__, url_prefix="/jobs", description="批量任务（复核测算、政策测算）")
 

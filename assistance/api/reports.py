@@ -8,7 +8,7 @@ from flask import request
 from flask_smorest import Blueprint
 
 from assistance.api.common import database, json_body, today, user_id
-from assistance.services import reports
+from assistance.intake import reports
 
 blp = Blueprint(
     "reports", __name__, url_prefix="/reports", description="举报（64号 第三十条，65号 第二十三条）"

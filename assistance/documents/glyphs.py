@@ -1,7 +1,7 @@
 """Which characters the installed fonts can print, asked of fontconfig before a document is laid out.
 
 An act issues its documents in its own transaction but the PDF is laid out after the commit
-(``services.rendering``), so the act cannot learn from WeasyPrint that a rare character in a name
+(``documents.rendering``), so the act cannot learn from WeasyPrint that a rare character in a name
 would print as a box. Pango falls back through every font fontconfig knows, so a character is
 printable when some installed font's charset has it; fontconfig lists all charsets in one call.
 """

@@ -5,7 +5,7 @@ once written it is never changed or deleted. A correction is a new version that 
 it supersedes; both stay.
 
 The act that issues a document fixes its number, date and context; the PDF laid out from them is
-written once, just after (``services.rendering``): until then ``content`` is empty, and it is the
+written once, just after (``documents.rendering``): until then ``content`` is empty, and it is the
 one thing that may be written afterwards, once.
 """
 

@@ -1,5 +1,5 @@
 """Revisions that tell a process whether a case page it kept is still good
-(``services.kept_pages``).
+(``reading.kept_pages``).
 
 A transaction that changes anything a case page shows gives that case a new ``revision``; one that
 changes what all case pages share (area names and delegation, staff names, holiday schedules)

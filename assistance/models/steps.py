@@ -129,7 +129,7 @@ class AuditEvent(SQLModel, table=True):
     """One per state change and per recorded step, written in the same transaction.
 
     Append-only and tamper-evident (64号 第二十八条, 65号 第二十条: 档案不得随意涂改、变更和销毁):
-    each event of a case carries the hash of the one before it (``services.audit``); the ORM
+    each event of a case carries the hash of the one before it (``audit``); the ORM
     refuses to change or delete one, and on PostgreSQL so does the database (migration 0003).
     """
 

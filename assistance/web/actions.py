@@ -1,5 +1,5 @@
 """The action forms of a case page: one per action the user may take now, generated from the
-action's payload schema (``assistance.services.payloads``), and the actions the user's role could
+action's payload schema (``assistance.cases.payloads``), and the actions the user's role could
 take but whose conditions are not met yet, greyed out with the reasons."""
 
 from __future__ import annotations
@@ -10,8 +10,8 @@ from typing import Any
 
 from werkzeug.datastructures import MultiDict
 
-from assistance.services.errors import ServiceError
-from assistance.services.payloads import schema_for
+from assistance.cases.payloads import schema_for
+from assistance.errors import ServiceError
 from assistance.web import forms
 from assistance.web.forms import FieldSpec, Problems
 

@@ -11,9 +11,10 @@ from flask import flash, redirect, request, url_for
 from flask.typing import ResponseReturnValue
 from werkzeug.datastructures import MultiDict
 
+from assistance.admin import accounts, holidays, parameter_entries
 from assistance.api.common import database, today
-from assistance.services import accounts, areas, holidays, parameter_entries
-from assistance.services.errors import InvalidInput, ServiceError
+from assistance.errors import InvalidInput, ServiceError
+from assistance.reference import areas
 from assistance.web import labels
 from assistance.web.base import ADMIN, COUNTY, bp, login_required, page, require_role
 from assistance.web.forms import Problems, problems_from

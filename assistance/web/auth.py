@@ -6,9 +6,9 @@ from flask import flash, redirect, request, session, url_for
 from flask.typing import ResponseReturnValue
 from werkzeug.datastructures import MultiDict
 
+from assistance.admin import accounts
 from assistance.api.common import SESSION_USER, database
-from assistance.services import accounts
-from assistance.services.errors import ServiceError
+from assistance.errors import ServiceError
 from assistance.web import csrf
 from assistance.web.base import ADMIN, APPLICANT, COUNTY, bp, current_user, page, safe_next
 from assistance.web.forms import Problems, problems_from

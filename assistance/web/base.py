@@ -13,10 +13,10 @@ from flask.blueprints import BlueprintSetupState
 from flask.typing import ResponseReturnValue
 from werkzeug.exceptions import Forbidden
 
+from assistance.admin import accounts
 from assistance.api.common import SESSION_USER, database, today
 from assistance.config import PROJECT_ROOT
-from assistance.services import accounts
-from assistance.services.errors import NotAuthenticated
+from assistance.errors import NotAuthenticated
 from assistance.web import csrf, labels
 
 # Templates sit beside the notice templates at the top of the project (templates/web/).

@@ -12,12 +12,15 @@ from werkzeug.datastructures import MultiDict
 
 from assistance.api.common import database, today
 from assistance.api.documents import file_response
-from assistance.services import areas, evidence, filing, imports, queries, transitions
-from assistance.services.documents import case_documents, document_file
-from assistance.services.errors import InvalidInput, ServiceError
-from assistance.services.evaluation import current_decision, record_current
-from assistance.services.filing import HOUSEHOLD_EDITORS
-from assistance.services.payloads import SCHEMAS
+from assistance.casefile.evaluation import current_decision, record_current
+from assistance.cases import acts, evidence, filing
+from assistance.cases.filing import HOUSEHOLD_EDITORS
+from assistance.cases.payloads import SCHEMAS
+from assistance.documents.issued import case_documents, document_file
+from assistance.errors import InvalidInput, ServiceError
+from assistance.intake import imports
+from assistance.reading import queries
+from assistance.reference import areas
 from assistance.web import actions, household, labels, legal
 from assistance.web.base import (
     APPLICANT,
@@ -249,7 +252,7 @@ def act(case_id: int, action: str) -> ResponseReturnValue:
     payload = actions.payload(specs, request.form)
     version = request.form.get("version", "")
     try:
-        transitions.fire(
+        acts.fire(
             database(),
             user.id,
             case_id,

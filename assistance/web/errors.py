@@ -13,7 +13,7 @@ from flask.typing import ResponseReturnValue
 from sqlalchemy.exc import IntegrityError, OperationalError
 from werkzeug.exceptions import HTTPException
 
-from assistance.services.errors import NotAuthenticated, ServiceError
+from assistance.errors import NotAuthenticated, ServiceError
 from assistance.web.base import SECURITY_HEADERS, bp, next_target
 
 TITLES = {

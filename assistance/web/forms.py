@@ -17,7 +17,7 @@ from typing import Any
 from marshmallow import Schema, fields, validate
 from werkzeug.datastructures import MultiDict
 
-from assistance.services.errors import ServiceError
+from assistance.errors import ServiceError
 from assistance.web import labels
 
 # Text longer than this is a textarea.

@@ -11,8 +11,8 @@ from werkzeug.datastructures import MultiDict
 
 from assistance.api.common import database, today
 from assistance.api.jobs import launch
-from assistance.services import jobs
-from assistance.services.errors import ServiceError
+from assistance.batch import jobs
+from assistance.errors import ServiceError
 from assistance.web.base import ADMIN, COUNTY, bp, login_required, page, require_role
 from assistance.web.forms import Problems, problems_from, unless_about_the_form
 

@@ -1,6 +1,6 @@
 """Chinese names for the codes the services and the rules engine use, for the templates.
 
-The vocabularies themselves live with the services (``assistance.services.vocabulary``) and the
+The vocabularies themselves live with the services (``assistance.workflow.vocabulary``) and the
 rules engine (``rules.vocabulary``); this module only gathers them and adds the few names that
 are only ever shown (field names, deadline statuses, figure names).
 """
@@ -12,8 +12,8 @@ from typing import Any
 
 from assistance.models.areas import COUNTY, TOWNSHIP, VILLAGE
 from assistance.models.users import ROLES
-from assistance.services import vocabulary as sv
 from assistance.workflow import WORKFLOWS
+from assistance.workflow import vocabulary as sv
 from rules import vocabulary as rv
 from rules.counties import COUNTIES
 from rules.decision import PATHS
@@ -119,7 +119,7 @@ FIGURES = {
     "region": "参保地",
 }
 
-# Names of the fields of the services' payloads (assistance/services/payloads.py, filing,
+# Names of the fields of the services' payloads (assistance/cases/payloads.py, filing,
 # accounts, areas) where the schema's own description is missing or too long for a label.
 FIELDS = {
     "on": "行为日期",

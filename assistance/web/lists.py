@@ -10,8 +10,8 @@ from flask.typing import ResponseReturnValue
 from werkzeug.datastructures import MultiDict
 
 from assistance.api.common import database, today
-from assistance.services import agency_lists
-from assistance.services.errors import ServiceError
+from assistance.documents import agency_lists
+from assistance.errors import ServiceError
 from assistance.web.base import COUNTY, bp, login_required, page, require_role
 from assistance.web.forms import Problems, problems_from, unless_about_the_form
 

@@ -7,7 +7,7 @@ from flask import request
 from flask.typing import ResponseReturnValue
 
 from assistance.api.common import database, today
-from assistance.services import rechecks
+from assistance.cases import rechecks
 from assistance.web.base import ADMIN, COUNTY, TOWNSHIP, bp, login_required, page, require_role
 
 WINDOWS = (30, 60, 90, 366)

@@ -11,9 +11,9 @@ from sqlmodel import col, select
 from werkzeug.datastructures import MultiDict
 
 from assistance.api.common import database, today
+from assistance.errors import ServiceError
+from assistance.intake import reports
 from assistance.models import Area, User
-from assistance.services import reports
-from assistance.services.errors import ServiceError
 from assistance.web.base import ADMIN, COUNTY, TOWNSHIP, bp, login_required, page, require_role
 from assistance.web.forms import Problems, problems_from, unless_about_the_form
 

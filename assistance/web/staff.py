@@ -5,8 +5,8 @@ from __future__ import annotations
 from flask.typing import ResponseReturnValue
 
 from assistance.api.common import database, today
-from assistance.services import queries
-from assistance.services.statistics import case_statistics
+from assistance.reading import queries
+from assistance.reading.statistics import case_statistics
 from assistance.web import charts
 from assistance.web.base import (
     ADMIN,

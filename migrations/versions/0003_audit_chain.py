@@ -1,6 +1,6 @@
 """audit trail chained by hash and append-only
 
-Each case's events are numbered and chained by SHA-256 (assistance.services.audit); events written
+Each case's events are numbered and chained by SHA-256 (assistance.audit); events written
 before this revision are numbered and chained in the order they were written. On PostgreSQL the
 database itself refuses to update, delete or truncate audit events (64号 第二十八条, 65号 第二十条).
 
@@ -17,7 +17,7 @@ import sqlalchemy as sa
 import sqlmodel
 from alembic import op
 
-from assistance.services.audit import GENESIS, event_hash
+from assistance.audit import GENESIS, event_hash
 
 revision: str = '0003'
 down_revision: str | None = '0002'

@@ -12,12 +12,12 @@ from flask import Flask
 from integration_support import ApiClient, Clock, dibao_edge_household
 from sqlmodel import col, select
 
+from assistance.cases.acts import fire
+from assistance.cases.filing import file_case
 from assistance.db import Database
 from assistance.documents import default_renderer
+from assistance.errors import Conflict, ServiceError
 from assistance.models import AuditEvent, Case, IssuedDocument, User
-from assistance.services.errors import Conflict, ServiceError
-from assistance.services.filing import file_case
-from assistance.services.transitions import fire
 
 RACERS = 6
 

@@ -21,9 +21,9 @@ from integration_support import (
     illness_poverty_household,
 )
 
+from assistance.cases import deadlines
 from assistance.db import Database
 from assistance.models import Case, CaseDeadline
-from assistance.services import deadlines
 
 EDGE = "dibao_edge"
 ILLNESS = "illness_poverty"

@@ -12,12 +12,11 @@ from flask import Flask
 from integration_support import ApiClient, Clock
 from sqlmodel import select
 
-from assistance import demo
+from assistance import audit, demo
 from assistance.clock import beijing
 from assistance.db import Database
 from assistance.demo import load_demo
 from assistance.models import AuditEvent, Case, User
-from assistance.services import audit
 from assistance.workdays import WorkingDayCalendar
 
 # Two weeks around 国庆节 2026: 10-01…10-07 off, Saturday 10-10 a working day (调休).

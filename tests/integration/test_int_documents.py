@@ -28,10 +28,10 @@ from sqlmodel import select
 
 from assistance.db import Database
 from assistance.documents import default_renderer
+from assistance.documents.issuing import regenerate
+from assistance.documents.notices import KINDS
+from assistance.documents.rendering import render_waiting
 from assistance.models import IssuedDocument
-from assistance.services.issuing import regenerate
-from assistance.services.notices import KINDS
-from assistance.services.rendering import render_waiting
 
 
 def pdf_text(pdf: bytes) -> str:

@@ -18,10 +18,10 @@ from integration_support import (
     high_income,
 )
 
+from assistance.batch import jobs
+from assistance.batch.jobs import run_job
 from assistance.db import Database
-from assistance.services import jobs
-from assistance.services.errors import Conflict
-from assistance.services.jobs import run_job
+from assistance.errors import Conflict
 
 
 def recognise(api: ApiClient, clock: Clock) -> int:

@@ -1,4 +1,4 @@
-"""Case pages a worker keeps (services.kept_pages): served while nothing they show has changed,
+"""Case pages a worker keeps (reading.kept_pages): served while nothing they show has changed,
 built afresh as soon as anything has, whichever way it changed."""
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from test_int_agency_lists import confirm_patient, recognise_edge_family
 from assistance.db import Database
 from assistance.demo import seed_areas_and_accounts
 from assistance.models import Area, Case, ReferenceRevision, User
-from assistance.services import queries
+from assistance.reading import queries
 
 EDGE = "dibao_edge"
 PASSWORD = "demo12345"

@@ -1,4 +1,4 @@
-"""Documents laid out after the act that issued them (services.rendering): the act commits the
+"""Documents laid out after the act that issued them (documents.rendering): the act commits the
 number, date and context; a renderer, a worker or the first reader lays the PDF out, once."""
 
 from __future__ import annotations
@@ -18,9 +18,9 @@ from assistance.cli import main
 from assistance.db import Database
 from assistance.demo import dibao_edge_household
 from assistance.documents import MissingGlyphs, default_renderer
+from assistance.documents.rendering import BackgroundRenderer, render_waiting, waiting
 from assistance.models import Case, IssuedDocument
 from assistance.models.documents import ImmutableRecord
-from assistance.services.rendering import BackgroundRenderer, render_waiting, waiting
 
 RARE = "\U00030000"  # CJK Extension G: a 生僻字 no installed font draws.
 

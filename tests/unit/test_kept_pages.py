@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from assistance.services.kept_pages import KeptPage, KeptPages
+from assistance.reading.kept_pages import KeptPage, KeptPages
 
 
 def _page(stamp: int) -> KeptPage:

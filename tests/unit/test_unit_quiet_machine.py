@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from assistance.services.quiet_machine import QuietMachine, cpu_times
+from assistance.runtime.quiet_machine import QuietMachine, cpu_times
 
 
 class Machine:

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from assistance.services.effects import EFFECTS
-from assistance.services.payloads import SCHEMAS
+from assistance.cases.effects import EFFECTS
+from assistance.cases.payloads import SCHEMAS
 from assistance.workflow import WORKFLOWS
 from assistance.workflow.machine import Workflow
 

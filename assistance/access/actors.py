@@ -1,0 +1,219 @@
+"""Who is acting, where they work, and which cases they may see (the area scope)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+import sqlalchemy as sa
+from sqlalchemy.sql.elements import ColumnElement
+from sqlmodel import Session
+
+from assistance.errors import NotAuthenticated, NotFound
+from assistance.models import Area, AuditEvent, Case, User
+from assistance.models.revisions import ReferenceRevision
+from assistance.models.users import ADMIN, APPLICANT, COUNTY, TOWNSHIP, VILLAGE
+
+
+@dataclass(frozen=True, slots=True)
+class Actor:
+    user_id: int
+    username: str
+    display_name: str
+    role: str
+    area_id: int | None
+    area_level: str | None
+    county_code: str | None
+    # What all case pages share (areas, staff names, holiday schedules), as read with the actor
+    # before anything else the request reads (``models.revisions``): what the process keeps of
+    # it (``places``, ``deadlines.calendar_for``, kept case pages) is good for this revision.
+    reference_revision: int | None = None
+
+    @property
+    def is_staff(self) -> bool:
+        return self.role in (VILLAGE, TOWNSHIP, COUNTY)
+
+
+_CASES: sa.Table = Case.__table__  # type: ignore[attr-defined]
+
+
+class AfterAct(Protocol):
+    """What a service function runs last in the transaction of an act on a case, given who acted
+    and the case as the act left it: to read what the act wrote before it commits. ``created``: the
+    case was filed in this transaction and this is its first and only event, so it has no
+    records or deadlines yet and nothing needs reading to know it."""
+
+    def __call__(
+        self, session: Session, actor: Actor, case: Case, *, created: AuditEvent | None = None
+    ) -> None: ...
+
+
+# Every request of the service starts here: one statement, built once, read as a row.
+# Of tables, not of the ORM's classes, which would send it through the ORM's result handling.
+_USERS: sa.Table = User.__table__  # type: ignore[attr-defined]
+_AREAS: sa.Table = Area.__table__  # type: ignore[attr-defined]
+_REFERENCE: sa.Table = ReferenceRevision.__table__  # type: ignore[attr-defined]
+_ACTOR = (
+    sa.select(
+        _USERS.c.username,
+        _USERS.c.display_name,
+        _USERS.c.role,
+        _USERS.c.area_id,
+        _USERS.c.active,
+        _AREAS.c.level,
+        _AREAS.c.county_code,
+        _REFERENCE.c.revision.label("reference_revision"),
+    )
+    .select_from(_USERS)
+    .outerjoin(_AREAS, _AREAS.c.id == _USERS.c.area_id)
+    .outerjoin(_REFERENCE, sa.true())
+    .where(_USERS.c.id == sa.bindparam("user"))
+)
+
+
+def actor_for(session: Session, user_id: int | None) -> Actor:
+    found = session.execute(_ACTOR, {"user": user_id}).first() if user_id is not None else None
+    return _actor(user_id, found)
+
+
+def actor_and_case_stamp(
+    session: Session, user_id: int | None, case_id: int
+) -> tuple[Actor, tuple[int, int] | None]:
+    """The actor, and the version and revision of the case if the actor may see it (else None), in
+    one statement: all that a case page kept by the process needs to read."""
+    found = (
+        session.execute(_ACTOR_AND_CASE, {"user": user_id, "case_id": case_id}).first()
+        if user_id is not None
+        else None
+    )
+    actor = _actor(user_id, found)
+    assert found is not None
+    return actor, None if found.case_version is None else (found.case_version, found.case_revision)
+
+
+def _actor(user_id: int | None, found: Any) -> Actor:
+    if found is None or not found.active:
+        raise NotAuthenticated("请先登录")
+    return Actor(
+        user_id=user_id or 0,
+        username=found.username,
+        display_name=found.display_name,
+        role=found.role,
+        area_id=found.area_id,
+        area_level=found.level,
+        county_code=found.county_code,
+        reference_revision=found.reference_revision,
+    )
+
+
+# Which cases each role sees (the administrator all): the case column that must hold the actor's
+# own value, and the actor's field that holds it. Applicants see their own filings, staff their
+# own area. The SQL scopes and ``can_see`` are both read off this table.
+_SCOPES: dict[str, tuple[str, str]] = {
+    APPLICANT: ("filed_by_user_id", "user_id"),
+    VILLAGE: ("village_id", "area_id"),
+    TOWNSHIP: ("township_id", "area_id"),
+    COUNTY: ("county_code", "county_code"),
+}
+
+
+# ``_ACTOR`` with the case the parameter ``case_id`` names, joined where the user's role sees it
+# (``_SCOPES``, written out for every role at once: the role is read in the same statement). The
+# column ``_ACTOR`` reads each of the actor's scope fields from:
+_FIELD_COLUMNS = {"user_id": _USERS.c.id, "area_id": _USERS.c.area_id, "county_code": _AREAS.c.county_code}
+_ACTOR_AND_CASE = _ACTOR.add_columns(
+    _CASES.c.version.label("case_version"), _CASES.c.revision.label("case_revision")
+).outerjoin(
+    _CASES,
+    sa.and_(
+        _CASES.c.id == sa.bindparam("case_id"),
+        sa.or_(
+            _USERS.c.role == ADMIN,
+            *(
+                sa.and_(_USERS.c.role == role, _CASES.c[column] == _FIELD_COLUMNS[field])
+                for role, (column, field) in _SCOPES.items()
+            ),
+        ),
+    ),
+)
+
+
+def scope_value(actor: Actor) -> int | str | None:
+    """The actor's own value of their role's scope column: their user id, area id or county code."""
+    scope = _SCOPES.get(actor.role)
+    return getattr(actor, scope[1]) if scope else None
+
+
+def _scope(role: str, value: Any) -> ColumnElement[bool]:
+    if role == ADMIN:
+        return sa.true()
+    scope = _SCOPES.get(role)
+    return _CASES.c[scope[0]] == value if scope else sa.false()
+
+
+def case_scope(actor: Actor) -> ColumnElement[bool]:
+    """The cases an actor may see."""
+    return _scope(actor.role, scope_value(actor))
+
+
+def role_scope(role: str) -> ColumnElement[bool]:
+    """``case_scope`` for any actor of a role, their own value left as the parameter ``scope``: a
+    statement built once per role serves every actor of it."""
+    return _scope(role, sa.bindparam("scope"))
+
+
+def area_scope(actor: Actor, county: Any, township: Any = None) -> ColumnElement[bool]:
+    """Rows of an area's business (reports, referrals, rechecks, jobs) that the actor's area holds,
+    given the row's county code column and, where townships see their own, its township column.
+    The administrator sees all; any other role none."""
+    if actor.role == ADMIN:
+        return sa.true()
+    if actor.role == COUNTY:
+        return sa.and_(county == actor.county_code)
+    if actor.role == TOWNSHIP and township is not None:
+        return sa.and_(township == actor.area_id)
+    return sa.false()
+
+
+def in_area(actor: Actor, county_code: str, township_id: int | None = None) -> bool:
+    """``area_scope`` for one row already read."""
+    if actor.role == ADMIN:
+        return True
+    if actor.role == COUNTY:
+        return county_code == actor.county_code
+    return actor.role == TOWNSHIP and township_id is not None and township_id == actor.area_id
+
+
+def can_see(actor: Actor, case: Case) -> bool:
+    """``case_scope`` for one case already read."""
+    if actor.role == ADMIN:
+        return True
+    scope = _SCOPES.get(actor.role)
+    return scope is not None and getattr(case, scope[0]) == scope_value(actor)
+
+
+def visible_case(session: Session, actor: Actor, case_id: int) -> Case:
+    """The case, or 404 — also for another area's case, so that its existence does not leak."""
+    case = session.get(Case, case_id)
+    if case is None or not can_see(actor, case):
+        raise not_visible(case_id)
+    return case
+
+
+def not_visible(case_id: int) -> NotFound:
+    """The answer for a case the actor may not see, the same as for one that does not exist."""
+    return NotFound(f"案件 {case_id} 不存在或不在您的管辖范围内")
+
+
+__all__ = [
+    "APPLICANT",
+    "COUNTY",
+    "TOWNSHIP",
+    "VILLAGE",
+    "Actor",
+    "actor_for",
+    "can_see",
+    "case_scope",
+    "not_visible",
+    "visible_case",
+]

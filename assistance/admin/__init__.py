@@ -1,0 +1,1 @@
+"""The administrator's work: accounts, holiday schedules and parameter entries."""

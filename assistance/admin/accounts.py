@@ -1,0 +1,142 @@
+"""Accounts: applicants register themselves; administrators create staff in their areas."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from marshmallow import validate
+from sqlmodel import Session, col, select
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from assistance.access.actors import actor_for
+from assistance.db import Database
+from assistance.errors import Conflict, Forbidden, InvalidInput, NotAuthenticated
+from assistance.models import Area, User
+from assistance.models.users import ADMIN, APPLICANT, COUNTY, ROLES, TOWNSHIP, VILLAGE
+from assistance.validation import ChineseSchema, choice, load, text
+from rules.idnumber import InvalidIdNumber, birth_date_of
+
+MIN_PASSWORD = 8
+# The area level each staff role works at.
+ROLE_LEVEL = {VILLAGE: "village", TOWNSHIP: "township", COUNTY: "county"}
+_USERNAME = validate.Regexp(r"^[A-Za-z0-9_.@-]{3,60}$", error="用户名应为3至60位字母、数字或 _ . @ -")
+
+
+class _Password(ChineseSchema):
+    password = text(required=True, max_length=128)
+
+
+class RegisterSchema(_Password):
+    username = text(required=True, max_length=60, validate=_USERNAME)
+    display_name = text(required=True, max_length=60, metadata={"description": "姓名"})
+    phone = text(max_length=20)
+    id_number = text(max_length=18, metadata={"description": "本人身份证号码（可选）"})
+
+
+class StaffSchema(RegisterSchema):
+    role = choice({k: v for k, v in ROLES.items() if k != APPLICANT})
+    area = text(max_length=12, metadata={"description": "工作区域代码（村、乡镇或县）"})
+
+
+class LoginSchema(_Password):
+    username = text(required=True, max_length=60)
+
+
+def _check_password(password: str) -> None:
+    if len(password) < MIN_PASSWORD or password.isdigit() or password.isalpha():
+        raise InvalidInput.field("password", f"密码至少{MIN_PASSWORD}位，且须同时包含字母和数字")
+
+
+def _new_user(session: Session, data: dict[str, Any], role: str, area_id: int | None) -> User:
+    _check_password(data["password"])
+    if data.get("id_number"):
+        try:
+            birth_date_of(data["id_number"])
+        except InvalidIdNumber as exc:
+            raise InvalidInput.field("id_number", str(exc)) from exc
+    if session.exec(select(User).where(User.username == data["username"])).first():
+        raise Conflict("用户名已被使用", [])
+    user = User(
+        username=data["username"],
+        password_hash=generate_password_hash(data["password"]),
+        display_name=data["display_name"],
+        role=role,
+        area_id=area_id,
+        phone=data.get("phone", ""),
+        id_number=data.get("id_number", ""),
+    )
+    session.add(user)
+    session.flush()
+    return user
+
+
+def register(db: Database, payload: Any) -> int:
+    data = load(RegisterSchema(), payload)
+    with db.transaction() as session:
+        user = _new_user(session, data, APPLICANT, None)
+        assert user.id is not None
+        return user.id
+
+
+def create_user(db: Database, admin_id: int, payload: Any) -> int:
+    data = load(StaffSchema(), payload)
+    with db.transaction() as session:
+        if actor_for(session, admin_id).role != ADMIN:
+            raise Forbidden("只有系统管理员可以创建工作人员账号")
+        area_id = None
+        if data["role"] in ROLE_LEVEL:
+            area = session.exec(select(Area).where(Area.code == (data.get("area") or ""))).first()
+            if area is None or area.level != ROLE_LEVEL[data["role"]]:
+                raise InvalidInput.field(
+                    "area", f"{ROLES[data['role']]}应属于一个{_LEVEL_NAMES[ROLE_LEVEL[data['role']]]}"
+                )
+            area_id = area.id
+        user = _new_user(session, data, data["role"], area_id)
+        assert user.id is not None
+        return user.id
+
+
+_LEVEL_NAMES = {"village": "村（社区）", "township": "乡镇（街道）", "county": "县（市、区）"}
+
+
+def authenticate(db: Database, payload: Any) -> int:
+    data = load(LoginSchema(), payload)
+    with db.reading() as session:
+        user = session.exec(select(User).where(User.username == data["username"])).first()
+        # The same answer for an unknown user and a wrong password: no account enumeration.
+        if user is None or not user.active or not check_password_hash(user.password_hash, data["password"]):
+            raise NotAuthenticated("用户名或密码错误")
+        assert user.id is not None
+        return user.id
+
+
+def user_view(db: Database, user_id: int) -> dict[str, Any]:
+    with db.reading() as session:
+        actor = actor_for(session, user_id)
+        area = session.get(Area, actor.area_id) if actor.area_id else None
+        return {
+            "id": actor.user_id,
+            "username": actor.username,
+            "display_name": actor.display_name,
+            "role": actor.role,
+            "role_name": ROLES[actor.role],
+            "area": {"code": area.code, "name": area.name, "level": area.level} if area else None,
+        }
+
+
+def list_users(db: Database, admin_id: int) -> list[dict[str, Any]]:
+    with db.reading() as session:
+        if actor_for(session, admin_id).role != ADMIN:
+            raise Forbidden("只有系统管理员可以查看账号")
+        areas = {a.id: a for a in session.exec(select(Area)).all()}
+        return [
+            {
+                "id": u.id,
+                "username": u.username,
+                "display_name": u.display_name,
+                "role": u.role,
+                "area": areas[u.area_id].code if u.area_id in areas else None,
+                "active": u.active,
+            }
+            for u in session.exec(select(User).order_by(col(User.id))).all()
+        ]

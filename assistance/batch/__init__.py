@@ -1,0 +1,1 @@
+"""Batch work over many cases: periodic recheck reviews and policy what-ifs."""

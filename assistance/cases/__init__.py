@@ -1,0 +1,1 @@
+"""Cases: filing, the acts of each procedure, their records, deadlines, evidence and rechecks."""

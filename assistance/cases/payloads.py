@@ -1,0 +1,185 @@
+"""What each action takes: one marshmallow schema per action, shared by both procedures.
+
+Every action accepts ``on``: the date the act took effect (default today, never in the future),
+from which the deadlines it starts are counted.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from marshmallow import ValidationError, fields, validates_schema
+
+from assistance.validation import ChineseSchema, choice, day, flag, listing, text, whole
+from assistance.workflow import vocabulary as v
+
+
+class ActionSchema(ChineseSchema):
+    on = day(metadata={"description": "行为发生日期（默认今天，不得晚于今天）"})
+    note = text(max_length=2000, metadata={"description": "备注"})
+
+
+class OpinionSchema(ActionSchema):
+    reasons = text(required=True, max_length=4000, metadata={"description": "意见和理由"})
+    departure_reason = text(
+        max_length=2000,
+        metadata={"description": "与规则引擎结论不一致时，必须说明理由（通知书不得将人工决定归因于规则）"},
+    )
+
+
+class RequestMaterials(ActionSchema):
+    missing = listing(choice(v.MATERIAL_KINDS), required=True, low=1)
+
+
+class ResubmitMaterials(ActionSchema):
+    """What the applicant hands in after a notice of missing materials (65号 第十四条); the
+    authorisation, commitment and power of attorney decide whether the application can be accepted."""
+
+    economic_check_authorised = flag(metadata={"description": "已补签家庭经济状况核对授权书"})
+    commitment_signed = flag(metadata={"description": "已补作书面承诺"})
+    proxy_authorisation = text(max_length=500, metadata={"description": "补齐的委托手续（委托申请的）"})
+
+
+class CheckResult(ActionSchema):
+    findings = text(max_length=2000, metadata={"description": "核对情况"})
+
+
+class CheckNotQualified(ActionSchema):
+    findings = text(required=True, max_length=2000, metadata={"description": "不符合的具体情况"})
+
+
+class Objection(ActionSchema):
+    content = text(required=True, max_length=4000, metadata={"description": "异议内容"})
+    raised_by = text(max_length=60, metadata={"description": "异议人（可匿名）"})
+    real_name = flag(metadata={"description": "是否实名"})
+    evidence_ids = listing(whole(), metadata={"description": "已上传的佐证材料编号"})
+
+
+class RecheckResult(ActionSchema):
+    reasons = text(required=True, max_length=4000)
+    departure_reason = text(max_length=2000)
+
+
+class CloseNotQualified(ActionSchema):
+    waived = flag(metadata={"description": "申请人明确表示不提出异议"})
+
+
+class Investigation(ActionSchema):
+    method = choice(v.INVESTIGATION_METHODS)
+    conducted_on = day(required=True)
+    investigators = text(required=True, max_length=200)
+    findings = text(required=True, max_length=4000)
+    emergency_reason = text(
+        max_length=500, metadata={"description": "采取非接触方式的重大突发事件（64号 第二十一条）"}
+    )
+
+    @validates_schema
+    def _remote_needs_reason(self, data: dict[str, Any], **_: Any) -> None:
+        if data.get("method") == "remote_visit" and not data.get("emergency_reason"):
+            raise ValidationError(
+                "电话、视频等非接触方式仅限重大突发事件，须注明事件（64号 第二十一条）", "emergency_reason"
+            )
+
+
+class Publicity(ActionSchema):
+    starts_on = day(metadata={"description": "公示开始日期（默认为行为日期）"})
+    place = text(required=True, max_length=200, metadata={"description": "公示地点（村、社区公示栏等）"})
+
+
+class PublicityWithOpinion(Publicity):
+    reasons = text(max_length=4000, metadata={"description": "初审意见（65号 第十六条）"})
+    departure_reason = text(max_length=2000)
+
+
+class Appraisal(ActionSchema):
+    held_on = day(required=True)
+    participants = text(required=True, max_length=1000)
+    result = choice(v.APPRAISAL_RESULTS)
+    minutes = text(required=True, max_length=4000)
+
+
+class InitialOpinion(OpinionSchema):
+    decision = choice(v.DECISIONS)
+
+
+class ConfirmWithPublicity(OpinionSchema):
+    starts_on = day()
+    place = text(required=True, max_length=200)
+
+
+class Ground(ActionSchema):
+    ground = choice(v.ALL_GROUNDS)
+
+
+class Extend(ActionSchema):
+    reason = text(required=True, max_length=1000, metadata={"description": "延长理由（如重大异议）"})
+
+
+class Withdraw(ActionSchema):
+    reason = text(max_length=1000)
+
+
+class DeliverNotice(ActionSchema):
+    method = choice(v.DELIVERY_METHODS)
+    recipient = text(required=True, max_length=60, metadata={"description": "签收人"})
+
+
+class PeriodicRecheck(OpinionSchema):
+    """64号 第二十六条: the township's finding, on the household as it stands now."""
+
+    # 下次核查间隔；不填的，按收入来源和劳动能力确定 (rules.recheck).
+    interval = choice({"yearly": "每年核查一次", "half_yearly": "每半年核查一次"}, required=False)
+
+
+class Reasons(ActionSchema):
+    reasons = text(max_length=4000)
+
+
+SCHEMAS: dict[str, type[ActionSchema]] = {
+    "request_materials": RequestMaterials,
+    "resubmit_materials": ResubmitMaterials,
+    "accept": ActionSchema,
+    "request_information_check": ActionSchema,
+    "start_investigation": ActionSchema,
+    "record_check_qualified": CheckResult,
+    "record_check_not_qualified": CheckNotQualified,
+    "find_not_eligible": OpinionSchema,
+    "raise_objection": Objection,
+    "recheck_upheld": RecheckResult,
+    "recheck_rejected": RecheckResult,
+    "close_not_qualified": CloseNotQualified,
+    "record_investigation": Investigation,
+    "start_publicity": PublicityWithOpinion,
+    "start_simplified_publicity": Publicity,
+    "record_objection": Objection,
+    "close_publicity": ActionSchema,
+    "close_publicity_disputed": ActionSchema,
+    "record_appraisal": Appraisal,
+    "give_initial_opinion": InitialOpinion,
+    "refer_direct": Reasons,
+    "confirm": OpinionSchema,
+    "confirm_without_publicity": OpinionSchema,
+    "refuse": OpinionSchema,
+    "close_county_publicity": ActionSchema,
+    "reopen_review": ActionSchema,
+    "suspend": Ground,
+    "resume": ActionSchema,
+    "terminate": Ground,
+    "extend": Extend,
+    "withdraw": Withdraw,
+    "deliver_notice": DeliverNotice,
+    "recheck_continue": PeriodicRecheck,
+    "recheck_exit": OpinionSchema,
+    "confirm_exit": OpinionSchema,
+    "keep_recognised": PeriodicRecheck,
+}
+
+
+def schema_for(procedure: str, action: str) -> type[ActionSchema]:
+    # 64号 第二十三条: a confirmed standard-path family is publicised again before recognition.
+    if procedure == "dibao_edge" and action == "confirm":
+        return ConfirmWithPublicity
+    return SCHEMAS[action]
+
+
+__all__ = ["SCHEMAS", "ActionSchema", "fields", "schema_for"]

@@ -1,0 +1,1 @@
+"""What comes in from outside a case: other agencies' lists, and real-name reports."""

@@ -1,0 +1,94 @@
+"""Administrative areas and the per-county delegation setting."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlmodel import col, select
+
+from assistance.access.actors import actor_for
+from assistance.db import Database
+from assistance.errors import Conflict, Forbidden, InvalidInput, NotFound
+from assistance.models import Area
+from assistance.models.areas import COUNTY, LEVELS, TOWNSHIP, VILLAGE
+from assistance.models.users import ADMIN
+from assistance.validation import ChineseSchema, choice, flag, load, text
+from rules.counties import COUNTIES
+
+PARENT_LEVEL = {TOWNSHIP: COUNTY, VILLAGE: TOWNSHIP}
+
+
+class AreaSchema(ChineseSchema):
+    code = text(required=True, max_length=12)
+    name = text(required=True, max_length=60)
+    level = choice(list(LEVELS))
+    parent = text(max_length=12, metadata={"description": "上级区域代码（乡镇、村必填）"})
+
+
+class DelegationSchema(ChineseSchema):
+    confirmation_delegated = flag(
+        required=True, metadata={"description": "审核确认权限下放乡镇（64号 第三十二条，65号 第二十六条）"}
+    )
+
+
+def area_view(area: Area) -> dict[str, Any]:
+    return {
+        "code": area.code,
+        "name": area.name,
+        "level": area.level,
+        "county": area.county_code,
+        "confirmation_delegated": area.confirmation_delegated if area.level == COUNTY else None,
+    }
+
+
+def list_areas(db: Database, parent: str | None = None) -> list[dict[str, Any]]:
+    with db.reading() as session:
+        query = select(Area)
+        if parent:
+            found = session.exec(select(Area).where(Area.code == parent)).first()
+            if found is None:
+                raise NotFound(f"没有区域 {parent}")
+            query = query.where(Area.parent_id == found.id)
+        return [area_view(a) for a in session.exec(query.order_by(col(Area.code))).all()]
+
+
+def create_area(db: Database, admin_id: int, payload: Any) -> dict[str, Any]:
+    data = load(AreaSchema(), payload)
+    with db.transaction() as session:
+        if actor_for(session, admin_id).role != ADMIN:
+            raise Forbidden("只有系统管理员可以维护区域")
+        if session.exec(select(Area).where(Area.code == data["code"])).first():
+            raise Conflict(f"区域代码 {data['code']} 已存在")
+        level = data["level"]
+        if level == COUNTY:
+            if data["code"] not in COUNTIES:
+                raise InvalidInput.field("code", "县级区域代码应为运城市13个县（市、区）之一")
+            area = Area(code=data["code"], name=data["name"], level=level, county_code=data["code"])
+        else:
+            parent = session.exec(select(Area).where(Area.code == (data.get("parent") or ""))).first()
+            if parent is None or parent.level != PARENT_LEVEL[level]:
+                raise InvalidInput.field("parent", "上级区域不存在或层级不对")
+            if not data["code"].startswith(parent.code):
+                raise InvalidInput.field("code", f"区域代码应以上级代码 {parent.code} 开头")
+            area = Area(
+                code=data["code"],
+                name=data["name"],
+                level=level,
+                parent_id=parent.id,
+                county_code=parent.county_code,
+            )
+        session.add(area)
+        session.flush()
+        return area_view(area)
+
+
+def set_delegation(db: Database, admin_id: int, county: str, payload: Any) -> dict[str, Any]:
+    data = load(DelegationSchema(), payload)
+    with db.transaction() as session:
+        if actor_for(session, admin_id).role != ADMIN:
+            raise Forbidden("只有系统管理员可以设置审核确认权限下放")
+        area = session.exec(select(Area).where(Area.code == county, Area.level == COUNTY)).first()
+        if area is None:
+            raise NotFound(f"没有县级区域 {county}")
+        area.confirmation_delegated = data["confirmation_delegated"]
+        return area_view(area)

@@ -1,0 +1,1 @@
+"""How the processes run their background work; nothing here decides a case."""
