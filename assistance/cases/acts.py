@@ -288,7 +288,12 @@ def _apply(
         deadlines.start(session, case, spec, ctx.on, calendar)
     # After the records and deadlines, so that a notice can state them (an objection window's due
     # date); before the audit event, which lists the documents issued.
-    notices.issue_for(ctx, before, renderer)
+    source = notices.Source(session, case, action, transition.name, before, ctx.on, data)
+    issued = notices.issue_for(source, actor.user_id, renderer)
+    if issued:
+        ctx.detail["documents"] = [
+            {"id": d.id, "kind": d.kind, "number": d.number, "version": d.version} for d in issued
+        ]
     audit.record(session, case, actor, action, ctx.on, before, case.state, ctx.detail)
     session.flush()
 

@@ -30,7 +30,6 @@ from sqlmodel import Session, col, select
 
 from assistance.casefile.evaluation import Evaluation, evaluate_case
 from assistance.casefile.household import Preloaded, household_rows
-from assistance.cases.effects import ActionContext
 from assistance.documents.issuers import CountyIssuers, issuers_for
 from assistance.documents.issuing import APPLICANT, INTERNAL, PUBLIC, DocumentKind, PdfRenderer, issue
 from assistance.documents.masking import mask_id, mask_name
@@ -732,37 +731,29 @@ def current_document(session: Session, case_id: int, kind: str) -> IssuedDocumen
     ).first()
 
 
-def issue_for(ctx: ActionContext, from_state: str, renderer: PdfRenderer) -> list[IssuedDocument]:
-    """Issue the documents ``ISSUED_BY`` names for the act, in its transaction; the audit event
-    of the act lists them."""
-    codes = ISSUED_BY.get(ctx.case.procedure, {}).get(ctx.transition.action, ())
-    if not codes:
-        return []
-    src = Source(
-        ctx.session, ctx.case, ctx.transition.action, ctx.transition.name, from_state, ctx.on, ctx.data
-    )
+def issue_for(src: Source, issued_by: int, renderer: PdfRenderer) -> list[IssuedDocument]:
+    """Issue the documents ``ISSUED_BY`` names for the act ``src`` describes, in its transaction."""
+    codes = ISSUED_BY.get(src.case.procedure, {}).get(src.action, ())
     issued = []
     for code in codes:
         kind = KINDS[code]
-        previous = current_document(ctx.session, ctx.case_id, code) if kind.versioned else None
+        case_id = src.case.id or 0
+        previous = current_document(src.session, case_id, code) if kind.versioned else None
         document = issue(
-            ctx.session,
+            src.session,
             kind,
             BUILDERS[code](src),
-            county_code=ctx.case.county_code,
-            case_id=ctx.case_id,
-            issued_on=ctx.on,
-            issued_by=ctx.actor.user_id,
-            action=ctx.transition.action,
+            county_code=src.case.county_code,
+            case_id=case_id,
+            issued_on=src.on,
+            issued_by=issued_by,
+            action=src.action,
             renderer=renderer,
-            case_state=from_state,
+            case_state=src.from_state,
             supersedes=previous,
-            reason=f"办理进展：{ctx.transition.name}" if previous is not None else "",
+            reason=f"办理进展：{src.action_name}" if previous is not None else "",
         )
         issued.append(document)
-    ctx.detail["documents"] = [
-        {"id": d.id, "kind": d.kind, "number": d.number, "version": d.version} for d in issued
-    ]
     return issued
 
 
