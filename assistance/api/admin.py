@@ -8,7 +8,7 @@ from flask import request
 from flask_smorest import Blueprint
 
 from assistance.admin import accounts, holidays, parameter_entries
-from assistance.api.common import database, json_body, today, user_id
+from assistance.http import database, json_body, today, user_id
 from assistance.reference import areas
 
 blp = Blueprint("admin", __name__, url_prefix="", description="系统管理")

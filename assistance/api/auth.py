@@ -8,7 +8,7 @@ from flask import session
 from flask_smorest import Blueprint
 
 from assistance.admin import accounts
-from assistance.api.common import SESSION_USER, database, json_body, user_id
+from assistance.http import SESSION_USER, database, json_body, user_id
 
 blp = Blueprint("auth", __name__, url_prefix="/auth", description="登录与注册")
 

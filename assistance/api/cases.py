@@ -9,13 +9,13 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 
 from assistance.access.actors import actor_for, visible_case
-from assistance.api.common import database, expected_version, json_body, paging, today, user_id
 from assistance.casefile.evaluation import evaluate_case, record_evaluation
 from assistance.casefile.household import case_file
 from assistance.cases import acts, evidence, filing, rechecks
 from assistance.cases.payloads import SCHEMAS
 from assistance.db import Database
 from assistance.errors import InvalidInput
+from assistance.http import database, expected_version, json_body, paging, today, user_id
 from assistance.reading import queries
 from assistance.workflow import WORKFLOWS
 

@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 from typing import Any
-from urllib.parse import quote
 
 from flask import Response, request
 from flask_smorest import Blueprint
 
-from assistance.api.common import database, json_body, today, user_id
 from assistance.documents import agency_lists, issued
-from assistance.documents.issued import DocumentFile
+from assistance.http import database, file_response, json_body, today, user_id
 
 blp = Blueprint(
     "documents", __name__, url_prefix="/documents", description="文书（通知书、公示、表格、名单）"
@@ -29,20 +27,6 @@ CORRECTION_SCHEMA = {
         },
     },
 }
-
-
-def file_response(found: DocumentFile, *, inline: bool = False) -> Response:
-    response = Response(found.content, mimetype=found.media_type)
-    disposition = "inline" if inline else "attachment"
-    # RFC 6266: the Chinese number in filename*, an ASCII fallback in filename.
-    response.headers["Content-Disposition"] = (
-        f"{disposition}; filename=document.{found.filename.rsplit('.', 1)[-1]}; "
-        f"filename*=UTF-8''{quote(found.filename)}"
-    )
-    response.headers["ETag"] = f'"{found.sha256}"'
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    response.headers["Cache-Control"] = "private, no-store"
-    return response
 
 
 @case_blp.route("/<int:case_id>/documents", methods=["GET"])

@@ -7,8 +7,8 @@ from typing import Any
 from flask import request
 from flask_smorest import Blueprint
 
-from assistance.api.common import database, json_body, today, user_id
 from assistance.errors import InvalidInput
+from assistance.http import database, json_body, today, user_id
 from assistance.intake import imports
 
 blp = Blueprint("imports", __name__, url_prefix="", description="导入其他部门的名单")

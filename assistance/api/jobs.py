@@ -4,12 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import current_app
 from flask_smorest import Blueprint
 
-from assistance.api.common import database, json_body, today, user_id
 from assistance.batch import jobs
 from assistance.errors import Conflict
+from assistance.http import database, json_body, launch, today, user_id
 
 blp = Blueprint("jobs", __name__, url_prefix="/jobs", description="批量任务（复核测算、政策测算）")
 
@@ -28,17 +27,6 @@ JOB_SCHEMA = {
         },
     },
 }
-
-
-def launch(job_id: int) -> None:
-    """How this process runs a job: on a background thread (the default), in the request
-    (JOBS_RUN=inline, for tests and small installations), or not at all (JOBS_RUN=none: a separate
-    ``assistance jobs run`` does it)."""
-    mode = current_app.config.get("JOBS_RUN", "thread")
-    if mode == "inline":
-        jobs.run_job(database(), job_id)
-    elif mode == "thread":
-        jobs.start_in_background(database(), job_id)
 
 
 @blp.route("", methods=["GET"])

@@ -6,9 +6,9 @@ from typing import Any
 
 from flask_smorest import Blueprint
 
-from assistance.api.common import database, json_body, today, user_id
 from assistance.batch.whatif import what_if
 from assistance.errors import InvalidInput
+from assistance.http import database, json_body, today, user_id
 
 blp = Blueprint("policy", __name__, url_prefix="/what-if", description="政策测算")
 

@@ -7,7 +7,7 @@ from typing import Any
 from flask import request
 from flask_smorest import Blueprint
 
-from assistance.api.common import database, json_body, today, user_id
+from assistance.http import database, json_body, today, user_id
 from assistance.intake import reports
 
 blp = Blueprint(

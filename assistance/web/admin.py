@@ -12,8 +12,8 @@ from flask.typing import ResponseReturnValue
 from werkzeug.datastructures import MultiDict
 
 from assistance.admin import accounts, holidays, parameter_entries
-from assistance.api.common import database, today
 from assistance.errors import InvalidInput, ServiceError
+from assistance.http import database, today
 from assistance.reference import areas
 from assistance.web import labels
 from assistance.web.base import ADMIN, COUNTY, bp, login_required, page, require_role

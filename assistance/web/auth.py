@@ -7,8 +7,8 @@ from flask.typing import ResponseReturnValue
 from werkzeug.datastructures import MultiDict
 
 from assistance.admin import accounts
-from assistance.api.common import SESSION_USER, database
 from assistance.errors import ServiceError
+from assistance.http import SESSION_USER, database
 from assistance.web import csrf
 from assistance.web.base import ADMIN, APPLICANT, COUNTY, bp, current_user, page, safe_next
 from assistance.web.forms import Problems, problems_from

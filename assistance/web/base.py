@@ -14,9 +14,9 @@ from flask.typing import ResponseReturnValue
 from werkzeug.exceptions import Forbidden
 
 from assistance.admin import accounts
-from assistance.api.common import SESSION_USER, database, today
 from assistance.config import PROJECT_ROOT
 from assistance.errors import NotAuthenticated
+from assistance.http import SESSION_USER, database, today
 from assistance.web import csrf, labels
 
 # Templates sit beside the notice templates at the top of the project (templates/web/).

@@ -10,14 +10,13 @@ from flask import Response, abort, flash, redirect, request, url_for
 from flask.typing import ResponseReturnValue
 from werkzeug.datastructures import MultiDict
 
-from assistance.api.common import database, today
-from assistance.api.documents import file_response
 from assistance.casefile.evaluation import current_decision, record_current
 from assistance.cases import acts, evidence, filing
 from assistance.cases.filing import HOUSEHOLD_EDITORS
 from assistance.cases.payloads import SCHEMAS
 from assistance.documents.issued import case_documents, document_file
 from assistance.errors import InvalidInput, ServiceError
+from assistance.http import database, file_response, today
 from assistance.intake import imports
 from assistance.reading import queries
 from assistance.reference import areas

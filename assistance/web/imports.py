@@ -8,8 +8,8 @@ from typing import Any
 from flask import flash, redirect, request, url_for
 from flask.typing import ResponseReturnValue
 
-from assistance.api.common import database, today
 from assistance.errors import InvalidInput, ServiceError
+from assistance.http import database, today
 from assistance.intake import imports
 from assistance.web.base import ADMIN, COUNTY, TOWNSHIP, VILLAGE, bp, login_required, page, require_role
 from assistance.web.forms import Problems, problems_from, unless_about_the_form

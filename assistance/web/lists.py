@@ -9,9 +9,9 @@ from flask import flash, redirect, request, url_for
 from flask.typing import ResponseReturnValue
 from werkzeug.datastructures import MultiDict
 
-from assistance.api.common import database, today
 from assistance.documents import agency_lists
 from assistance.errors import ServiceError
+from assistance.http import database, today
 from assistance.web.base import COUNTY, bp, login_required, page, require_role
 from assistance.web.forms import Problems, problems_from, unless_about_the_form
 

@@ -6,8 +6,8 @@ from __future__ import annotations
 from flask import request
 from flask.typing import ResponseReturnValue
 
-from assistance.api.common import database, today
 from assistance.cases import rechecks
+from assistance.http import database, today
 from assistance.web.base import ADMIN, COUNTY, TOWNSHIP, bp, login_required, page, require_role
 
 WINDOWS = (30, 60, 90, 366)

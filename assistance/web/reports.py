@@ -10,8 +10,8 @@ from flask.typing import ResponseReturnValue
 from sqlmodel import col, select
 from werkzeug.datastructures import MultiDict
 
-from assistance.api.common import database, today
 from assistance.errors import ServiceError
+from assistance.http import database, today
 from assistance.intake import reports
 from assistance.models import Area, User
 from assistance.web.base import ADMIN, COUNTY, TOWNSHIP, bp, login_required, page, require_role

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask.typing import ResponseReturnValue
 
-from assistance.api.common import database, today
+from assistance.http import database, today
 from assistance.reading import queries
 from assistance.reading.statistics import case_statistics
 from assistance.web import charts

@@ -12,9 +12,9 @@ from flask.testing import FlaskClient
 from sqlmodel import select
 from werkzeug.test import TestResponse
 
-from assistance.api.common import SESSION_USER
 from assistance.db import Database
 from assistance.demo import dibao_edge_household, illness_poverty_household
+from assistance.http import SESSION_USER
 from assistance.models import User
 
 

@@ -1,4 +1,6 @@
-"""What every API handler shares: the database, the signed-in user, today's date, JSON bodies."""
+"""What every API handler and page shares: the database, the signed-in user, today's date, JSON
+bodies, paging, file downloads and launching batch jobs. ``api/`` and ``web/`` both import it;
+neither imports the other."""
 
 from __future__ import annotations
 
@@ -6,11 +8,14 @@ import json
 from datetime import date
 from decimal import Decimal
 from typing import Any, cast
+from urllib.parse import quote
 
-from flask import current_app, request, session
+from flask import Response, current_app, request, session
 
+from assistance.batch import jobs
 from assistance.clock import china_today
 from assistance.db import Database
+from assistance.documents.issued import DocumentFile
 from assistance.errors import InvalidInput, NotAuthenticated
 
 SESSION_USER = "user_id"
@@ -76,3 +81,28 @@ def paging() -> tuple[int, int]:
         if values[name] < least:
             raise InvalidInput.field(name, f"应不小于{least}")
     return min(values["limit"], LARGEST_PAGE), values["offset"]
+
+
+def file_response(found: DocumentFile, *, inline: bool = False) -> Response:
+    response = Response(found.content, mimetype=found.media_type)
+    disposition = "inline" if inline else "attachment"
+    # RFC 6266: the Chinese number in filename*, an ASCII fallback in filename.
+    response.headers["Content-Disposition"] = (
+        f"{disposition}; filename=document.{found.filename.rsplit('.', 1)[-1]}; "
+        f"filename*=UTF-8''{quote(found.filename)}"
+    )
+    response.headers["ETag"] = f'"{found.sha256}"'
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
+def launch(job_id: int) -> None:
+    """How this process runs a job: on a background thread (the default), in the request
+    (JOBS_RUN=inline, for tests and small installations), or not at all (JOBS_RUN=none: a separate
+    ``assistance jobs run`` does it)."""
+    mode = current_app.config.get("JOBS_RUN", "thread")
+    if mode == "inline":
+        jobs.run_job(database(), job_id)
+    elif mode == "thread":
+        jobs.start_in_background(database(), job_id)
