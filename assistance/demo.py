@@ -19,10 +19,10 @@ import sqlalchemy as sa
 from sqlmodel import Session, col, select
 from werkzeug.security import generate_password_hash
 
-from assistance.cases.acts import fire
 from assistance.cases.deadlines import calendar_for
 from assistance.cases.effects import PUBLICITY_DAYS
 from assistance.cases.filing import file_case
+from assistance.cases.transitions import fire
 from assistance.clock import CHINA, replaying
 from assistance.db import Database
 from assistance.models import Area, Case, User

@@ -49,8 +49,8 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from assistance.admin.accounts import create_user, register  # noqa: E402
-from assistance.cases.acts import fire  # noqa: E402
 from assistance.cases.filing import file_case  # noqa: E402
+from assistance.cases.transitions import fire  # noqa: E402
 from assistance.config import database_url  # noqa: E402
 from assistance.db import Database  # noqa: E402
 from assistance.demo import dibao_edge_household, seed_areas_and_accounts  # noqa: E402

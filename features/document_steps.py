@@ -1,6 +1,6 @@
 """Steps for the documents the acts issue: which act issues which document, and what it says.
 
-Pure: the scenarios read the declared table ``assistance.documents.notices.ISSUED_BY`` and render the
+Pure: the scenarios read the declared table ``assistance.cases.acts.ACTS`` and render the
 real templates (as HTML, the text WeasyPrint lays out) from contexts made with the same helpers
 the service uses (``publicity_entry``, ``reasons_from_opinion``, ``appeal``), so that what they
 check is what an applicant receives.
@@ -17,10 +17,10 @@ from typing import Any, Final
 import pytest
 from pytest_bdd import given, parsers, then, when
 
+from assistance.cases.acts import ACTS
 from assistance.documents import make_environment
 from assistance.documents.issuers import issuers_for
 from assistance.documents.notices import (
-    ISSUED_BY,
     KINDS,
     PROCEDURES,
     appeal,
@@ -148,7 +148,7 @@ def objection_due(document_scene: DocumentScene, day: str) -> None:
 @when(parsers.re(r"办理“(?P<name>[^”]+)”"))
 def act(document_scene: DocumentScene, name: str) -> None:
     action = _action(document_scene.procedure, name)
-    document_scene.issued = [KINDS[c].title for c in ISSUED_BY[document_scene.procedure].get(action, ())]
+    document_scene.issued = [KINDS[c].title for c in ACTS[action].documents_for(document_scene.procedure)]
 
 
 @when("生成村（社区）公示")

@@ -8,7 +8,19 @@ from flask import Flask
 from flask_smorest import Api
 from werkzeug.routing import IntegerConverter
 
-from assistance.api import admin, auth, cases, documents, errors, evaluate, imports, jobs, policy, reports
+from assistance.api import (
+    admin,
+    auth,
+    cases,
+    documents,
+    errors,
+    evaluate,
+    imports,
+    jobs,
+    policy,
+    reports,
+    schemas,
+)
 
 PREFIX = "/api/v1"
 # Ids are 32-bit on every database; a larger number in a path is simply not found, rather than
@@ -26,6 +38,10 @@ def _id_schema(converter: IdConverter) -> dict[str, Any]:
     return {"type": "integer", "minimum": 0, "maximum": LARGEST_ID}
 
 
+class AssistanceApi(Api):  # type: ignore[misc]  # flask-smorest has no type hints
+    ERROR_SCHEMA = schemas.ErrorSchema
+
+
 def register(app: Flask) -> Api:
     app.config.setdefault("API_TITLE", "救助认定 API")
     app.config.setdefault("API_VERSION", "v1")
@@ -33,8 +49,9 @@ def register(app: Flask) -> Api:
     app.config.setdefault("OPENAPI_URL_PREFIX", PREFIX)
     app.config.setdefault("OPENAPI_JSON_PATH", "openapi.json")
     app.url_map.converters["int"] = IdConverter
-    api = Api(app)
+    api = AssistanceApi(app)
     api.register_converter(IdConverter, _id_schema)
+    schemas.register(api)
     blueprints = (
         auth.blp,
         cases.blp,

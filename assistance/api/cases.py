@@ -9,10 +9,11 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 
 from assistance.access.actors import actor_for, visible_case
+from assistance.api.schemas import CASE_PAGE_RESPONSES
 from assistance.casefile.evaluation import evaluate_case, record_evaluation
 from assistance.casefile.household import case_file
-from assistance.cases import acts, evidence, filing, rechecks
-from assistance.cases.payloads import SCHEMAS
+from assistance.cases import evidence, filing, rechecks, transitions
+from assistance.cases.acts import ACTS
 from assistance.db import Database
 from assistance.errors import InvalidInput
 from assistance.http import database, expected_version, json_body, paging, today, user_id
@@ -52,7 +53,10 @@ class Cases(MethodView):
             offset=offset,
         )
 
-    @blp.doc(requestBody={"content": {"application/json": {"schema": filing.FilingSchema}}})
+    @blp.doc(
+        requestBody={"content": {"application/json": {"schema": filing.FilingSchema}}},
+        responses={"201": {**CASE_PAGE_RESPONSES["200"], "description": "已立案"}, **CASE_PAGE_RESPONSES},
+    )
     def post(self) -> Response:
         """提出申请（本人或代理人）"""
         shown = queries.PageOfTheAct(today())
@@ -64,13 +68,17 @@ class Cases(MethodView):
 
 
 @blp.route("/<int:case_id>", methods=["GET"])
+@blp.doc(responses=CASE_PAGE_RESPONSES)
 def get_case(case_id: int) -> Response:
     """案件详情：状态、期限、家庭信息、各环节记录、可进行的操作、历史"""
     return _detail(case_id)
 
 
 @blp.route("/<int:case_id>/household", methods=["PUT"])
-@blp.doc(requestBody={"content": {"application/json": {"schema": {"type": "object"}}}})
+@blp.doc(
+    requestBody={"content": {"application/json": {"schema": {"type": "object"}}}},
+    responses=CASE_PAGE_RESPONSES,
+)
 def put_household(case_id: int) -> Response:
     """更正家庭信息（案卷格式）"""
     filing.update_household(database(), user_id(), case_id, json_body(), today())
@@ -151,7 +159,7 @@ def _action_view(action: str) -> Any:
     def view(case_id: int) -> Response:
         shown = queries.PageOfTheAct(today())
         db, payload, version = database(), json_body(), expected_version()
-        acts.fire(db, user_id(), case_id, action, payload, today(), version, then=shown)
+        transitions.fire(db, user_id(), case_id, action, payload, today(), version, then=shown)
         return _detail(case_id, shown)
 
     view.__name__ = f"action_{action}"
@@ -159,9 +167,21 @@ def _action_view(action: str) -> Any:
     return view
 
 
-for _action, _schema in SCHEMAS.items():
+def _action_body(action: str) -> Any:
+    """The body each procedure's act takes (``cases.acts``): its schema, or one of the
+    procedures' schemas where they differ (the case's procedure decides which is validated)."""
+    variants = list(dict.fromkeys(ACTS[action].payload_for(w.procedure) for w in _HAVING[action]))
+    return variants[0] if len(variants) == 1 else {"oneOf": variants}
+
+
+_HAVING = {a: [w for w in WORKFLOWS.values() if w.has_action(a)] for a in ACTS}
+for _action in ACTS:
+    _doc = blp.doc(
+        requestBody={"content": {"application/json": {"schema": _action_body(_action)}}},
+        responses=CASE_PAGE_RESPONSES,
+    )
     blp.route(f"/<int:case_id>/actions/{_action}", methods=["POST"], endpoint=f"action_{_action}")(
-        blp.doc(requestBody={"content": {"application/json": {"schema": _schema}}})(_action_view(_action))
+        _doc(_action_view(_action))
     )
 
 

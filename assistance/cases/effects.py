@@ -146,7 +146,7 @@ def request_check(ctx: ActionContext) -> None:
     _note(ctx)
 
 
-def _check_result(result: str) -> Effect:
+def check_result(result: str) -> Effect:
     def effect(ctx: ActionContext) -> None:
         check = ctx.session.exec(
             select(InformationCheck)
@@ -199,7 +199,7 @@ def raise_objection(ctx: ActionContext) -> None:
     ctx.detail.update(content=ctx.data["content"], evidence_ids=ids)
 
 
-def _recheck(decision: str) -> Effect:
+def recheck(decision: str) -> Effect:
     def effect(ctx: ActionContext) -> None:
         if decision == "reject":
             _opinion(ctx, "recheck", "reject", ctx.data["reasons"])
@@ -402,7 +402,7 @@ def close_county_publicity(ctx: ActionContext) -> None:
     _schedule_first_recheck(ctx)
 
 
-def _periodic_recheck(result: str) -> Effect:
+def periodic_recheck(result: str) -> Effect:
     """64号 第二十六条: the township's recheck, beside the engine's decision on the household as
     it stands today under today's parameters."""
 
@@ -416,7 +416,7 @@ def _periodic_recheck(result: str) -> Effect:
     return effect
 
 
-def _exit_decision(decision: str) -> Effect:
+def exit_decision(decision: str) -> Effect:
     """The county confirms the exit (with a written notice) or keeps the recognition."""
 
     def effect(ctx: ActionContext) -> None:
@@ -495,47 +495,4 @@ def deliver_notice(ctx: ActionContext) -> None:
     _note(ctx)
 
 
-def noted(ctx: ActionContext) -> None:
-    _note(ctx)
-
-
-EFFECTS: dict[str, Effect] = {
-    "request_materials": request_materials,
-    "resubmit_materials": resubmit_materials,
-    "accept": accept,
-    "request_information_check": request_check,
-    "start_investigation": request_check,
-    "record_check_qualified": _check_result("qualified"),
-    "record_check_not_qualified": _check_result("not_qualified"),
-    "find_not_eligible": find_not_eligible,
-    "raise_objection": raise_objection,
-    "recheck_upheld": _recheck("approve"),
-    "recheck_rejected": _recheck("reject"),
-    "close_not_qualified": close_not_qualified,
-    "record_investigation": record_investigation,
-    "start_publicity": start_publicity,
-    "start_simplified_publicity": start_simplified_publicity,
-    "record_objection": record_objection,
-    "close_publicity": close_publicity,
-    "close_publicity_disputed": close_publicity,
-    "record_appraisal": record_appraisal,
-    "give_initial_opinion": give_initial_opinion,
-    "refer_direct": refer_direct,
-    "confirm": confirm,
-    "confirm_without_publicity": confirm_without_publicity,
-    "refuse": refuse,
-    "close_county_publicity": close_county_publicity,
-    "recheck_continue": _periodic_recheck("continue"),
-    "recheck_exit": _periodic_recheck("exit"),
-    "confirm_exit": _exit_decision("reject"),
-    "keep_recognised": _exit_decision("approve"),
-    "reopen_review": close_publicity,
-    "suspend": suspend,
-    "resume": resume,
-    "terminate": terminate,
-    "extend": extend,
-    "withdraw": withdraw,
-    "deliver_notice": deliver_notice,
-}
-
-__all__ = ["EFFECTS", "ActionContext"]
+__all__ = ["ActionContext", "Effect"]

@@ -1,4 +1,4 @@
-"""What each action takes: one marshmallow schema per action, shared by both procedures.
+"""What the acts take: the marshmallow schemas ``cases.acts`` declares for each act.
 
 Every action accepts ``on``: the date the act took effect (default today, never in the future),
 from which the deadlines it starts are counted.
@@ -135,51 +135,4 @@ class Reasons(ActionSchema):
     reasons = text(max_length=4000)
 
 
-SCHEMAS: dict[str, type[ActionSchema]] = {
-    "request_materials": RequestMaterials,
-    "resubmit_materials": ResubmitMaterials,
-    "accept": ActionSchema,
-    "request_information_check": ActionSchema,
-    "start_investigation": ActionSchema,
-    "record_check_qualified": CheckResult,
-    "record_check_not_qualified": CheckNotQualified,
-    "find_not_eligible": OpinionSchema,
-    "raise_objection": Objection,
-    "recheck_upheld": RecheckResult,
-    "recheck_rejected": RecheckResult,
-    "close_not_qualified": CloseNotQualified,
-    "record_investigation": Investigation,
-    "start_publicity": PublicityWithOpinion,
-    "start_simplified_publicity": Publicity,
-    "record_objection": Objection,
-    "close_publicity": ActionSchema,
-    "close_publicity_disputed": ActionSchema,
-    "record_appraisal": Appraisal,
-    "give_initial_opinion": InitialOpinion,
-    "refer_direct": Reasons,
-    "confirm": OpinionSchema,
-    "confirm_without_publicity": OpinionSchema,
-    "refuse": OpinionSchema,
-    "close_county_publicity": ActionSchema,
-    "reopen_review": ActionSchema,
-    "suspend": Ground,
-    "resume": ActionSchema,
-    "terminate": Ground,
-    "extend": Extend,
-    "withdraw": Withdraw,
-    "deliver_notice": DeliverNotice,
-    "recheck_continue": PeriodicRecheck,
-    "recheck_exit": OpinionSchema,
-    "confirm_exit": OpinionSchema,
-    "keep_recognised": PeriodicRecheck,
-}
-
-
-def schema_for(procedure: str, action: str) -> type[ActionSchema]:
-    # 64号 第二十三条: a confirmed standard-path family is publicised again before recognition.
-    if procedure == "dibao_edge" and action == "confirm":
-        return ConfirmWithPublicity
-    return SCHEMAS[action]
-
-
-__all__ = ["SCHEMAS", "ActionSchema", "fields", "schema_for"]
+__all__ = ["ActionSchema", "fields"]

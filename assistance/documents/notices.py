@@ -1,10 +1,11 @@
 """The documents each act issues on a case, declared in one table, and what each one says.
 
 Every step the regulations say is told in writing (告知、通知), publicised (公示) or recorded on a
-form produces a document. ``ISSUED_BY`` below says which act issues which documents; the
-transition service calls ``issue_for`` inside the act's own transaction, after the act's records
-are written and its deadlines started, so a notice can state the objection period's due date and
-an act never happens without its notice (nor a notice without its act).
+form produces a document. Which act issues which documents is declared with the act
+(``cases.acts``); the transition service calls ``issue_for`` inside the act's own transaction,
+after the act's records are written and its deadlines started, so a notice can state the
+objection period's due date and an act never happens without its notice (nor a notice without
+its act).
 
 The builders take everything from the case's records. Two rules hold throughout:
 
@@ -97,36 +98,6 @@ KINDS: Final[dict[str, DocumentKind]] = {
                      editable=(*_NAME_EDITS, "reasons.stated", "reasons.further")),
     )
 }  # fmt: skip
-
-# Which act issues which documents: procedure → action → kinds, in the order they are issued.
-ISSUED_BY: Final[dict[str, dict[str, tuple[str, ...]]]] = {
-    "dibao_edge": {
-        "request_materials": ("edge_materials",),  # 一次性告知 (64号 第十七条, 65号 第十四条)
-        "accept": ("edge_application",),  # 申请书、核对授权书、书面承诺 (64号 第十七条)
-        "record_check_not_qualified": ("edge_not_qualified",),  # 及时告知 (64号 第二十条)
-        "find_not_eligible": ("edge_not_qualified",),  # 及时告知 (64号 第二十条)
-        "start_publicity": ("edge_township_publicity",),  # 拟纳入公示 (64号 第二十二条)
-        "start_simplified_publicity": ("edge_township_publicity",),  # 简化程序公示 (64号 第十五条)
-        "confirm": ("edge_county_publicity",),  # 确认后公示 (64号 第二十三条)
-        "close_county_publicity": ("edge_recognition",),  # 认定 (64号 第二十三条)
-        "confirm_without_publicity": ("edge_recognition",),  # 直接认定、简化程序 (64号 第十五条)
-        "refuse": ("edge_refusal",),  # 书面说明理由 (64号 第二十三条)
-        "recheck_rejected": ("edge_refusal",),  # 复查维持 (64号 第二十条)
-        "close_not_qualified": ("edge_refusal",),  # 异议期满 (64号 第二十条)
-        "confirm_exit": ("edge_exit",),  # 定期核查后退出 (64号 第二十六条)
-    },
-    "illness_poverty": {
-        "request_materials": ("illness_materials",),  # 一次性告知 (65号 第十四条)
-        "accept": ("illness_form",),  # 附件1, first version (65号 第十二条、第十四条)
-        "record_check_not_qualified": ("illness_not_qualified",),  # 及时告知 (65号 第十五条)
-        "find_not_eligible": ("illness_not_qualified",),  # 及时告知 (65号 第十五条)
-        "start_publicity": ("illness_publicity", "illness_form"),  # 附件2; 初审意见 on 附件1 (第十六条)
-        "confirm": ("illness_recognition", "illness_form"),  # 附件3; 审核意见 on 附件1 (第十七条)
-        "refuse": ("illness_refusal", "illness_form"),  # 附件4 (65号 第十七条、第二十四条)
-        "recheck_rejected": ("illness_refusal", "illness_form"),  # 复查维持 (65号 第十五条)
-        "close_not_qualified": ("illness_refusal", "illness_form"),  # 异议期满 (65号 第十五条)
-    },
-}
 
 # What a notice says of its procedure.
 PROCEDURES: Final[dict[str, dict[str, str]]] = {
@@ -731,9 +702,10 @@ def current_document(session: Session, case_id: int, kind: str) -> IssuedDocumen
     ).first()
 
 
-def issue_for(src: Source, issued_by: int, renderer: PdfRenderer) -> list[IssuedDocument]:
-    """Issue the documents ``ISSUED_BY`` names for the act ``src`` describes, in its transaction."""
-    codes = ISSUED_BY.get(src.case.procedure, {}).get(src.action, ())
+def issue_for(
+    src: Source, codes: tuple[str, ...], issued_by: int, renderer: PdfRenderer
+) -> list[IssuedDocument]:
+    """Issue the documents of kinds ``codes`` for the act ``src`` describes, in its transaction."""
     issued = []
     for code in codes:
         kind = KINDS[code]
@@ -759,7 +731,6 @@ def issue_for(src: Source, issued_by: int, renderer: PdfRenderer) -> list[Issued
 
 __all__ = [
     "BUILDERS",
-    "ISSUED_BY",
     "KINDS",
     "PROCEDURES",
     "Source",

@@ -23,8 +23,8 @@ from assistance.access.actors import (
 )
 from assistance.casefile.household import household_data
 from assistance.cases import deadlines
-from assistance.cases.acts import delegated, facts_for, may_act, nothing_recorded, recorded_columns
 from assistance.cases.rechecks import case_rechecks
+from assistance.cases.transitions import delegated, facts_for, may_act, nothing_recorded, recorded_columns
 from assistance.db import Database
 from assistance.models import (
     Appraisal,

@@ -10,7 +10,7 @@ from typing import Any
 
 from werkzeug.datastructures import MultiDict
 
-from assistance.cases.payloads import schema_for
+from assistance.cases.acts import ACTS
 from assistance.errors import ServiceError
 from assistance.web import forms
 from assistance.web.forms import FieldSpec, Problems
@@ -48,7 +48,7 @@ class ActionForm:
 
 
 def specs_for(detail: dict[str, Any], action: str, evidence: Iterable[tuple[str, str]]) -> list[FieldSpec]:
-    return forms.schema_specs(schema_for(detail["procedure"], action)(), evidence)
+    return forms.schema_specs(ACTS[action].payload_for(detail["procedure"])(), evidence)
 
 
 def payload(specs: Iterable[FieldSpec], form: MultiDict[str, str]) -> dict[str, Any]:

@@ -11,9 +11,9 @@ from flask.typing import ResponseReturnValue
 from werkzeug.datastructures import MultiDict
 
 from assistance.casefile.evaluation import current_decision, record_current
-from assistance.cases import acts, evidence, filing
+from assistance.cases import evidence, filing, transitions
+from assistance.cases.acts import ACTS
 from assistance.cases.filing import HOUSEHOLD_EDITORS
-from assistance.cases.payloads import SCHEMAS
 from assistance.documents.issued import case_documents, document_file
 from assistance.errors import InvalidInput, ServiceError
 from assistance.http import database, file_response, today
@@ -244,14 +244,14 @@ def case(case_id: int) -> ResponseReturnValue:
 @login_required
 def act(case_id: int, action: str) -> ResponseReturnValue:
     user = signed_in()
-    if action not in SCHEMAS:
+    if action not in ACTS:
         abort(404)
     detail = queries.case_detail(database(), user.id, case_id, today())
     specs = actions.specs_for(detail, action, [(str(e["id"]), "") for e in detail["evidence"]])
     payload = actions.payload(specs, request.form)
     version = request.form.get("version", "")
     try:
-        acts.fire(
+        transitions.fire(
             database(),
             user.id,
             case_id,

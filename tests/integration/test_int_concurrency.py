@@ -12,8 +12,8 @@ from flask import Flask
 from integration_support import ApiClient, Clock, dibao_edge_household
 from sqlmodel import col, select
 
-from assistance.cases.acts import fire
 from assistance.cases.filing import file_case
+from assistance.cases.transitions import fire
 from assistance.db import Database
 from assistance.documents import default_renderer
 from assistance.errors import Conflict, ServiceError

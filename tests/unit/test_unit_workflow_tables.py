@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from assistance.cases.effects import EFFECTS
-from assistance.cases.payloads import SCHEMAS
+from assistance.cases.acts import ACTS
+from assistance.documents.notices import KINDS
 from assistance.workflow import WORKFLOWS
 from assistance.workflow.machine import Workflow
 
@@ -13,9 +13,17 @@ FLOWS = list(WORKFLOWS.values())
 
 
 @pytest.mark.parametrize("workflow", FLOWS, ids=lambda w: w.procedure)
-def test_every_action_has_a_payload_schema_and_an_effect(workflow: Workflow) -> None:
-    assert set(workflow.actions) <= set(SCHEMAS)
-    assert set(workflow.actions) <= set(EFFECTS)
+def test_every_action_is_declared_as_an_act_with_documents_that_exist(workflow: Workflow) -> None:
+    assert set(workflow.actions) <= set(ACTS)
+    for action in workflow.actions:
+        assert set(ACTS[action].documents_for(workflow.procedure)) <= set(KINDS)
+
+
+def test_every_act_belongs_to_a_procedure_and_issues_only_for_those_that_have_it() -> None:
+    for act in ACTS.values():
+        having = {w.procedure for w in FLOWS if w.has_action(act.action)}
+        assert having, act.action
+        assert set(act.issues) <= having, act.action
 
 
 @pytest.mark.parametrize("workflow", FLOWS, ids=lambda w: w.procedure)
