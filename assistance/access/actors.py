@@ -1,4 +1,4 @@
-"""Who is acting, where they work, and which cases they may see (the area scope)."""
+"""Who is acting and where they work, read first thing in every request."""
 
 from __future__ import annotations
 
@@ -6,13 +6,12 @@ from dataclasses import dataclass
 from typing import Any, Protocol
 
 import sqlalchemy as sa
-from sqlalchemy.sql.elements import ColumnElement
 from sqlmodel import Session
 
+from assistance.access.scopes import CASES
 from assistance.errors import NotAuthenticated, NotFound
 from assistance.models import Area, AuditEvent, Case, User
 from assistance.models.revisions import ReferenceRevision
-from assistance.models.users import ADMIN, APPLICANT, COUNTY, TOWNSHIP, VILLAGE
 
 
 @dataclass(frozen=True, slots=True)
@@ -28,10 +27,6 @@ class Actor:
     # before anything else the request reads (``models.revisions``): what the process keeps of
     # it (``places``, ``deadlines.calendar_for``, kept case pages) is good for this revision.
     reference_revision: int | None = None
-
-    @property
-    def is_staff(self) -> bool:
-        return self.role in (VILLAGE, TOWNSHIP, COUNTY)
 
 
 _CASES: sa.Table = Case.__table__  # type: ignore[attr-defined]
@@ -106,96 +101,22 @@ def _actor(user_id: int | None, found: Any) -> Actor:
     )
 
 
-# Which cases each role sees (the administrator all): the case column that must hold the actor's
-# own value, and the actor's field that holds it. Applicants see their own filings, staff their
-# own area. The SQL scopes and ``can_see`` are both read off this table.
-_SCOPES: dict[str, tuple[str, str]] = {
-    APPLICANT: ("filed_by_user_id", "user_id"),
-    VILLAGE: ("village_id", "area_id"),
-    TOWNSHIP: ("township_id", "area_id"),
-    COUNTY: ("county_code", "county_code"),
-}
-
-
 # ``_ACTOR`` with the case the parameter ``case_id`` names, joined where the user's role sees it
-# (``_SCOPES``, written out for every role at once: the role is read in the same statement). The
-# column ``_ACTOR`` reads each of the actor's scope fields from:
+# (``scopes.CASES``, written out for every role at once: the role is read in the same statement).
+# The column ``_ACTOR`` reads each of the actor's scope fields from:
 _FIELD_COLUMNS = {"user_id": _USERS.c.id, "area_id": _USERS.c.area_id, "county_code": _AREAS.c.county_code}
 _ACTOR_AND_CASE = _ACTOR.add_columns(
     _CASES.c.version.label("case_version"), _CASES.c.revision.label("case_revision")
 ).outerjoin(
     _CASES,
-    sa.and_(
-        _CASES.c.id == sa.bindparam("case_id"),
-        sa.or_(
-            _USERS.c.role == ADMIN,
-            *(
-                sa.and_(_USERS.c.role == role, _CASES.c[column] == _FIELD_COLUMNS[field])
-                for role, (column, field) in _SCOPES.items()
-            ),
-        ),
-    ),
+    sa.and_(_CASES.c.id == sa.bindparam("case_id"), CASES.joined(_USERS.c.role, _FIELD_COLUMNS)),
 )
-
-
-def scope_value(actor: Actor) -> int | str | None:
-    """The actor's own value of their role's scope column: their user id, area id or county code."""
-    scope = _SCOPES.get(actor.role)
-    return getattr(actor, scope[1]) if scope else None
-
-
-def _scope(role: str, value: Any) -> ColumnElement[bool]:
-    if role == ADMIN:
-        return sa.true()
-    scope = _SCOPES.get(role)
-    return _CASES.c[scope[0]] == value if scope else sa.false()
-
-
-def case_scope(actor: Actor) -> ColumnElement[bool]:
-    """The cases an actor may see."""
-    return _scope(actor.role, scope_value(actor))
-
-
-def role_scope(role: str) -> ColumnElement[bool]:
-    """``case_scope`` for any actor of a role, their own value left as the parameter ``scope``: a
-    statement built once per role serves every actor of it."""
-    return _scope(role, sa.bindparam("scope"))
-
-
-def area_scope(actor: Actor, county: Any, township: Any = None) -> ColumnElement[bool]:
-    """Rows of an area's business (reports, referrals, rechecks, jobs) that the actor's area holds,
-    given the row's county code column and, where townships see their own, its township column.
-    The administrator sees all; any other role none."""
-    if actor.role == ADMIN:
-        return sa.true()
-    if actor.role == COUNTY:
-        return sa.and_(county == actor.county_code)
-    if actor.role == TOWNSHIP and township is not None:
-        return sa.and_(township == actor.area_id)
-    return sa.false()
-
-
-def in_area(actor: Actor, county_code: str, township_id: int | None = None) -> bool:
-    """``area_scope`` for one row already read."""
-    if actor.role == ADMIN:
-        return True
-    if actor.role == COUNTY:
-        return county_code == actor.county_code
-    return actor.role == TOWNSHIP and township_id is not None and township_id == actor.area_id
-
-
-def can_see(actor: Actor, case: Case) -> bool:
-    """``case_scope`` for one case already read."""
-    if actor.role == ADMIN:
-        return True
-    scope = _SCOPES.get(actor.role)
-    return scope is not None and getattr(case, scope[0]) == scope_value(actor)
 
 
 def visible_case(session: Session, actor: Actor, case_id: int) -> Case:
     """The case, or 404 — also for another area's case, so that its existence does not leak."""
     case = session.get(Case, case_id)
-    if case is None or not can_see(actor, case):
+    if case is None or not CASES.allows(actor, case):
         raise not_visible(case_id)
     return case
 
@@ -205,15 +126,4 @@ def not_visible(case_id: int) -> NotFound:
     return NotFound(f"案件 {case_id} 不存在或不在您的管辖范围内")
 
 
-__all__ = [
-    "APPLICANT",
-    "COUNTY",
-    "TOWNSHIP",
-    "VILLAGE",
-    "Actor",
-    "actor_for",
-    "can_see",
-    "case_scope",
-    "not_visible",
-    "visible_case",
-]
+__all__ = ["Actor", "AfterAct", "actor_and_case_stamp", "actor_for", "not_visible", "visible_case"]

@@ -8,11 +8,11 @@ from marshmallow import validate
 from sqlmodel import Session, col, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from assistance.access.actors import actor_for
+from assistance.access import actor_for, require
 from assistance.db import Database
-from assistance.errors import Conflict, Forbidden, InvalidInput, NotAuthenticated
+from assistance.errors import Conflict, InvalidInput, NotAuthenticated
 from assistance.models import Area, User
-from assistance.models.users import ADMIN, APPLICANT, COUNTY, ROLES, TOWNSHIP, VILLAGE
+from assistance.models.users import APPLICANT, COUNTY, ROLES, TOWNSHIP, VILLAGE
 from assistance.validation import ChineseSchema, choice, load, text
 from rules.idnumber import InvalidIdNumber, birth_date_of
 
@@ -81,8 +81,7 @@ def register(db: Database, payload: Any) -> int:
 def create_user(db: Database, admin_id: int, payload: Any) -> int:
     data = load(StaffSchema(), payload)
     with db.transaction() as session:
-        if actor_for(session, admin_id).role != ADMIN:
-            raise Forbidden("只有系统管理员可以创建工作人员账号")
+        require(actor_for(session, admin_id), "manage_accounts")
         area_id = None
         if data["role"] in ROLE_LEVEL:
             area = session.exec(select(Area).where(Area.code == (data.get("area") or ""))).first()
@@ -126,8 +125,7 @@ def user_view(db: Database, user_id: int) -> dict[str, Any]:
 
 def list_users(db: Database, admin_id: int) -> list[dict[str, Any]]:
     with db.reading() as session:
-        if actor_for(session, admin_id).role != ADMIN:
-            raise Forbidden("只有系统管理员可以查看账号")
+        require(actor_for(session, admin_id), "manage_accounts")
         areas = {a.id: a for a in session.exec(select(Area)).all()}
         return [
             {

@@ -6,13 +6,12 @@ from typing import Any
 
 from sqlmodel import col, select
 
-from assistance.access.actors import actor_for
+from assistance.access import actor_for, require
 from assistance.cases import deadlines
 from assistance.db import Database
-from assistance.errors import FieldProblem, Forbidden, InvalidInput
+from assistance.errors import FieldProblem, InvalidInput
 from assistance.models import HolidaySchedule
 from assistance.models.base import utcnow
-from assistance.models.users import ADMIN
 from assistance.workdays import ScheduleError, WorkingDayCalendar, parse_schedule, schedule_to_data
 
 
@@ -26,8 +25,7 @@ def load_schedule(db: Database, admin_id: int, payload: Any, year: int | None = 
     if year is not None and schedule.year != year:
         raise InvalidInput.field("year", f"与地址中的年份 {year} 不一致")
     with db.transaction() as session:
-        if actor_for(session, admin_id).role != ADMIN:
-            raise Forbidden("只有系统管理员可以录入节假日安排")
+        require(actor_for(session, admin_id), "load_holidays")
         row = session.get(HolidaySchedule, schedule.year)
         data = schedule_to_data(schedule)
         if row is None:

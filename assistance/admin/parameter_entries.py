@@ -23,10 +23,9 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any, Final
 
-from assistance.access.actors import actor_for
+from assistance.access import PARAMETER_ENTRIES, Actor, actor_for, require
 from assistance.db import Database
-from assistance.errors import Conflict, FieldProblem, Forbidden, InvalidInput
-from assistance.models.users import ADMIN, COUNTY
+from assistance.errors import Conflict, FieldProblem, InvalidInput
 from assistance.parameters import entry_dir, parameter_table
 from rules.counties import COUNTIES
 from rules.parameters import ANY, ParameterError, parse_parameter_document
@@ -61,15 +60,14 @@ def _date(raw: Any, name: str, problems: list[FieldProblem]) -> date | None:
         return None
 
 
-def _validate(actor_role: str, actor_county: str | None, data: Mapping[str, Any]) -> dict[str, Any]:
+def _validate(actor: Actor, data: Mapping[str, Any]) -> dict[str, Any]:
     problems: list[FieldProblem] = []
     kind = str(data.get("kind", ""))
     if kind not in ENTERABLE:
         problems.append(FieldProblem("kind", f"应为以下之一：{'、'.join(t for t, _ in ENTERABLE.values())}"))
     county = str(data.get("county", ""))
-    if actor_role == COUNTY:
-        if county != actor_county:
-            problems.append(FieldProblem("county", "县级工作人员只能录入本县（市、区）的参数"))
+    if not PARAMETER_ENTRIES.allows(actor, county):
+        problems.append(FieldProblem("county", "县级工作人员只能录入本县（市、区）的参数"))
     elif county != ANY and county not in COUNTIES:
         problems.append(FieldProblem("county", "应为运城市的县（市、区）代码，或 * 表示全市"))
     area = str(data.get("area", ""))
@@ -146,9 +144,8 @@ def enter_value(db: Database, user_id: int, data: Any, today: date) -> dict[str,
         raise InvalidInput.field("(根)", "应为 JSON 对象")
     with db.reading() as session:
         actor = actor_for(session, user_id)
-    if actor.role not in (ADMIN, COUNTY):
-        raise Forbidden("只有系统管理员和县级民政部门工作人员可以录入参数")
-    entry = _validate(actor.role, actor.county_code, data)
+    require(actor, "enter_parameters")
+    entry = _validate(actor, data)
     for existing in parameter_table().values(entry["kind"]):
         if (existing.county, existing.area, existing.effective_from) == (
             entry["county"],

@@ -31,14 +31,14 @@ import sqlalchemy as sa
 from sqlalchemy import ColumnElement, and_, or_, update
 from sqlmodel import Session, col, func, select
 
-from assistance.access.actors import actor_for, area_scope, in_area
+from assistance.access import JOBS, actor_for, require
+from assistance.access.permissions import PERMISSIONS
 from assistance.casefile.household import Preloaded, case_file, preload
 from assistance.db import Database
 from assistance.errors import Conflict, FieldProblem, Forbidden, InvalidInput, NotFound
 from assistance.models import BatchJob, BatchJobItem, Case, Member
 from assistance.models.base import utcnow
 from assistance.models.jobs import DONE, FAILED, QUEUED, RUNNING
-from assistance.models.users import ADMIN, COUNTY
 from assistance.parameters import parameter_table
 from assistance.workflow import WORKFLOWS
 from rules import CaseFileError, ParameterError, evaluate_data
@@ -254,8 +254,9 @@ def create_job(db: Database, user_id: int, data: Any, today: date) -> int:
     with db.transaction() as session:
         actor = actor_for(session, user_id)
         county = str(data.get("county") or actor.county_code or "")
-        if actor.role not in (COUNTY, ADMIN) or (actor.role == COUNTY and county != actor.county_code):
-            raise Forbidden("只有本县民政部门工作人员可以对本县案件运行批量测算")
+        require(actor, "run_batch_jobs")
+        if not JOBS.allows(actor, county):
+            raise Forbidden(PERMISSIONS["run_batch_jobs"].refusal)
         if county not in COUNTIES:
             raise InvalidInput.field("county", "应为运城市的县（市、区）代码")
         total = session.exec(select(func.count()).select_from(Case).where(SELECT[kind](county))).one()
@@ -272,7 +273,7 @@ def job_detail(db: Database, user_id: int, job_id: int) -> dict[str, Any]:
     with db.reading() as session:
         actor = actor_for(session, user_id)
         job = session.get(BatchJob, job_id)
-        if job is None or not in_area(actor, job.county_code):
+        if job is None or not JOBS.allows(actor, job.county_code):
             raise NotFound(f"批量任务 {job_id} 不存在或不在您的管辖范围内")
         return describe(job, _items(session, job))
 
@@ -280,9 +281,8 @@ def job_detail(db: Database, user_id: int, job_id: int) -> dict[str, Any]:
 def list_jobs(db: Database, user_id: int) -> list[dict[str, Any]]:
     with db.reading() as session:
         actor = actor_for(session, user_id)
-        if actor.role not in (COUNTY, ADMIN):
-            raise Forbidden("只有县级民政部门工作人员和管理员可以查看批量任务")
-        query = select(BatchJob).where(area_scope(actor, col(BatchJob.county_code)))
+        require(actor, "run_batch_jobs")
+        query = select(BatchJob).where(JOBS.where(actor, col(BatchJob.county_code)))
         return [describe(j) for j in session.exec(query.order_by(col(BatchJob.id).desc()).limit(50)).all()]
 
 

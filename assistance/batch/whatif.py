@@ -9,12 +9,11 @@ from typing import Any
 
 from sqlmodel import col, select
 
-from assistance.access.actors import actor_for
+from assistance.access import JOBS, actor_for, require
 from assistance.casefile.household import case_file
 from assistance.db import Database
 from assistance.errors import FieldProblem, Forbidden, InvalidInput
 from assistance.models import Case, Member
-from assistance.models.users import ADMIN, COUNTY
 from assistance.parameters import parameter_table
 from assistance.workflow import WORKFLOWS
 from rules import CaseFileError, ParameterError, evaluate_data
@@ -38,7 +37,8 @@ def what_if(db: Database, user_id: int, county: str, overrides: Any, today: date
         raise InvalidInput.field("overrides", '请给出测算参数，如 {"dibao_standard.urban": "800.00"}')
     with db.reading() as session:
         actor = actor_for(session, user_id)
-        if actor.role not in (COUNTY, ADMIN) or (actor.role == COUNTY and actor.county_code != county):
+        require(actor, "run_batch_jobs")
+        if not JOBS.allows(actor, county):
             raise Forbidden("只有本县民政部门工作人员可以测算本县案件")
         open_states = {s for w in WORKFLOWS.values() for s in w.open_states}
         cases = session.exec(

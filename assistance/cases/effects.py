@@ -13,7 +13,7 @@ from typing import Any
 
 from sqlmodel import Session, col, select
 
-from assistance.access.actors import Actor
+from assistance.access import Actor, may
 from assistance.casefile.evaluation import evaluate_case, record_evaluation
 from assistance.cases import deadlines, rechecks
 from assistance.errors import InvalidInput
@@ -366,7 +366,7 @@ def refer_direct(ctx: ActionContext) -> None:
 
 def _delegation(ctx: ActionContext) -> None:
     ctx.case.decided_by_level = ctx.actor.role
-    if ctx.actor.role != "county":
+    if not may(ctx.actor, "confirm_by_own_power"):
         ctx.detail["delegated"] = True
 
 

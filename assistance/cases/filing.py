@@ -7,10 +7,20 @@ from typing import Any
 
 import sqlalchemy as sa
 from marshmallow import fields
-from sqlmodel import Session, col, select
+from sqlmodel import Session, select
 
 from assistance import audit
-from assistance.access.actors import APPLICANT, TOWNSHIP, VILLAGE, Actor, AfterAct, actor_for, visible_case
+from assistance.access import (
+    Actor,
+    AfterAct,
+    actor_for,
+    household_editable_states,
+    may,
+    may_file_in,
+    require,
+    visible_case,
+)
+from assistance.access.permissions import PERMISSIONS
 from assistance.casefile.household import (
     describe_case,
     household_data,
@@ -35,23 +45,6 @@ PROCEDURES = {w.procedure: w.name for w in WORKFLOWS.values()}
 NUMBER_PREFIX = {"dibao_edge": "BY", "illness_poverty": "YB"}
 # A paper application may be entered some days after it was handed in, not months.
 BACKDATING_DAYS = 60
-
-# Who may change the household facts, in which states: the applicant until acceptance, staff
-# while the facts are still being checked.
-HOUSEHOLD_EDITORS = {
-    APPLICANT: ("filed", "awaiting_materials"),
-    VILLAGE: ("filed", "awaiting_materials", "investigation"),
-    # "recognised": the township brings the household up to date for a periodic recheck (64号 第二十六条).
-    TOWNSHIP: (
-        "filed",
-        "awaiting_materials",
-        "accepted",
-        "information_check",
-        "investigation",
-        "recheck",
-        "recognised",
-    ),
-}
 
 
 class FilingSchema(ChineseSchema):
@@ -92,20 +85,16 @@ def _village(session: Session, code: str, actor: Actor) -> tuple[Place, Place]:
 
 
 def _may_file_in(actor: Actor, village: Place, township: Place) -> None:
-    if actor.role == APPLICANT:
-        return
-    if actor.role == VILLAGE and actor.area_id == village.id:
-        return
-    if actor.role == TOWNSHIP and actor.area_id == township.id:
-        return
-    raise Forbidden("只能为本辖区的家庭登记申请")
+    if not may_file_in(actor, actor.area_id, village.id, township.id):
+        raise Forbidden("只能为本辖区的家庭登记申请")
 
 
 def _channel(actor: Actor, data: dict[str, Any]) -> str:
-    channel: str = data.get("channel") or ("village_committee" if actor.role == VILLAGE else "self")
+    committee = may(actor, "file_as_village_committee")
+    channel: str = data.get("channel") or ("village_committee" if committee else "self")
     if channel != "self" and not data.get("proxy_name"):
         raise InvalidInput.field("proxy_name", "委托申请的，须填写代理人姓名（64号 第十七条，65号 第十一条）")
-    if actor.role == VILLAGE and channel != "village_committee":
+    if committee and channel != "village_committee":
         raise InvalidInput.field(
             "channel", "村（居）民委员会登记的申请，渠道应为委托村（居）民委员会代为申请"
         )
@@ -135,8 +124,7 @@ def file_case(
                     raise Conflict("该幂等键已被使用", [FieldProblem("idempotency_key", "请换一个值")])
                 assert earlier.id is not None
                 return earlier.id, False
-        if actor.role not in HOUSEHOLD_EDITORS:
-            raise Forbidden("您的角色不能登记申请")
+        require(actor, "file_application")
         applied: date = data.get("application_date") or today
         if applied > today:
             raise InvalidInput.field("application_date", "申请日期不能晚于今天")
@@ -148,8 +136,8 @@ def file_case(
         body = data["household"]
         referral = None
         if data.get("referral_id") is not None:
-            if actor.role not in (TOWNSHIP, VILLAGE):
-                raise InvalidInput.field("referral_id", "名单对象由乡镇（街道）或村（居）委会登记申请")
+            if not may(actor, "file_from_referral"):
+                raise InvalidInput.field("referral_id", PERMISSIONS["file_from_referral"].refusal)
             members = [m for m in body.get("members", []) if isinstance(m, dict)]
             ordered = sorted(members, key=lambda m: m.get("relation") != "self")
             id_numbers = [str(m.get("id_number", "")) for m in ordered]
@@ -228,7 +216,7 @@ def update_household(db: Database, user_id: int, case_id: int, payload: Any, tod
     with db.transaction() as session:
         actor = actor_for(session, user_id)
         case = visible_case(session, actor, case_id)
-        states = HOUSEHOLD_EDITORS.get(actor.role, ())
+        states = household_editable_states(actor)
         if case.state not in states:
             raise Conflict(f"案件当前状态下，您不能修改家庭信息（可修改的状态：{'、'.join(states) or '无'}）")
         household = session.get(Household, case.household_id)
@@ -247,4 +235,4 @@ def update_household(db: Database, user_id: int, case_id: int, payload: Any, tod
         )
 
 
-__all__ = ["FilingSchema", "col", "file_case", "next_number", "update_household"]
+__all__ = ["FilingSchema", "file_case", "next_number", "update_household"]

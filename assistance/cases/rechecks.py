@@ -11,13 +11,11 @@ from typing import Any
 
 from sqlmodel import Session, col, select
 
-from assistance.access.actors import actor_for, area_scope
+from assistance.access import RECHECKS, actor_for, require
 from assistance.casefile.household import case_file
 from assistance.db import Database
-from assistance.errors import Forbidden
 from assistance.models import Area, Case, Member, PeriodicRecheck
 from assistance.models.rechecks import CANCELLED, DONE, DUE
-from assistance.models.users import ADMIN, COUNTY, TOWNSHIP
 from rules import CaseFileError
 from rules.parsing import parse_case_file
 from rules.recheck import ARTICLE, HALF_YEARLY_MONTHS, YEARLY_MONTHS, add_months, recheck_interval
@@ -85,8 +83,7 @@ def due_rechecks(db: Database, user_id: int, today: date, within_days: int = 30)
     """Rechecks due within ``within_days`` of today, or overdue, in the user's area, soonest first."""
     with db.reading() as session:
         actor = actor_for(session, user_id)
-        if actor.role not in (TOWNSHIP, COUNTY, ADMIN):
-            raise Forbidden("只有乡镇（街道）、县级工作人员和系统管理员可以查看定期核查")
+        require(actor, "review_rechecks")
         query = (
             select(PeriodicRecheck, Case)
             .join(Case, col(Case.id) == col(PeriodicRecheck.case_id))
@@ -95,7 +92,7 @@ def due_rechecks(db: Database, user_id: int, today: date, within_days: int = 30)
                 col(PeriodicRecheck.due_on) <= today + timedelta(days=within_days),
             )
         )
-        query = query.where(area_scope(actor, col(Case.county_code), col(PeriodicRecheck.township_id)))
+        query = query.where(RECHECKS.where(actor, col(Case.county_code), col(PeriodicRecheck.township_id)))
         rows = session.exec(query.order_by(col(PeriodicRecheck.due_on), col(Case.id))).all()
         areas = {c.village_id for _, c in rows} | {c.township_id for _, c in rows}
         names = (

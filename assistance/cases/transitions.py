@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from sqlmodel import Session, col
 
 from assistance import audit
-from assistance.access.actors import Actor, AfterAct, actor_and_case_stamp, not_visible
+from assistance.access import Actor, AfterAct, actor_and_case_stamp, may_fire, not_visible
 from assistance.casefile.evaluation import evaluate_case
 from assistance.cases import deadlines
 from assistance.cases.acts import ACTS
@@ -31,7 +31,7 @@ from assistance.reference import places
 from assistance.validation import load
 from assistance.workflow import WORKFLOWS
 from assistance.workflow.facts import CaseFacts, PublicityFacts
-from assistance.workflow.machine import COUNTY, TOWNSHIP, Transition, Workflow
+from assistance.workflow.machine import COUNTY, TOWNSHIP
 
 DECIDED = ("recognised", "refused")
 
@@ -59,10 +59,6 @@ _CLAIM = (
     .returning(Case, *audit.last_event_columns(sa.bindparam("case_id")))
     .execution_options(synchronize_session=False, populate_existing=True)
 )
-
-
-def may_act(actor: Actor, workflow: Workflow, transition: Transition, delegation: bool) -> bool:
-    return actor.role in workflow.roles_for(transition, delegation)
 
 
 @functools.cache
@@ -250,7 +246,7 @@ def _apply(
             [FieldProblem("state", f"当前状态可进行的操作：{allowed}")],
         )
     delegation = delegated(session, case.county_code, places_of=case, revision=actor.reference_revision)
-    if not may_act(actor, workflow, transition, delegation):
+    if not may_fire(actor, workflow, transition, delegation):
         raise Forbidden(f"您的角色不能进行“{transition.name}”（{transition.article}）")
     facts = facts_for(session, case, data["on"], data)
     failures = [reason for guard in transition.guards if (reason := guard.check(facts))]
@@ -299,4 +295,4 @@ def _apply(
     session.flush()
 
 
-__all__ = ["delegated", "facts_for", "fire", "may_act", "nothing_recorded", "recorded_columns"]
+__all__ = ["delegated", "facts_for", "fire", "nothing_recorded", "recorded_columns"]

@@ -24,7 +24,7 @@ from typing import Any, Final
 from sqlmodel import Session, col, select
 
 from assistance import audit
-from assistance.access.actors import Actor, actor_for
+from assistance.access import Actor, actor_for, require
 from assistance.db import Database
 from assistance.documents import default_renderer
 from assistance.documents.context import dump_context, load_context
@@ -33,9 +33,8 @@ from assistance.documents.issuers import CountyIssuers, IssuerMissing, issuers_f
 from assistance.documents.issuing import PdfRenderer, issue
 from assistance.documents.list_kinds import EDGE_DISABILITY, EDGE_MEDICAL, ILLNESS_PUSH, LIST_KINDS
 from assistance.documents.notices import current_document
-from assistance.errors import Conflict, Forbidden, InvalidInput, Unavailable
+from assistance.errors import Conflict, InvalidInput, Unavailable
 from assistance.models import Area, AuditEvent, Case, IssuedDocument, Member
-from assistance.models.users import COUNTY
 from rules.vocabulary import INSURANCE_SCHEMES
 
 _MONTH = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
@@ -96,8 +95,8 @@ def quarter_period(code: str) -> Period:
 
 def _county_actor(session: Session, user_id: int) -> tuple[Actor, str]:
     actor = actor_for(session, user_id)
-    if actor.role != COUNTY or actor.county_code is None:
-        raise Forbidden("名单由县级民政部门报送，只有县级工作人员可以生成")
+    require(actor, "send_agency_lists")
+    assert actor.county_code is not None  # county staff work in a county
     return actor, actor.county_code
 
 

@@ -23,29 +23,19 @@ from sqlalchemy.orm import defer
 from sqlmodel import Session, col, select
 
 from assistance import audit
-from assistance.access.actors import Actor, actor_for, can_see, visible_case
+from assistance.access import AGENCY_LISTS, CASES, Actor, actor_for, reads_audience, require, visible_case
+from assistance.access.permissions import PERMISSIONS
 from assistance.db import Database
 from assistance.documents import default_renderer
 from assistance.documents.context import load_context
-from assistance.documents.issuing import APPLICANT as FOR_APPLICANT
-from assistance.documents.issuing import INTERNAL, PUBLIC, DocumentKind, PdfRenderer, issue, latest_version
+from assistance.documents.issuing import INTERNAL, DocumentKind, PdfRenderer, issue, latest_version
 from assistance.documents.rendering import KINDS, rendered_file
 from assistance.errors import Conflict, FieldProblem, Forbidden, InvalidInput, NotFound
 from assistance.models import Case, IssuedDocument
 from assistance.models.documents import XLSX
-from assistance.models.users import ADMIN, APPLICANT, COUNTY, TOWNSHIP, VILLAGE
 
-# Audiences each role reads on a case it can see.
-_READS: dict[str, tuple[str, ...]] = {
-    APPLICANT: (FOR_APPLICANT, PUBLIC),
-    VILLAGE: (FOR_APPLICANT, PUBLIC),
-    TOWNSHIP: (FOR_APPLICANT, PUBLIC, INTERNAL),
-    COUNTY: (FOR_APPLICANT, PUBLIC, INTERNAL),
-    ADMIN: (FOR_APPLICANT, PUBLIC, INTERNAL),
-}
 # Listing documents reads their registration, not their files (a list's PDF runs to megabytes).
 SUMMARY_ONLY = (defer(IssuedDocument.content), defer(IssuedDocument.spreadsheet))  # type: ignore[arg-type]
-CORRECTORS = (TOWNSHIP, COUNTY)
 MAX_REASON = 500
 MAX_EDIT = 2000
 
@@ -71,12 +61,14 @@ def _audience(code: str) -> str:
 
 
 def _may_read(actor: Actor, session: Session, document: IssuedDocument) -> bool:
+    """A list sent to another agency: its county's staff; a document of a case: who sees the case,
+    as far as its audience reaches them."""
     if document.case_id is None:
-        return actor.role == ADMIN or (actor.role == COUNTY and actor.county_code == document.county_code)
+        return AGENCY_LISTS.allows(actor, document.county_code)
     case = session.get(Case, document.case_id)
-    if case is None or not can_see(actor, case):
+    if case is None or not CASES.allows(actor, case):
         return False
-    return _audience(document.kind) in _READS.get(actor.role, ())
+    return reads_audience(actor, _audience(document.kind))
 
 
 def summary(document: IssuedDocument, latest: dict[str, int]) -> dict[str, Any]:
@@ -125,7 +117,7 @@ def case_documents(db: Database, user_id: int, case_id: int) -> list[dict[str, A
                 .order_by(col(IssuedDocument.id))
             ).all()
         )
-        readable = [d for d in rows if _audience(d.kind) in _READS.get(actor.role, ())]
+        readable = [d for d in rows if reads_audience(actor, _audience(d.kind))]
         latest = latest_versions(rows)
         return [summary(d, latest) for d in readable]
 
@@ -207,8 +199,9 @@ def correct(
     with db.transaction() as session:
         actor = actor_for(session, user_id)
         document = _readable(session, actor, document_id)
-        if document.case_id is None or actor.role not in CORRECTORS:
-            raise Forbidden("只有本案所在乡镇（街道）或县级民政部门的工作人员可以更正文书")
+        if document.case_id is None:
+            raise Forbidden(PERMISSIONS["correct_documents"].refusal)
+        require(actor, "correct_documents")
         kind = kind_of(document.kind)
         for path, value in edits.items():
             if path not in kind.editable:
@@ -271,7 +264,6 @@ def correct(
 
 
 __all__ = [
-    "CORRECTORS",
     "SUMMARY_ONLY",
     "DocumentFile",
     "case_documents",

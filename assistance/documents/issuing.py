@@ -28,12 +28,9 @@ from assistance.documents.issuers import IssuerMissing, issuers_for
 from assistance.documents.spreadsheet import Cell
 from assistance.errors import FieldProblem, InvalidInput, Unavailable
 from assistance.models import DocumentNumberCounter, IssuedDocument
-from assistance.models.documents import PDF
+from assistance.models.documents import FOR_APPLICANT, INTERNAL, PDF, PUBLIC
 
-# Who may read a case document besides the staff of the case's area.
-APPLICANT: Final = "applicant"  # addressed to the applicant: notices and their own application
-PUBLIC: Final = "public"  # posted in the village: the applicant may read it as anyone may
-INTERNAL: Final = "internal"  # forms kept in the file and lists for other agencies
+APPLICANT: Final = FOR_APPLICANT
 AUDIENCES: Final = (APPLICANT, PUBLIC, INTERNAL)
 
 # Set on a session that issued documents: its commit wakes the renderers (``documents.rendering``).

@@ -26,9 +26,9 @@ from typing import Any, Final
 from sqlalchemy import or_
 from sqlmodel import Session, col, select
 
-from assistance.access.actors import actor_for, area_scope
+from assistance.access import REFERRALS, actor_for, may, may_file_in, require
 from assistance.db import Database
-from assistance.errors import Conflict, FieldProblem, Forbidden, InvalidInput, NotFound
+from assistance.errors import Conflict, FieldProblem, InvalidInput, NotFound
 from assistance.models import Area, Case, ImportBatch, Member, MonitoringReferral
 from assistance.models.imports import (
     CERTIFICATE_CHANGES,
@@ -40,7 +40,6 @@ from assistance.models.imports import (
     PENDING,
     RURAL_REVITALISATION,
 )
-from assistance.models.users import ADMIN, COUNTY, TOWNSHIP, VILLAGE
 from assistance.reference.places import Place
 from assistance.validation import record_id
 from rules.idnumber import InvalidIdNumber, birth_date_of
@@ -235,9 +234,9 @@ def import_list(
     source = SOURCES[kind]
     with db.transaction() as session:
         actor = actor_for(session, user_id)
-        if actor.role != COUNTY or actor.county_code is None:
-            raise Forbidden("其他部门报送的名单由县级民政部门导入")
+        require(actor, "import_agency_lists")
         county = actor.county_code
+        assert county is not None  # county staff work in a county
         villages = {
             a.code: a
             for a in session.exec(
@@ -356,10 +355,9 @@ def list_referrals(db: Database, user_id: int, status: str | None = PENDING) -> 
     """Monitoring households of the user's area, waiting to be filed (or all)."""
     with db.reading() as session:
         actor = actor_for(session, user_id)
-        if actor.role not in (TOWNSHIP, COUNTY, ADMIN):
-            raise Forbidden("只有乡镇（街道）、县级民政部门工作人员可以查看监测户名单")
+        require(actor, "read_referrals")
         query = select(MonitoringReferral).where(
-            area_scope(actor, col(MonitoringReferral.county_code), col(MonitoringReferral.township_id))
+            REFERRALS.where(actor, col(MonitoringReferral.county_code), col(MonitoringReferral.township_id))
         )
         if status:
             query = query.where(MonitoringReferral.status == status)
@@ -373,7 +371,11 @@ def dismiss(db: Database, user_id: int, referral_id: int, reason: Any, today: da
     with db.transaction() as session:
         actor = actor_for(session, user_id)
         referral = session.get(MonitoringReferral, referral_id)
-        if referral is None or actor.role != TOWNSHIP or referral.township_id != actor.area_id:
+        if (
+            referral is None
+            or not may(actor, "dismiss_referrals")
+            or not REFERRALS.allows(actor, referral.county_code, referral.township_id)
+        ):
             raise NotFound(f"名单对象 {referral_id} 不存在或不在您的辖区")
         if referral.status != PENDING:
             raise Conflict("该对象已办理")
@@ -396,9 +398,10 @@ def referral_for_filing(db: Database, user_id: int, referral_id: int) -> dict[st
     with db.reading() as session:
         actor = actor_for(session, user_id)
         referral = session.get(MonitoringReferral, referral_id)
-        mine = referral is not None and (
-            (actor.role == TOWNSHIP and referral.township_id == actor.area_id)
-            or (actor.role == VILLAGE and referral.village_id == actor.area_id)
+        mine = (
+            referral is not None
+            and may(actor, "file_from_referral")
+            and may_file_in(actor, actor.area_id, referral.village_id, referral.township_id)
         )
         if referral is None or not mine or referral.status != PENDING:
             raise NotFound(f"监测户 {referral_id} 不存在、已登记或不在您的辖区")

@@ -16,12 +16,12 @@ from sqlalchemy import update
 from sqlmodel import Session, col, select
 
 from assistance import audit
-from assistance.access.actors import Actor, actor_for, area_scope, can_see, in_area
+from assistance.access import CASES, REPORTS, Actor, actor_for, may, require
 from assistance.db import Database
-from assistance.errors import Conflict, FieldProblem, Forbidden, InvalidInput, NotFound
+from assistance.errors import Conflict, FieldProblem, InvalidInput, NotFound
 from assistance.models import Area, Case, Report, User
 from assistance.models.reports import ANSWERED, ASSIGNED, CLOSED, RECEIVED, VERIFIED
-from assistance.models.users import ADMIN, COUNTY, TOWNSHIP
+from assistance.models.users import COUNTY, TOWNSHIP
 from assistance.validation import record_id
 
 CHANNELS: Final = {"hotline": "服务热线", "letter": "来信", "visit": "来访", "online": "网上"}
@@ -75,14 +75,13 @@ def _body(data: Any) -> dict[str, Any]:
 
 def _staff(session: Session, user_id: int) -> Actor:
     actor = actor_for(session, user_id)
-    if actor.role not in (*STAFF, ADMIN):
-        raise Forbidden("只有乡镇（街道）、县级民政部门工作人员可以办理举报")
+    require(actor, "handle_reports")
     return actor
 
 
 def _get(session: Session, actor: Actor, report_id: int) -> Report:
     report = session.get(Report, report_id)
-    if report is None or not in_area(actor, report.county_code, report.township_id):
+    if report is None or not REPORTS.allows(actor, report.county_code, report.township_id):
         raise NotFound(f"举报 {report_id} 不存在或不在您的管辖范围内")
     return report
 
@@ -157,7 +156,7 @@ def record_report(db: Database, user_id: int, data: Any, today: date) -> dict[st
         if data.get("case_id") not in (None, ""):
             case_id = data.get("case_id")
             case = session.get(Case, wanted) if (wanted := record_id(case_id)) is not None else None
-            if case is None or not can_see(actor, case):
+            if case is None or not CASES.allows(actor, case):
                 problems.append(FieldProblem("case_id", "案件不存在或不在您的管辖范围内"))
         township_id = case.township_id if case is not None else None
         if case is None and data.get("township") not in (None, ""):
@@ -170,9 +169,10 @@ def record_report(db: Database, user_id: int, data: Any, today: date) -> dict[st
                 problems.append(FieldProblem("township", "应为本县（市、区）的乡镇（街道）代码"))
             else:
                 township_id = township.id
-        if actor.role == TOWNSHIP:
-            township_id = township_id or actor.area_id
-            if township_id != actor.area_id:
+        own = REPORTS.township_of(actor)
+        if own is not None:
+            township_id = township_id or own
+            if township_id != own:
                 problems.append(FieldProblem("case_id", "乡镇只能登记本乡镇（街道）的举报"))
         if problems:
             raise InvalidInput("举报登记有误", problems)
@@ -246,7 +246,7 @@ def assign(db: Database, user_id: int, report_id: int, data: Any, today: date) -
         area = session.get(Area, assignee.area_id) if assignee is not None and assignee.area_id else None
         if (
             assignee is None
-            or assignee.role not in STAFF
+            or not may(assignee, "check_reports")
             or area is None
             or area.county_code != report.county_code
         ):
@@ -258,8 +258,8 @@ def assign(db: Database, user_id: int, report_id: int, data: Any, today: date) -
         assert assignee is not None
         _advance(session, report, (RECEIVED, ASSIGNED), ASSIGNED, actor, on, {"assignee": assignee.username})
         report.assigned_to, report.assigned_on = assignee.id, on
-        if assignee.role == TOWNSHIP:
-            report.township_id = assignee.area_id
+        if (township := REPORTS.township_of(assignee)) is not None:
+            report.township_id = township
         return describe(session, report)
 
 
@@ -277,8 +277,8 @@ def verify(db: Database, user_id: int, report_id: int, data: Any, today: date) -
     with db.transaction() as session:
         actor = _staff(session, user_id)
         report = _get(session, actor, report_id)
-        if report.assigned_to not in (None, actor.user_id) and actor.role != COUNTY:
-            raise Forbidden("举报已分派给他人核查")
+        if report.assigned_to not in (None, actor.user_id):
+            require(actor, "verify_reports_of_others")
         target = VERIFIED if report.real_name else CLOSED
         _advance(session, report, (RECEIVED, ASSIGNED), target, actor, on, {"substantiated": substantiated})
         report.findings, report.substantiated = findings, bool(substantiated)
@@ -309,7 +309,7 @@ def answer(db: Database, user_id: int, report_id: int, data: Any, today: date) -
 def list_reports(db: Database, user_id: int, status: str | None = None) -> list[dict[str, Any]]:
     with db.reading() as session:
         actor = _staff(session, user_id)
-        query = select(Report).where(area_scope(actor, col(Report.county_code), col(Report.township_id)))
+        query = select(Report).where(REPORTS.where(actor, col(Report.county_code), col(Report.township_id)))
         if status:
             if status not in STATUS_NAMES:
                 raise InvalidInput.field("status", f"应为以下之一：{'、'.join(STATUS_NAMES)}")

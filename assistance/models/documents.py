@@ -25,6 +25,12 @@ from assistance.models.base import UTCDateTime, utcnow
 PDF = "application/pdf"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
+# Who a document of a case is for, besides the staff of the case's area (``access.permissions``
+# says which roles read which).
+FOR_APPLICANT = "applicant"  # addressed to the applicant: notices and their own application
+PUBLIC = "public"  # posted in the village: the applicant may read it as anyone may
+INTERNAL = "internal"  # forms kept in the file and lists for other agencies
+
 
 class IssuedDocument(SQLModel, table=True):
     __tablename__ = "issued_document"

@@ -12,19 +12,12 @@ import sqlalchemy as sa
 from sqlalchemy import ColumnElement
 from sqlmodel import Session, SQLModel, col, func, select
 
-from assistance.access.actors import (
-    Actor,
-    actor_and_case_stamp,
-    actor_for,
-    case_scope,
-    role_scope,
-    scope_value,
-    visible_case,
-)
+from assistance.access import CASES, Actor, actor_and_case_stamp, actor_for, may_fire, visible_case
+from assistance.access.permissions import role_fires
 from assistance.casefile.household import household_data
 from assistance.cases import deadlines
 from assistance.cases.rechecks import case_rechecks
-from assistance.cases.transitions import delegated, facts_for, may_act, nothing_recorded, recorded_columns
+from assistance.cases.transitions import delegated, facts_for, nothing_recorded, recorded_columns
 from assistance.db import Database
 from assistance.models import (
     Appraisal,
@@ -273,7 +266,7 @@ def available_actions(
     facts = None
     out = []
     for t in workflow.from_state(case.state):
-        if not may_act(actor, workflow, t, delegation):
+        if not may_fire(actor, workflow, t, delegation):
             continue
         if facts is None:
             open_due = None if due is None else [d for d in due if d.met_on is None and not d.cancelled]
@@ -440,7 +433,7 @@ def list_cases(
 ) -> dict[str, Any]:
     with db.reading() as session:
         actor = actor_for(session, user_id)
-        where = case_scope(actor)
+        where = CASES.where(actor)
         if procedure:
             where = sa.and_(where, col(Case.procedure) == procedure)
         if state:
@@ -469,7 +462,7 @@ def _work_states(role: str) -> tuple[tuple[str, bool, tuple[str, ...]], ...]:
                 state
                 for state in workflow.open_states
                 if any(
-                    role in workflow.roles_for(t, delegation)
+                    role_fires(role, workflow, t, delegation)
                     for t in workflow.from_state(state)
                     if t.action not in _NOT_WORK
                 )
@@ -514,7 +507,7 @@ def _queue_queries(role: str) -> tuple[sa.Select[int, int], sa.Select[Any]]:
     """A role's queue: its totals and a page of it, for any actor of the role (parameters
     ``scope``, ``today``, ``limit``, ``offset``). Built once per role: a queue is read more than any
     other page, and building its statement cost more than running it."""
-    where = sa.and_(role_scope(role), _CASES.c.closed_on.is_(None), _workable(role))
+    where = sa.and_(CASES.where_for_role(role), _CASES.c.closed_on.is_(None), _workable(role))
     overdue = sa.case((_CASES.c.next_due_on < sa.bindparam("today", type_=sa.Date), 1))
     totals = sa.select(func.count(), func.count(overdue)).select_from(_CASES).where(where)
     # The totals ride on the page's rows; asked alone only for a page past the end.
@@ -534,7 +527,7 @@ def _queue(
     those overdue."""
     actor = actor_for(session, user_id)
     totals, page = _queue_queries(actor.role)
-    parameters = {"scope": scope_value(actor), "today": today, "limit": limit, "offset": offset}
+    parameters = {"scope": CASES.value_of(actor), "today": today, "limit": limit, "offset": offset}
     rows = session.execute(page, parameters).all()
     if rows:
         return actor, rows, rows[0].queue_total, rows[0].queue_overdue

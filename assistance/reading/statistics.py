@@ -9,11 +9,9 @@ from typing import Any
 
 from sqlmodel import col, select
 
-from assistance.access.actors import actor_for, case_scope
+from assistance.access import CASES, actor_for, require
 from assistance.db import Database
-from assistance.errors import Forbidden
 from assistance.models import Area, Case, CaseDeadline
-from assistance.models.users import ADMIN, COUNTY, TOWNSHIP
 from assistance.workflow import WORKFLOWS
 
 MONTHS = 12
@@ -31,18 +29,17 @@ def _months_back(today: date, count: int) -> list[tuple[int, int]]:
 def case_statistics(db: Database, user_id: int, today: date, months: int = MONTHS) -> dict[str, Any]:
     with db.reading() as session:
         actor = actor_for(session, user_id)
-        if actor.role not in (COUNTY, TOWNSHIP, ADMIN):
-            raise Forbidden("只有县级、乡镇（街道）工作人员和系统管理员可以查看统计")
+        require(actor, "read_statistics")
         # Plain tuples: (procedure, state, township_id, application_date, closed_on).
         rows = [
             (c.procedure, c.state, c.township_id, c.application_date, c.closed_on)
-            for c in session.exec(select(Case).where(case_scope(actor))).all()
+            for c in session.exec(select(Case).where(CASES.where(actor))).all()
         ]
         overdue_rows = session.exec(
             select(CaseDeadline, Case)
             .join(Case, col(Case.id) == col(CaseDeadline.case_id))
             .where(
-                case_scope(actor),
+                CASES.where(actor),
                 col(CaseDeadline.met_on).is_(None),
                 col(CaseDeadline.cancelled).is_(False),
                 col(CaseDeadline.due_on) < today,

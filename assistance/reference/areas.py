@@ -6,12 +6,11 @@ from typing import Any
 
 from sqlmodel import col, select
 
-from assistance.access.actors import actor_for
+from assistance.access import actor_for, require
 from assistance.db import Database
-from assistance.errors import Conflict, Forbidden, InvalidInput, NotFound
+from assistance.errors import Conflict, InvalidInput, NotFound
 from assistance.models import Area
 from assistance.models.areas import COUNTY, LEVELS, TOWNSHIP, VILLAGE
-from assistance.models.users import ADMIN
 from assistance.validation import ChineseSchema, choice, flag, load, text
 from rules.counties import COUNTIES
 
@@ -55,8 +54,7 @@ def list_areas(db: Database, parent: str | None = None) -> list[dict[str, Any]]:
 def create_area(db: Database, admin_id: int, payload: Any) -> dict[str, Any]:
     data = load(AreaSchema(), payload)
     with db.transaction() as session:
-        if actor_for(session, admin_id).role != ADMIN:
-            raise Forbidden("只有系统管理员可以维护区域")
+        require(actor_for(session, admin_id), "manage_areas")
         if session.exec(select(Area).where(Area.code == data["code"])).first():
             raise Conflict(f"区域代码 {data['code']} 已存在")
         level = data["level"]
@@ -85,8 +83,7 @@ def create_area(db: Database, admin_id: int, payload: Any) -> dict[str, Any]:
 def set_delegation(db: Database, admin_id: int, county: str, payload: Any) -> dict[str, Any]:
     data = load(DelegationSchema(), payload)
     with db.transaction() as session:
-        if actor_for(session, admin_id).role != ADMIN:
-            raise Forbidden("只有系统管理员可以设置审核确认权限下放")
+        require(actor_for(session, admin_id), "manage_areas")
         area = session.exec(select(Area).where(Area.code == county, Area.level == COUNTY)).first()
         if area is None:
             raise NotFound(f"没有县级区域 {county}")

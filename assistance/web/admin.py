@@ -16,7 +16,7 @@ from assistance.errors import InvalidInput, ServiceError
 from assistance.http import database, today
 from assistance.reference import areas
 from assistance.web import labels
-from assistance.web.base import ADMIN, COUNTY, bp, login_required, page, require_role
+from assistance.web.base import bp, login_required, page, require_permission
 from assistance.web.forms import Problems, problems_from
 from assistance.web.parameters import parameters_in_force
 from rules.counties import COUNTIES
@@ -30,7 +30,7 @@ SCHEDULE_MAX_BYTES = 64 * 1024
 @bp.get("/admin")
 @login_required
 def admin_home() -> ResponseReturnValue:
-    require_role(ADMIN)
+    require_permission("manage_accounts")
     return page("admin/home.html")
 
 
@@ -72,7 +72,7 @@ def _areas_page(values: MultiDict[str, str], problems: Problems, status: int = 2
 @bp.route("/admin/areas", methods=["GET", "POST"])
 @login_required
 def admin_areas() -> ResponseReturnValue:
-    user = require_role(ADMIN)
+    user = require_permission("manage_areas")
     if request.method == "GET":
         return _areas_page(MultiDict(), Problems())
     payload = {k: request.form.get(k, "").strip() for k in AREA_FIELDS}
@@ -93,7 +93,7 @@ def admin_areas() -> ResponseReturnValue:
 @bp.post("/admin/areas/<code>/delegation")
 @login_required
 def admin_delegation(code: str) -> ResponseReturnValue:
-    user = require_role(ADMIN)
+    user = require_permission("manage_areas")
     delegated = request.form.get("confirmation_delegated") == "1"
     area = areas.set_delegation(database(), user.id, code, {"confirmation_delegated": delegated})
     state = "已下放乡镇（街道）" if area["confirmation_delegated"] else "由县级办理"
@@ -102,7 +102,7 @@ def admin_delegation(code: str) -> ResponseReturnValue:
 
 
 def _users_page(values: MultiDict[str, str], problems: Problems, status: int = 200) -> ResponseReturnValue:
-    user = require_role(ADMIN)
+    user = require_permission("manage_accounts")
     all_areas = areas.list_areas(database())
     return page(
         "admin/users.html",
@@ -122,7 +122,7 @@ def _users_page(values: MultiDict[str, str], problems: Problems, status: int = 2
 @bp.route("/admin/users", methods=["GET", "POST"])
 @login_required
 def admin_users() -> ResponseReturnValue:
-    user = require_role(ADMIN)
+    user = require_permission("manage_accounts")
     if request.method == "GET":
         return _users_page(MultiDict(), Problems())
     payload = {k: request.form.get(k, "").strip() for k in USER_FIELDS}
@@ -165,7 +165,7 @@ def _schedule_text() -> str:
 @bp.route("/admin/holidays", methods=["GET", "POST"])
 @login_required
 def admin_holidays() -> ResponseReturnValue:
-    user = require_role(ADMIN)
+    user = require_permission("load_holidays")
     if request.method == "GET":
         return _holidays_page(MultiDict(), Problems())
     values = MultiDict({"schedule": request.form.get("schedule", "")})
@@ -189,7 +189,7 @@ def admin_holidays() -> ResponseReturnValue:
 def _parameters_page(
     values: MultiDict[str, str] | None = None, problems: Problems | None = None, status: int = 200
 ) -> ResponseReturnValue:
-    user = require_role(ADMIN, COUNTY)
+    user = require_permission("enter_parameters")
     raw = request.args.get("on", "")
     view_problems = Problems()
     try:
@@ -229,7 +229,7 @@ def admin_parameters() -> ResponseReturnValue:
 @bp.post("/admin/parameters/entries")
 @login_required
 def admin_enter_parameter() -> ResponseReturnValue:
-    user = require_role(ADMIN, COUNTY)
+    user = require_permission("enter_parameters")
     values = MultiDict(request.form)
     values.pop("csrf_token", None)
     try:

@@ -6,11 +6,12 @@ from flask import flash, redirect, request, session, url_for
 from flask.typing import ResponseReturnValue
 from werkzeug.datastructures import MultiDict
 
+from assistance.access import may
 from assistance.admin import accounts
 from assistance.errors import ServiceError
 from assistance.http import SESSION_USER, database
 from assistance.web import csrf
-from assistance.web.base import ADMIN, APPLICANT, COUNTY, bp, current_user, page, safe_next
+from assistance.web.base import WebUser, bp, current_user, page, safe_next
 from assistance.web.forms import Problems, problems_from
 
 REGISTER_FIELDS = ("username", "display_name", "password", "phone", "id_number")
@@ -24,14 +25,14 @@ def _start_session(uid: int) -> None:
     csrf.rotate()
 
 
-def home_for(role: str) -> str:
-    if role == APPLICANT:
-        return url_for("web.cases")
-    if role == ADMIN:
-        return url_for("web.admin_home")
-    if role == COUNTY:
+def home_for(user: WebUser | None) -> str:
+    """Staff start at their queue, the administrator at the administration, applicants at their
+    applications."""
+    if may(user, "work_queue"):
         return url_for("web.queue")
-    return url_for("web.queue")
+    if may(user, "manage_accounts"):
+        return url_for("web.admin_home")
+    return url_for("web.cases")
 
 
 @bp.get("/")
@@ -39,7 +40,7 @@ def home() -> ResponseReturnValue:
     user = current_user()
     if user is None:
         return redirect(url_for("web.login"))
-    return redirect(home_for(user.role))
+    return redirect(home_for(user))
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -62,7 +63,7 @@ def login() -> ResponseReturnValue:
         return page("login.html", exc.status, values=values, problems=problems, next=target or "")
     _start_session(uid)
     user = current_user()
-    return redirect(target or home_for(user.role if user else APPLICANT))
+    return redirect(target or home_for(user))
 
 
 @bp.post("/logout")

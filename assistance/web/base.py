@@ -13,6 +13,8 @@ from flask.blueprints import BlueprintSetupState
 from flask.typing import ResponseReturnValue
 from werkzeug.exceptions import Forbidden
 
+from assistance.access import may
+from assistance.access.permissions import PERMISSIONS
 from assistance.admin import accounts
 from assistance.config import PROJECT_ROOT
 from assistance.errors import NotAuthenticated
@@ -31,12 +33,6 @@ bp = Blueprint(
 
 P = ParamSpec("P")
 
-APPLICANT = "applicant"
-VILLAGE = "village"
-TOWNSHIP = "township"
-COUNTY = "county"
-ADMIN = "admin"
-STAFF = (VILLAGE, TOWNSHIP, COUNTY)
 # Cases per page in the lists and the work queue.
 PAGE_SIZE = 50
 
@@ -56,10 +52,6 @@ class WebUser:
     role_name: str
     area_code: str | None
     area_name: str | None
-
-    @property
-    def is_staff(self) -> bool:
-        return self.role in STAFF
 
 
 def current_user() -> WebUser | None:
@@ -108,11 +100,17 @@ def login_required(view: Callable[P, ResponseReturnValue]) -> Callable[P, Respon
     return wrapped
 
 
-def require_role(*roles: str) -> WebUser:
+def require_permission(permission: str) -> WebUser:
+    """The signed-in user, if they hold ``permission`` (``access.permissions``); else 403."""
     user = signed_in()
-    if user.role not in roles:
-        raise Forbidden("您的角色不能使用此页面")
+    if not may(user, permission):
+        raise Forbidden(PERMISSIONS[permission].refusal or "您的角色不能使用此页面")
     return user
+
+
+def may_here(permission: str) -> bool:
+    """For the templates: whether the signed-in user holds ``permission``."""
+    return may(current_user(), permission)
 
 
 def next_target() -> str:
@@ -139,7 +137,7 @@ def static_url(filename: str) -> str:
 @bp.record_once
 def _globals(state: BlueprintSetupState) -> None:
     # Globals, not context: the macro files are imported without the page's context.
-    state.app.jinja_env.globals.update(csrf_token=csrf.token, L=labels, static_url=static_url)
+    state.app.jinja_env.globals.update(csrf_token=csrf.token, L=labels, static_url=static_url, may=may_here)
 
 
 @bp.app_context_processor

@@ -10,10 +10,10 @@ from flask import Response, abort, flash, redirect, request, url_for
 from flask.typing import ResponseReturnValue
 from werkzeug.datastructures import MultiDict
 
+from assistance.access import may, may_edit_household, may_file_in
 from assistance.casefile.evaluation import current_decision, record_current
 from assistance.cases import evidence, filing, transitions
 from assistance.cases.acts import ACTS
-from assistance.cases.filing import HOUSEHOLD_EDITORS
 from assistance.documents.issued import case_documents, document_file
 from assistance.errors import InvalidInput, ServiceError
 from assistance.http import database, file_response, today
@@ -22,10 +22,7 @@ from assistance.reading import queries
 from assistance.reference import areas
 from assistance.web import actions, household, labels, legal
 from assistance.web.base import (
-    APPLICANT,
     PAGE_SIZE,
-    TOWNSHIP,
-    VILLAGE,
     WebUser,
     bp,
     login_required,
@@ -34,8 +31,6 @@ from assistance.web.base import (
     signed_in,
 )
 from assistance.web.forms import Problems, problems_from
-
-FILERS = (APPLICANT, VILLAGE, TOWNSHIP)
 
 
 @bp.get("/cases")
@@ -57,7 +52,7 @@ def cases() -> ResponseReturnValue:
         page_size=PAGE_SIZE,
         procedure=procedure or "",
         state=state or "",
-        may_file=user.role in FILERS,
+        may_file=may(user, "file_application"),
     )
 
 
@@ -72,14 +67,12 @@ def village_groups(user: WebUser) -> list[tuple[str, list[tuple[str, str]]]]:
     townships = sorted((a for a in all_areas if a["level"] == "township"), key=lambda a: a["code"])
     groups: list[tuple[str, list[tuple[str, str]]]] = []
     for township in townships:
-        if user.role == TOWNSHIP and township["code"] != user.area_code:
-            continue
         villages = [
             (a["code"], a["name"])
             for a in all_areas
             if a["level"] == "village"
             and a["code"].startswith(township["code"])
-            and (user.role != VILLAGE or a["code"] == user.area_code)
+            and may_file_in(user, user.area_code, a["code"], township["code"])
         ]
         if villages:
             county = counties.get(township["county"], township["county"])
@@ -88,7 +81,7 @@ def village_groups(user: WebUser) -> list[tuple[str, list[tuple[str, str]]]]:
 
 
 def _filing_payload(form: MultiDict[str, str], procedure: str, user: WebUser) -> tuple[dict[str, Any], Any]:
-    data, rowmap = household.read(form, procedure, staff=user.role != APPLICANT)
+    data, rowmap = household.read(form, procedure, staff=may(user, "enter_staff_fields"))
     payload: dict[str, Any] = {
         "procedure": procedure,
         "village": form.get("village", "").strip(),
@@ -117,12 +110,12 @@ def _filing_page(
         values=values,
         problems=problems,
         villages=village_groups(user),
-        **household_context(procedure, values, staff=user.role != APPLICANT),
+        **household_context(procedure, values, staff=may(user, "enter_staff_fields")),
         legal=legal.FILING[procedure],
         channels=[
             (k, v)
             for k, v in labels.FILING_CHANNELS.items()
-            if user.role != VILLAGE or k == "village_committee"
+            if not may(user, "file_as_village_committee") or k == "village_committee"
         ],
     )
 
@@ -141,16 +134,16 @@ def household_context(procedure: str, values: MultiDict[str, str], *, staff: boo
 @login_required
 def file_case() -> ResponseReturnValue:
     user = signed_in()
-    if user.role not in FILERS:
+    if not may(user, "file_application"):
         abort(403)
     procedure = request.values.get("procedure", "")
     if procedure not in labels.PROCEDURES:
         return page("choose.html", procedures=legal.PROCEDURE_SUMMARIES)
     if request.method == "GET":
-        values = household.blank_form(procedure, staff=user.role != APPLICANT)
+        values = household.blank_form(procedure, staff=may(user, "enter_staff_fields"))
         # One key per form shown: submitting it twice (a double click, the back button) files once.
         values["idempotency_key"] = uuid.uuid4().hex
-        if user.role == VILLAGE:
+        if may(user, "file_as_village_committee"):
             values["village"] = user.area_code or ""
             values["channel"] = "village_committee"
         referral = request.args.get("referral", "")
@@ -165,7 +158,9 @@ def file_case() -> ResponseReturnValue:
     try:
         case_id, created = filing.file_case(database(), user.id, payload, today())
     except ServiceError as exc:
-        known = household.known_inputs(procedure, form, staff=user.role != APPLICANT) | set(FILING_INPUTS)
+        known = household.known_inputs(procedure, form, staff=may(user, "enter_staff_fields")) | set(
+            FILING_INPUTS
+        )
         problems = problems_from(exc, lambda path: household.input_for(path, rowmap), known)
         return _filing_page(procedure, MultiDict(form), problems, exc.status)
     flash("申请已提交。" if created else "这份申请此前已提交，未重复立案。", "success")
@@ -212,7 +207,11 @@ def case_page(
 ) -> ResponseReturnValue:
     user = signed_in()
     detail = queries.case_detail(database(), user.id, case_id, today())
-    decision = current_decision(database(), user.id, case_id).decision if user.is_staff else None
+    decision = (
+        current_decision(database(), user.id, case_id).decision
+        if may(user, "read_engine_decisions")
+        else None
+    )
     evidence_choices = [(str(e["id"]), f"#{e['id']} {e['title']}") for e in detail["evidence"]]
     forms = actions.forms_for(detail, evidence_choices, failed)
     upload_values, upload_problems = upload or (MultiDict(), Problems())
@@ -228,7 +227,7 @@ def case_page(
         upload_problems=upload_problems,
         material_kinds=labels.MATERIAL_KINDS,
         open_notice=open_notice,
-        may_edit_household=detail["state"] in HOUSEHOLD_EDITORS.get(user.role, ()),
+        may_edit_household=may_edit_household(user, detail["state"]),
         documents=case_documents(database(), user.id, case_id),
         legal=legal.FILING[detail["procedure"]],
     )
@@ -323,7 +322,7 @@ def download_document(document_id: int, fmt: str) -> ResponseReturnValue:
 @login_required
 def evaluate(case_id: int) -> ResponseReturnValue:
     user = signed_in()
-    if not user.is_staff:
+    if not may(user, "read_engine_decisions"):
         abort(403)
     row = record_current(database(), user.id, case_id)
     flash(f"已留存规则引擎评估 #{row.id}：{labels.name(labels.OUTCOMES, row.outcome)}", "success")
@@ -339,7 +338,7 @@ def edit_household(case_id: int) -> ResponseReturnValue:
     user = signed_in()
     detail = queries.case_detail(database(), user.id, case_id, today())
     procedure = detail["procedure"]
-    staff = user.role != APPLICANT
+    staff = may(user, "enter_staff_fields")
     if request.method == "GET":
         values = household.filled_form(detail["household"], procedure, staff=staff)
         return _household_page(detail, values, Problems())
@@ -374,5 +373,5 @@ def _household_page(
         procedure=detail["procedure"],
         values=values,
         problems=problems,
-        **household_context(detail["procedure"], values, staff=user.role != APPLICANT),
+        **household_context(detail["procedure"], values, staff=may(user, "enter_staff_fields")),
     )

@@ -8,23 +8,24 @@ from typing import Any
 from flask import flash, redirect, request, url_for
 from flask.typing import ResponseReturnValue
 
+from assistance.access import may
 from assistance.errors import InvalidInput, ServiceError
 from assistance.http import database, today
 from assistance.intake import imports
-from assistance.web.base import ADMIN, COUNTY, TOWNSHIP, VILLAGE, bp, login_required, page, require_role
+from assistance.web.base import bp, login_required, page, require_permission
 from assistance.web.forms import Problems, problems_from, unless_about_the_form
 
 
 def _page(
     result: dict[str, Any] | None = None, problems: Problems | None = None, status: int = 200
 ) -> ResponseReturnValue:
-    user = require_role(COUNTY, TOWNSHIP, VILLAGE, ADMIN)
+    user = require_permission("see_referral_page")
     wanted = request.args.get("status", "pending")
     if wanted not in ("pending", "filed", "dismissed", "all"):
         wanted = "pending"
     referrals = (
         imports.list_referrals(database(), user.id, None if wanted == "all" else wanted)
-        if user.role != VILLAGE
+        if may(user, "read_referrals")
         else []
     )
     return page(
@@ -34,7 +35,7 @@ def _page(
         wanted=wanted,
         result=result,
         problems=problems or Problems(),
-        may_upload=user.role == COUNTY,
+        may_upload=may(user, "import_agency_lists"),
     )
 
 
@@ -47,7 +48,7 @@ def referrals() -> ResponseReturnValue:
 @bp.post("/referrals/import")
 @login_required
 def import_referrals() -> ResponseReturnValue:
-    user = require_role(COUNTY)
+    user = require_permission("import_agency_lists")
     upload = request.files.get("file")
     try:
         if upload is None or not upload.filename:
@@ -68,7 +69,7 @@ def import_referrals() -> ResponseReturnValue:
 @bp.post("/referrals/<int:referral_id>/dismiss")
 @login_required
 def dismiss_referral(referral_id: int) -> ResponseReturnValue:
-    user = require_role(TOWNSHIP)
+    user = require_permission("dismiss_referrals")
     try:
         imports.dismiss(database(), user.id, referral_id, request.form.get("reason", ""), today())
     except ServiceError as exc:

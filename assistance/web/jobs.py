@@ -12,13 +12,13 @@ from werkzeug.datastructures import MultiDict
 from assistance.batch import jobs
 from assistance.errors import ServiceError
 from assistance.http import database, launch, today
-from assistance.web.base import ADMIN, COUNTY, bp, login_required, page, require_role
+from assistance.web.base import bp, login_required, page, require_permission
 from assistance.web.forms import Problems, problems_from, unless_about_the_form
 
 
 def _jobs_page(form: str | None = None, values: MultiDict[str, str] | None = None,
                problems: Problems | None = None, status: int = 200) -> ResponseReturnValue:  # fmt: skip
-    user = require_role(COUNTY, ADMIN)
+    user = require_permission("run_batch_jobs")
     return page(
         "jobs.html",
         status,
@@ -39,7 +39,7 @@ def jobs_list() -> ResponseReturnValue:
 @bp.post("/jobs/<any(recheck_review, what_if):kind>")
 @login_required
 def job_start(kind: str) -> ResponseReturnValue:
-    user = require_role(COUNTY, ADMIN)
+    user = require_permission("run_batch_jobs")
     form = MultiDict(request.form)
     params: dict[str, Any] = {}
     if kind == "recheck_review":
@@ -64,7 +64,7 @@ def job_start(kind: str) -> ResponseReturnValue:
 @bp.get("/jobs/<int:job_id>")
 @login_required
 def job_page(job_id: int) -> ResponseReturnValue:
-    user = require_role(COUNTY, ADMIN)
+    user = require_permission("run_batch_jobs")
     job = jobs.job_detail(database(), user.id, job_id)
     html, status = page("job.html", job=job)
     # While the job runs the page reloads itself (a Refresh header: no script needed).

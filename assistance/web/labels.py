@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from assistance.models import users
 from assistance.models.areas import COUNTY, TOWNSHIP, VILLAGE
 from assistance.models.users import ROLES
 from assistance.workflow import WORKFLOWS
@@ -56,6 +57,24 @@ DECISIONS = dict(sv.DECISIONS)
 GROUNDS = dict(sv.ALL_GROUNDS)
 INVESTIGATION_METHODS = dict(sv.INVESTIGATION_METHODS)
 ROLE_NAMES = dict(ROLES)
+
+# What each role's pages call its list of cases, its work queue and its filing form.
+_CASES_TITLES = {users.APPLICANT: "我的申请", users.ADMIN: "全部案件"}
+_QUEUE_TITLES = {users.COUNTY: "审核队列"}
+_FILING_TITLES = {users.APPLICANT: "提出申请"}
+
+
+def cases_title(role: str) -> str:
+    return _CASES_TITLES.get(role, "本辖区案件")
+
+
+def queue_title(role: str) -> str:
+    return _QUEUE_TITLES.get(role, "待办")
+
+
+def filing_title(role: str) -> str:
+    return _FILING_TITLES.get(role, "登记申请")
+
 
 DEADLINE_STATUSES = {
     "open": "进行中",

@@ -12,7 +12,7 @@ from werkzeug.datastructures import MultiDict
 from assistance.documents import agency_lists
 from assistance.errors import ServiceError
 from assistance.http import database, today
-from assistance.web.base import COUNTY, bp, login_required, page, require_role
+from assistance.web.base import bp, login_required, page, require_permission
 from assistance.web.forms import Problems, problems_from, unless_about_the_form
 
 FORMS = {
@@ -36,7 +36,7 @@ def lists_page(
     form: str | None = None, values: MultiDict[str, str] | None = None, problems: Problems | None = None,
     status: int = 200,
 ) -> ResponseReturnValue:  # fmt: skip
-    user = require_role(COUNTY)
+    user = require_permission("send_agency_lists")
     on = today()
     defaults = MultiDict({"monthly-period": last_month(on), "quarterly-period": this_quarter(on)})
     if values is not None and form is not None:
@@ -63,7 +63,7 @@ def lists() -> ResponseReturnValue:
 @bp.post("/lists/<any(edge_medical_monthly, edge_disability_quarterly):kind>")
 @login_required
 def make_list(kind: str) -> ResponseReturnValue:
-    user = require_role(COUNTY)
+    user = require_permission("send_agency_lists")
     period = request.form.get("period", "").strip()
     try:
         document, created = agency_lists.issue_periodic(database(), user.id, kind, period, today())
@@ -80,7 +80,7 @@ def make_list(kind: str) -> ResponseReturnValue:
 @bp.post("/lists/illness_push")
 @login_required
 def push_patients() -> ResponseReturnValue:
-    user = require_role(COUNTY)
+    user = require_permission("send_agency_lists")
     try:
         document = agency_lists.push_confirmed_patients(database(), user.id, today())
     except ServiceError as exc:

@@ -8,7 +8,7 @@ from flask.typing import ResponseReturnValue
 
 from assistance.cases import rechecks
 from assistance.http import database, today
-from assistance.web.base import ADMIN, COUNTY, TOWNSHIP, bp, login_required, page, require_role
+from assistance.web.base import bp, login_required, page, require_permission
 
 WINDOWS = (30, 60, 90, 366)
 
@@ -16,7 +16,7 @@ WINDOWS = (30, 60, 90, 366)
 @bp.get("/rechecks")
 @login_required
 def rechecks_due() -> ResponseReturnValue:
-    user = require_role(TOWNSHIP, COUNTY, ADMIN)
+    user = require_permission("review_rechecks")
     raw = request.args.get("within", "30")
     within = int(raw) if raw.isdigit() and int(raw) in WINDOWS else 30
     items = rechecks.due_rechecks(database(), user.id, today(), within)

@@ -10,11 +10,12 @@ from flask.typing import ResponseReturnValue
 from sqlmodel import col, select
 from werkzeug.datastructures import MultiDict
 
+from assistance.access.permissions import holders
 from assistance.errors import ServiceError
 from assistance.http import database, today
 from assistance.intake import reports
 from assistance.models import Area, User
-from assistance.web.base import ADMIN, COUNTY, TOWNSHIP, bp, login_required, page, require_role
+from assistance.web.base import bp, login_required, page, require_permission
 from assistance.web.forms import Problems, problems_from, unless_about_the_form
 
 YES_NO = {"yes": True, "no": False}
@@ -34,9 +35,8 @@ def _form_data(form: MultiDict[str, str]) -> dict[str, Any]:
 def _assignees(county_code: str) -> list[tuple[str, str]]:
     with database().reading() as session:
         areas = {a.id: a for a in session.exec(select(Area).where(Area.county_code == county_code)).all()}
-        users = session.exec(
-            select(User).where(col(User.role).in_((TOWNSHIP, COUNTY)), col(User.area_id).in_(list(areas)))
-        ).all()
+        checkers = col(User.role).in_(holders("check_reports"))
+        users = session.exec(select(User).where(checkers, col(User.area_id).in_(list(areas)))).all()
         return [
             (u.username, f"{u.display_name}（{areas[u.area_id].name}）") for u in users if u.area_id in areas
         ]
@@ -45,7 +45,7 @@ def _assignees(county_code: str) -> list[tuple[str, str]]:
 def _list_page(
     values: MultiDict[str, str] | None = None, problems: Problems | None = None, status: int = 200
 ) -> ResponseReturnValue:
-    user = require_role(TOWNSHIP, COUNTY, ADMIN)
+    user = require_permission("handle_reports")
     wanted = request.args.get("status") or None
     return page(
         "reports.html",
@@ -68,7 +68,7 @@ def reports_list() -> ResponseReturnValue:
 @bp.post("/reports/new")
 @login_required
 def report_new() -> ResponseReturnValue:
-    user = require_role(TOWNSHIP, COUNTY, ADMIN)
+    user = require_permission("handle_reports")
     form = MultiDict(request.form)
     try:
         created = reports.record_report(database(), user.id, _form_data(form), today())
@@ -83,7 +83,7 @@ def _report_page(
     report_id: int, step: str | None = None, values: MultiDict[str, str] | None = None,
     problems: Problems | None = None, status: int = 200,
 ) -> ResponseReturnValue:  # fmt: skip
-    user = require_role(TOWNSHIP, COUNTY, ADMIN)
+    user = require_permission("handle_reports")
     report = reports.report_detail(database(), user.id, report_id)
     return page(
         "report.html",
@@ -112,7 +112,7 @@ DONE = {"assign": "已分派核查", "verify": "已记录核查结果", "answer"
 @bp.post("/reports/<int:report_id>/<any(assign, verify, answer):step>")
 @login_required
 def report_step(report_id: int, step: str) -> ResponseReturnValue:
-    user = require_role(TOWNSHIP, COUNTY, ADMIN)
+    user = require_permission("handle_reports")
     form = MultiDict(request.form)
     try:
         STEPS[step](database(), user.id, report_id, _form_data(form), today())

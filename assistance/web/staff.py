@@ -9,23 +9,19 @@ from assistance.reading import queries
 from assistance.reading.statistics import case_statistics
 from assistance.web import charts
 from assistance.web.base import (
-    ADMIN,
-    COUNTY,
     PAGE_SIZE,
-    STAFF,
-    TOWNSHIP,
     bp,
     login_required,
     offset_argument,
     page,
-    require_role,
+    require_permission,
 )
 
 
 @bp.get("/queue")
 @login_required
 def queue() -> ResponseReturnValue:
-    user = require_role(*STAFF)
+    user = require_permission("work_queue")
     queue = queries.work_queue(database(), user.id, today(), limit=PAGE_SIZE, offset=offset_argument())
     return page("queue.html", **queue, page_size=PAGE_SIZE)
 
@@ -33,7 +29,7 @@ def queue() -> ResponseReturnValue:
 @bp.get("/dashboard")
 @login_required
 def dashboard() -> ResponseReturnValue:
-    user = require_role(COUNTY, TOWNSHIP, ADMIN)
+    user = require_permission("read_statistics")
     stats = case_statistics(database(), user.id, today())
     state_charts = {
         procedure: charts.horizontal(
