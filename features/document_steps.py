@@ -20,7 +20,7 @@ from pytest_bdd import given, parsers, then, when
 from assistance.cases.acts import ACTS
 from assistance.documents import make_environment
 from assistance.documents.issuers import issuers_for
-from assistance.documents.notices import (
+from assistance.documents.notice_kinds import (
     KINDS,
     PROCEDURES,
     appeal,

@@ -22,6 +22,7 @@ from assistance.cases.effects import ActionContext
 from assistance.db import Database
 from assistance.documents import default_renderer, notices
 from assistance.documents.issuing import PdfRenderer
+from assistance.documents.source import Source
 from assistance.errors import Conflict, FieldProblem, Forbidden, InvalidInput, NotFound
 from assistance.models import Case, CaseDeadline, Investigation, Objection, Publicity
 from assistance.models.base import utcnow
@@ -285,7 +286,7 @@ def _apply(
         deadlines.start(session, case, spec, ctx.on, calendar)
     # After the records and deadlines, so that a notice can state them (an objection window's due
     # date); before the audit event, which lists the documents issued.
-    source = notices.Source(session, case, action, transition.name, before, ctx.on, data)
+    source = Source(session, case, action, transition.name, before, ctx.on, data)
     issued = notices.issue_for(source, act.documents_for(case.procedure), actor.user_id, renderer)
     if issued:
         ctx.detail["documents"] = [

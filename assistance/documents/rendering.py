@@ -31,7 +31,7 @@ from assistance.db import Database
 from assistance.documents import default_renderer
 from assistance.documents.issuing import ISSUED, DocumentKind, PdfRenderer, digest, render
 from assistance.documents.list_kinds import LIST_KINDS
-from assistance.documents.notices import KINDS as NOTICE_KINDS
+from assistance.documents.notice_kinds import KINDS as NOTICE_KINDS
 from assistance.errors import ServiceError
 from assistance.models import IssuedDocument
 from assistance.models.base import utcnow

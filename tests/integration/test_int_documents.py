@@ -29,7 +29,7 @@ from sqlmodel import select
 from assistance.db import Database
 from assistance.documents import default_renderer
 from assistance.documents.issuing import regenerate
-from assistance.documents.notices import KINDS
+from assistance.documents.notice_kinds import KINDS
 from assistance.documents.rendering import render_waiting
 from assistance.models import IssuedDocument
 

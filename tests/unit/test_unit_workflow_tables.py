@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from assistance.cases.acts import ACTS
-from assistance.documents.notices import KINDS
+from assistance.documents.notice_kinds import KINDS
 from assistance.workflow import WORKFLOWS
 from assistance.workflow.machine import Workflow
 
