@@ -17,7 +17,7 @@ from assistance.cases.acts import ACTS
 from assistance.db import Database
 from assistance.errors import InvalidInput
 from assistance.http import database, expected_version, json_body, paging, today, user_id
-from assistance.reading import queries
+from assistance.reading import listings, pages, queues
 from assistance.workflow import WORKFLOWS
 
 blp = Blueprint("cases", __name__, url_prefix="/cases", description="案件")
@@ -28,11 +28,11 @@ recheck_blp = Blueprint(
 )
 
 
-def _detail(case_id: int, shown: queries.PageOfTheAct | None = None) -> Response:
+def _detail(case_id: int, shown: pages.PageOfTheAct | None = None) -> Response:
     """The case page; after an act, the page the act built (``shown``), if it built one."""
     page = shown.committed() if shown else None
     if page is None:
-        page = queries.case_page(database(), user_id(), case_id, today())
+        page = pages.case_page(database(), user_id(), case_id, today())
     response = Response(page.text, mimetype="application/json")
     response.headers["ETag"] = f'"{page.version}"'
     return response
@@ -43,7 +43,7 @@ class Cases(MethodView):
     def get(self) -> dict[str, Any]:
         """本人可见的案件（按辖区）"""
         limit, offset = paging()
-        return queries.list_cases(
+        return listings.list_cases(
             database(),
             user_id(),
             today(),
@@ -59,7 +59,7 @@ class Cases(MethodView):
     )
     def post(self) -> Response:
         """提出申请（本人或代理人）"""
-        shown = queries.PageOfTheAct(today())
+        shown = pages.PageOfTheAct(today())
         case_id, created = filing.file_case(database(), user_id(), json_body(), today(), then=shown)
         response = _detail(case_id, shown)
         response.status_code = 201 if created else 200
@@ -157,7 +157,7 @@ def get_evidence(case_id: int, evidence_id: int) -> Response:
 
 def _action_view(action: str) -> Any:
     def view(case_id: int) -> Response:
-        shown = queries.PageOfTheAct(today())
+        shown = pages.PageOfTheAct(today())
         db, payload, version = database(), json_body(), expected_version()
         transitions.fire(db, user_id(), case_id, action, payload, today(), version, then=shown)
         return _detail(case_id, shown)
@@ -189,7 +189,7 @@ for _action in ACTS:
 def get_queue() -> Response:
     """本人待办：本辖区内本角色可以办理的案件，期限最近的在前（分页：limit 默认50、最多200，offset）"""
     limit, offset = paging()
-    text = queries.work_queue_json(database(), user_id(), today(), limit=limit, offset=offset)
+    text = queues.work_queue_json(database(), user_id(), today(), limit=limit, offset=offset)
     return Response(text, mimetype="application/json")
 
 

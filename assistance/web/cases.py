@@ -18,7 +18,7 @@ from assistance.documents.issued import case_documents, document_file
 from assistance.errors import InvalidInput, ServiceError
 from assistance.http import database, file_response, today
 from assistance.intake import imports
-from assistance.reading import queries
+from assistance.reading import listings, pages
 from assistance.reference import areas
 from assistance.web import actions, household, labels, legal
 from assistance.web.base import (
@@ -40,7 +40,7 @@ def cases() -> ResponseReturnValue:
     procedure = request.args.get("procedure") or None
     state = request.args.get("state") or None
     start = offset_argument()
-    listing = queries.list_cases(
+    listing = listings.list_cases(
         database(), user.id, today(), procedure=procedure, state=state, limit=PAGE_SIZE + 1, offset=start
     )
     items = listing["items"]
@@ -206,7 +206,7 @@ def case_page(
     status: int = 200,
 ) -> ResponseReturnValue:
     user = signed_in()
-    detail = queries.case_detail(database(), user.id, case_id, today())
+    detail = pages.case_detail(database(), user.id, case_id, today())
     decision = (
         current_decision(database(), user.id, case_id).decision
         if may(user, "read_engine_decisions")
@@ -245,7 +245,7 @@ def act(case_id: int, action: str) -> ResponseReturnValue:
     user = signed_in()
     if action not in ACTS:
         abort(404)
-    detail = queries.case_detail(database(), user.id, case_id, today())
+    detail = pages.case_detail(database(), user.id, case_id, today())
     specs = actions.specs_for(detail, action, [(str(e["id"]), "") for e in detail["evidence"]])
     payload = actions.payload(specs, request.form)
     version = request.form.get("version", "")
@@ -336,7 +336,7 @@ def evaluate(case_id: int) -> ResponseReturnValue:
 @login_required
 def edit_household(case_id: int) -> ResponseReturnValue:
     user = signed_in()
-    detail = queries.case_detail(database(), user.id, case_id, today())
+    detail = pages.case_detail(database(), user.id, case_id, today())
     procedure = detail["procedure"]
     staff = may(user, "enter_staff_fields")
     if request.method == "GET":

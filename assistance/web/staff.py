@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask.typing import ResponseReturnValue
 
 from assistance.http import database, today
-from assistance.reading import queries
+from assistance.reading import queues
 from assistance.reading.statistics import case_statistics
 from assistance.web import charts
 from assistance.web.base import (
@@ -22,7 +22,7 @@ from assistance.web.base import (
 @login_required
 def queue() -> ResponseReturnValue:
     user = require_permission("work_queue")
-    queue = queries.work_queue(database(), user.id, today(), limit=PAGE_SIZE, offset=offset_argument())
+    queue = queues.work_queue(database(), user.id, today(), limit=PAGE_SIZE, offset=offset_argument())
     return page("queue.html", **queue, page_size=PAGE_SIZE)
 
 

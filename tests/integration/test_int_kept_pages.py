@@ -16,14 +16,14 @@ from test_int_agency_lists import confirm_patient, recognise_edge_family
 from assistance.db import Database
 from assistance.demo import seed_areas_and_accounts
 from assistance.models import Area, Case, ReferenceRevision, User
-from assistance.reading import queries
+from assistance.reading import pages, queues
 
 EDGE = "dibao_edge"
 PASSWORD = "demo12345"
 
 
 def _served() -> int:
-    return queries.CASE_PAGES.served
+    return pages.CASE_PAGES.served
 
 
 def test_a_page_is_served_again_until_its_case_changes(api: ApiClient) -> None:
@@ -77,10 +77,10 @@ def test_each_reader_gets_a_copy(app: Flask, api: ApiClient) -> None:
     cid = api.file("wangjianguo", EDGE, HUAIDONG, dibao_edge_household())["id"]
     db: Database = app.extensions["assistance_db"]
     user_id = _user_id(db, "beicheng")
-    first: dict[str, Any] = queries.case_detail(db, user_id, cid, api_today(app))
+    first: dict[str, Any] = pages.case_detail(db, user_id, cid, api_today(app))
     first["state"] = "tampered"
     first["household"]["members"].clear()
-    again = queries.case_detail(db, user_id, cid, api_today(app))
+    again = pages.case_detail(db, user_id, cid, api_today(app))
     assert again["state"] == "filed" and again["household"]["members"]
 
 
@@ -112,7 +112,7 @@ def api_today(app: Flask) -> Any:
 def test_the_page_an_act_answers_with_is_the_page_read_afresh(
     api: ApiClient, clock: Clock, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """An act answers with the page it built in its own transaction (``queries.PageOfTheAct``)
+    """An act answers with the page it built in its own transaction (``pages.PageOfTheAct``)
     and keeps it: the same page a reader builds afresh once the act has committed."""
     answered: list[str] = []
 
@@ -121,7 +121,7 @@ def test_the_page_an_act_answers_with_is_the_page_read_afresh(
             served = _served()
             assert api.case(username, answer["id"]) == answer
             assert _served() == served + 1  # the act kept it for its actor
-            queries.CASE_PAGES.clear()
+            pages.CASE_PAGES.clear()
             assert api.case(username, answer["id"]) == answer
             answered.append(answer["state"])
         return answer
@@ -145,9 +145,9 @@ def test_a_queue_line_is_built_again_when_its_case_its_area_or_the_day_changes(
 ) -> None:
     cid = api.file("wangjianguo", EDGE, HUAIDONG, dibao_edge_household())["id"]
     assert _line(api, "beicheng", cid)["state"] == "filed"
-    served = queries.QUEUE_LINES.served
+    served = queues.QUEUE_LINES.served
     assert _line(api, "beicheng", cid)["state"] == "filed"
-    assert queries.QUEUE_LINES.served > served  # kept between two reads
+    assert queues.QUEUE_LINES.served > served  # kept between two reads
 
     api.act("beicheng", cid, "accept")
     line = _line(api, "beicheng", cid)
