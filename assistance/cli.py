@@ -351,7 +351,8 @@ def jobs_start(
     kind: str, username: str, county: str | None, on: str | None, settings: tuple[str, ...], workers: int
 ) -> None:
     """开始批量任务并在前台运行，打印进度；结果以 JSON 输出。"""
-    from assistance.batch.jobs import create_job, run_job
+    from assistance.batch.jobs import create_job
+    from assistance.batch.running import run_job
     from assistance.config import database_url
     from assistance.db import Database
     from assistance.errors import ServiceError
@@ -386,7 +387,7 @@ def jobs_start(
 @click.argument("job_id", type=int)
 def jobs_run(job_id: int) -> None:
     """继续运行中断的任务（从最后完成的一批之后继续）。"""
-    from assistance.batch.jobs import run_job
+    from assistance.batch.running import run_job
     from assistance.config import database_url
     from assistance.db import Database
     from assistance.errors import ServiceError

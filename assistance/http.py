@@ -12,7 +12,7 @@ from urllib.parse import quote
 
 from flask import Response, current_app, request, session
 
-from assistance.batch import jobs
+from assistance.batch import running
 from assistance.clock import china_today
 from assistance.db import Database
 from assistance.documents.issued import DocumentFile
@@ -103,6 +103,6 @@ def launch(job_id: int) -> None:
     ``assistance jobs run`` does it)."""
     mode = current_app.config.get("JOBS_RUN", "thread")
     if mode == "inline":
-        jobs.run_job(database(), job_id)
+        running.run_job(database(), job_id)
     elif mode == "thread":
-        jobs.start_in_background(database(), job_id)
+        running.start_in_background(database(), job_id)

@@ -26,7 +26,8 @@ sys.path.insert(0, str(ROOT))
 
 import os  # noqa: E402
 
-from assistance.batch.jobs import create_job, run_job  # noqa: E402
+from assistance.batch.jobs import create_job  # noqa: E402
+from assistance.batch.running import run_job  # noqa: E402
 from assistance.config import database_url  # noqa: E402
 from assistance.db import Database  # noqa: E402
 from assistance.demo import seed_areas_and_accounts  # noqa: E402

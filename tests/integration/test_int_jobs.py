@@ -18,8 +18,8 @@ from integration_support import (
     high_income,
 )
 
-from assistance.batch import jobs
-from assistance.batch.jobs import run_job
+from assistance.batch import job_kinds
+from assistance.batch.running import run_job
 from assistance.db import Database
 from assistance.errors import Conflict
 
@@ -121,7 +121,7 @@ def test_two_runners_never_both_count_a_chunk(
 ) -> None:
     app.config["JOBS_RUN"] = "none"
     job = api.post("yanhu", "/jobs", {"kind": "recheck_review"}).json or {}
-    original = jobs.PREPARE["recheck_review"]
+    original = job_kinds.PREPARE["recheck_review"]
     interrupted = []
 
     def prepare(*args: Any) -> list[dict[str, Any]]:
@@ -131,10 +131,10 @@ def test_two_runners_never_both_count_a_chunk(
             run_job(db, job["id"], chunk=1, max_chunks=1)
         return original(*args)
 
-    monkeypatch.setitem(jobs.PREPARE, "recheck_review", prepare)
+    monkeypatch.setitem(job_kinds.PREPARE, "recheck_review", prepare)
     with pytest.raises(Conflict):
         run_job(db, job["id"], chunk=1)
-    monkeypatch.setitem(jobs.PREPARE, "recheck_review", original)
+    monkeypatch.setitem(job_kinds.PREPARE, "recheck_review", original)
     detail = api.get("yanhu", f"/jobs/{job['id']}").json or {}
     assert detail["processed"] == 1 and detail["result"]["eligible"] == 1
     finished = run_job(db, job["id"])

@@ -1,0 +1,138 @@
+"""What each kind of batch job selects, prepares and decides for one case, and what it counts:
+
+- ``recheck_review`` (64号 第二十六条): a recognised 低保边缘家庭 decided again on a date, under the
+  parameters in force that day; the families that no longer meet the conditions are listed;
+- ``what_if``: a current case decided again under proposed parameters; who would enter or leave.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import timedelta
+from typing import Any, Final
+
+from sqlalchemy import and_
+from sqlmodel import Session, col
+
+from assistance.casefile.household import Preloaded, case_file
+from assistance.models import Case
+from assistance.workflow import WORKFLOWS
+from rules import CaseFileError, ParameterError, evaluate_data
+from rules.money import yuan
+from rules.parameters import ParameterTable
+
+CHUNK: Final = 100
+# A running job whose runner has not written for this long is taken to have died.
+STALE_AFTER: Final = timedelta(minutes=2)
+TITLES: Final = {"recheck_review": "低保边缘家庭复核测算（64号 第二十六条）", "what_if": "政策测算"}
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    outcome: str
+    per_capita: str | None
+    note: str
+    failed: list[str]
+
+
+def decide(data: dict[str, Any], table: ParameterTable) -> Outcome:
+    try:
+        decision = evaluate_data(data, table)
+    except ParameterError as exc:
+        return Outcome("undetermined", None, f"参数未配置：{exc}", [])
+    except CaseFileError as exc:
+        return Outcome("undetermined", None, f"案卷不完整：{exc}", [])
+    failed = [c.title for c in decision.criteria if c.result == "fail"]
+    return Outcome(decision.outcome, yuan(decision.income.per_capita_monthly), "", failed)
+
+
+def result_row(case: Any, applicant: str, outcome: Outcome, **more: Any) -> dict[str, Any]:
+    return {
+        "case": case.id,
+        "number": case.number,
+        "procedure": case.procedure,
+        "state": case.state,
+        "applicant": applicant,
+        "outcome": outcome.outcome,
+        "per_capita_monthly": outcome.per_capita,
+        "failed": outcome.failed,
+        "note": outcome.note,
+        **more,
+    }
+
+
+# --- what each kind selects and does with one case -------------------------------------------
+
+
+def _recheck_select(county: str) -> Any:
+    return and_(
+        col(Case.county_code) == county, col(Case.procedure) == "dibao_edge", col(Case.state) == "recognised"
+    )
+
+
+def _what_if_select(county: str) -> Any:
+    open_states = {s for w in WORKFLOWS.values() for s in w.open_states}
+    return and_(col(Case.county_code) == county, col(Case.state).in_([*open_states, "recognised"]))
+
+
+@dataclass
+class Chunk:
+    """What one chunk adds: counts, and the cases it lists (``BatchJobItem``)."""
+
+    counts: dict[str, int] = field(default_factory=dict)
+    items: list[tuple[int, str, dict[str, Any]]] = field(default_factory=list)
+
+    def count(self, category: str) -> None:
+        self.counts[category] = self.counts.get(category, 0) + 1
+
+    def list(self, case: Any, category: str, row: dict[str, Any]) -> None:
+        self.count(category)
+        self.items.append((case.id or 0, category, row))
+
+
+def _recheck_files(
+    session: Session, case: Case, params: Mapping[str, Any], preloaded: Preloaded | None
+) -> list[dict[str, Any]]:
+    data = case_file(session, case, preloaded)
+    data["application_date"] = params["on"]
+    return [data]
+
+
+def _recheck_classify(case: Any, applicant: str, outcomes: list[Outcome], chunk: Chunk) -> None:
+    (found,) = outcomes
+    if found.outcome == "eligible":
+        chunk.count("eligible")
+    else:
+        category = "undetermined" if found.outcome == "undetermined" else "not_eligible"
+        chunk.list(case, category, result_row(case, applicant, found))
+
+
+def _what_if_files(
+    session: Session, case: Case, params: Mapping[str, Any], preloaded: Preloaded | None
+) -> list[dict[str, Any]]:
+    current = case_file(session, case, preloaded)
+    return [current, {**current, "parameter_overrides": dict(params["overrides"])}]
+
+
+def _what_if_classify(case: Any, applicant: str, outcomes: list[Outcome], chunk: Chunk) -> None:
+    current, proposed = outcomes
+    row = result_row(case, applicant, current, proposed=proposed.outcome)
+    if "undetermined" in (current.outcome, proposed.outcome):
+        chunk.list(case, "undetermined", row)
+    elif current.outcome != "eligible" and proposed.outcome == "eligible":
+        chunk.list(case, "entering", row)
+    elif current.outcome == "eligible" and proposed.outcome != "eligible":
+        chunk.list(case, "leaving", row)
+    else:
+        chunk.count("unchanged")
+
+
+Prepare = Callable[[Session, Case, Mapping[str, Any], Preloaded | None], list[dict[str, Any]]]
+Classify = Callable[[Any, str, list[Outcome], Chunk], None]
+PREPARE: Final[dict[str, Prepare]] = {"recheck_review": _recheck_files, "what_if": _what_if_files}
+CLASSIFY: Final[dict[str, Classify]] = {"recheck_review": _recheck_classify, "what_if": _what_if_classify}
+SELECT: Final[dict[str, Callable[[str], Any]]] = {
+    "recheck_review": _recheck_select,
+    "what_if": _what_if_select,
+}
