@@ -26,7 +26,7 @@ from rules.household import MemberStatus
 from rules.idnumber import check_character
 from rules.income import IncomeLine
 from rules.parameters import ParameterTable, ParameterValue, load_parameters
-from rules.parsing import CaseFileError
+from rules.reader import CaseFileError
 
 # ---------------------------------------------------------------------------------------------
 # Vocabulary: the Chinese wording of the steps, mapped to the case-file codes.

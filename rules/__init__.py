@@ -9,7 +9,8 @@ from rules.criteria import Criterion
 from rules.decision import Decision
 from rules.engine import evaluate, evaluate_data
 from rules.parameters import ParameterError, ParameterTable, load_parameters
-from rules.parsing import CaseFileError, FieldError, parse_case_file
+from rules.parsing import parse_case_file
+from rules.reader import CaseFileError, FieldError
 
 __all__ = [
     "CaseFile",

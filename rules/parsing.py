@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Any, TypeVar
@@ -30,192 +29,21 @@ from rules.casefile import (
 )
 from rules.counties import COUNTIES
 from rules.idnumber import InvalidIdNumber, birth_date_of
+from rules.reader import (
+    MAX_ITEMS,
+    MAX_MEMBERS,
+    MISSING,
+    SCHEMA_VERSION,
+    CaseFileError,
+    Reader,
+    join,
+    keys,
+)
 
-SCHEMA_VERSION = 1
-MAX_MEMBERS = 30
-MAX_ITEMS = 500
-MAX_AMOUNT = Decimal("100000000000")  # ten times any plausible household figure, in yuan
-EARLIEST_DATE = date(2000, 1, 1)
-LATEST_DATE = date(2100, 12, 31)
-_REGION = re.compile(r"^[1-8]\d{5}$")
 _OVERRIDE_KEY = re.compile(r"^[a-z][a-z_]*(\.(urban|rural))?$")
-_FEN = Decimal("0.01")
-
 T = TypeVar("T")
 
-
-@dataclass(frozen=True, slots=True)
-class FieldError:
-    field: str
-    message: str
-
-
-class CaseFileError(ValueError):
-    """The case file is invalid; ``errors`` names every offending field."""
-
-    def __init__(self, errors: list[FieldError]) -> None:
-        self.errors = errors
-        super().__init__("；".join(f"{e.field}: {e.message}" for e in errors))
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "message": "案卷数据有误",
-            "errors": [{"field": e.field, "message": e.message} for e in self.errors],
-        }
-
-
-class _Missing:
-    pass
-
-
-MISSING: Any = _Missing()
-
-
-class _Reader:
-    """Collects field errors while reading; each accessor returns None after recording an error."""
-
-    def __init__(self) -> None:
-        self.errors: list[FieldError] = []
-
-    def fail(self, path: str, message: str) -> None:
-        self.errors.append(FieldError(path or "(根)", message))
-
-    def has_error(self, path: str) -> bool:
-        return any(e.field == path for e in self.errors)
-
-    def mapping(self, raw: Any, path: str, allowed: frozenset[str]) -> Mapping[str, Any] | None:
-        if not isinstance(raw, Mapping):
-            self.fail(path, "应为对象")
-            return None
-        for key in raw:
-            if key not in allowed:
-                self.fail(_join(path, str(key)), "未知字段")
-        return raw
-
-    def items(self, raw: Any, path: str, limit: int = MAX_ITEMS) -> list[Any]:
-        if raw is MISSING or raw is None:
-            return []
-        if not isinstance(raw, list):
-            self.fail(path, "应为数组")
-            return []
-        if len(raw) > limit:
-            self.fail(path, f"最多{limit}项")
-            return []
-        return raw
-
-    def text(self, raw: Any, path: str, *, required: bool = True, max_length: int = 200) -> str | None:
-        if raw is MISSING or raw is None:
-            if required:
-                self.fail(path, "必填")
-            return None
-        if not isinstance(raw, str):
-            self.fail(path, "应为字符串")
-            return None
-        value = raw.strip()
-        if required and not value:
-            self.fail(path, "不能为空")
-            return None
-        if len(value) > max_length:
-            self.fail(path, f"不能超过{max_length}个字符")
-            return None
-        return value
-
-    def choice(self, raw: Any, path: str, choices: Mapping[str, Any], *, required: bool = True) -> str | None:
-        value = self.text(raw, path, required=required)
-        if value is None:
-            return None
-        if value not in choices:
-            self.fail(path, f"取值“{value}”无效，可选：{'、'.join(choices)}")
-            return None
-        return value
-
-    def flag(self, raw: Any, path: str) -> bool:
-        if raw is MISSING or raw is None:
-            return False
-        if not isinstance(raw, bool):
-            self.fail(path, "应为 true 或 false")
-            return False
-        return raw
-
-    def day(self, raw: Any, path: str, *, required: bool = True) -> date | None:
-        value = self.text(raw, path, required=required, max_length=10)
-        if value is None:
-            return None
-        try:
-            parsed = date.fromisoformat(value)
-        except ValueError:
-            self.fail(path, f"“{value}”不是有效日期，格式应为 YYYY-MM-DD")
-            return None
-        if len(value) != 10:
-            self.fail(path, "日期格式应为 YYYY-MM-DD")
-            return None
-        if not EARLIEST_DATE <= parsed <= LATEST_DATE:
-            self.fail(path, f"日期应在{EARLIEST_DATE.year}年至{LATEST_DATE.year}年之间")
-            return None
-        return parsed
-
-    def money(self, raw: Any, path: str, *, required: bool = True) -> Decimal | None:
-        if raw is MISSING or raw is None:
-            if required:
-                self.fail(path, "必填")
-            return None
-        if isinstance(raw, (bool, float)):
-            self.fail(path, '金额应写成字符串（如 "1200.50"）或整数，不接受浮点数')
-            return None
-        if not isinstance(raw, (str, int, Decimal)):
-            self.fail(path, "金额应为数值字符串")
-            return None
-        try:
-            amount = Decimal(raw.strip() if isinstance(raw, str) else raw)
-        except InvalidOperation:
-            self.fail(path, f"“{raw}”不是有效金额")
-            return None
-        if not amount.is_finite():
-            self.fail(path, "金额必须是有限数值")
-            return None
-        if amount < 0:
-            self.fail(path, "金额不能为负数")
-            return None
-        if amount > MAX_AMOUNT:
-            self.fail(path, "金额超出合理范围")
-            return None
-        if amount != amount.quantize(_FEN):
-            self.fail(path, "金额最多保留到分（两位小数）")
-            return None
-        return amount
-
-    def whole(self, raw: Any, path: str, low: int, high: int, *, required: bool = True) -> int | None:
-        if raw is MISSING or raw is None:
-            if required:
-                self.fail(path, "必填")
-            return None
-        if isinstance(raw, bool) or not isinstance(raw, int):
-            self.fail(path, "应为整数")
-            return None
-        if not low <= raw <= high:
-            self.fail(path, f"应在{low}至{high}之间")
-            return None
-        return raw
-
-    def region(self, raw: Any, path: str) -> str | None:
-        value = self.text(raw, path, required=False, max_length=6)
-        if value is not None and not _REGION.match(value):
-            self.fail(path, "行政区划代码应为6位数字")
-            return None
-        return value
-
-
-def _join(path: str, key: str | int) -> str:
-    if isinstance(key, int):
-        return f"{path}[{key}]"
-    return f"{path}.{key}" if path else key
-
-
-def _keys(*names: str) -> frozenset[str]:
-    return frozenset(names)
-
-
-_CASE_KEYS = _keys(
+_CASE_KEYS = keys(
     "schema_version",
     "procedure",
     "application_date",
@@ -239,7 +67,7 @@ _CASE_KEYS = _keys(
 
 def parse_case_file(raw: Any) -> CaseFile:
     """Validate JSON-shaped data and build a CaseFile; raises CaseFileError listing every error."""
-    r = _Reader()
+    r = Reader()
     data = r.mapping(raw, "", _CASE_KEYS)
     if data is None:
         raise CaseFileError(r.errors)
@@ -306,7 +134,7 @@ def parse_case_file(raw: Any) -> CaseFile:
 
 
 def _required_for_procedure(
-    r: _Reader, procedure: str | None, members: list[Member], raw_members: Any, patient: str | None
+    r: Reader, procedure: str | None, members: list[Member], raw_members: Any, patient: str | None
 ) -> None:
     """Facts a procedure cannot be decided without (64号 第八条; 65号 第六条（一）（二））."""
     # Only string ids can name a valid member; any other value was already reported as an error.
@@ -330,7 +158,7 @@ def _required_for_procedure(
 
 
 def _each(
-    r: _Reader,
+    r: Reader,
     raw: Any,
     path: str,
     allowed: frozenset[str],
@@ -339,7 +167,7 @@ def _each(
 ) -> list[T]:
     built: list[T] = []
     for index, item in enumerate(r.items(raw, path, limit)):
-        where = _join(path, index)
+        where = join(path, index)
         entry = r.mapping(item, where, allowed)
         if entry is not None:
             value = build(entry, where)
@@ -348,11 +176,11 @@ def _each(
     return built
 
 
-def _monitoring(r: _Reader, raw: Any, applied: date | None) -> MonitoringHousehold | None:
+def _monitoring(r: Reader, raw: Any, applied: date | None) -> MonitoringHousehold | None:
     if raw is MISSING or raw is None:
         return None
     path = "monitoring_household"
-    data = r.mapping(raw, path, _keys("category", "identified_on", "identified_by"))
+    data = r.mapping(raw, path, keys("category", "identified_on", "identified_by"))
     if data is None:
         return None
     category = r.choice(data.get("category", MISSING), f"{path}.category", v.MONITORING_CATEGORIES)
@@ -365,7 +193,7 @@ def _monitoring(r: _Reader, raw: Any, applied: date | None) -> MonitoringHouseho
     return MonitoringHousehold(category, identified_on, by or "")
 
 
-_MEMBER_KEYS = _keys(
+_MEMBER_KEYS = keys(
     "id",
     "name",
     "id_number",
@@ -379,7 +207,7 @@ _MEMBER_KEYS = _keys(
 )
 
 
-def _members(r: _Reader, raw: Any, applied: date | None) -> tuple[list[Member], set[str]]:
+def _members(r: Reader, raw: Any, applied: date | None) -> tuple[list[Member], set[str]]:
     """The valid members, and the ids of all listed members (valid or not), so that a member
     with a bad field does not also make every reference to it an error."""
     if raw is MISSING or raw is None or raw == []:
@@ -449,10 +277,10 @@ def _members(r: _Reader, raw: Any, applied: date | None) -> tuple[list[Member], 
     return members, seen_ids
 
 
-def _exclusion(r: _Reader, raw: Any, path: str, applied: date | None) -> Exclusion | None:
+def _exclusion(r: Reader, raw: Any, path: str, applied: date | None) -> Exclusion | None:
     if raw is MISSING or raw is None:
         return None
-    data = r.mapping(raw, path, _keys("reason", "since", "note"))
+    data = r.mapping(raw, path, keys("reason", "since", "note"))
     if data is None:
         return None
     reason = r.choice(data.get("reason", MISSING), f"{path}.reason", v.MEMBER_EXCLUSIONS)
@@ -465,10 +293,10 @@ def _exclusion(r: _Reader, raw: Any, path: str, applied: date | None) -> Exclusi
     return Exclusion(reason, since, note or "")
 
 
-def _insurance(r: _Reader, raw: Any, path: str) -> Insurance | None:
+def _insurance(r: Reader, raw: Any, path: str) -> Insurance | None:
     if raw is MISSING or raw is None:
         return None
-    data = r.mapping(raw, path, _keys("scheme", "region"))
+    data = r.mapping(raw, path, keys("scheme", "region"))
     if data is None:
         return None
     scheme = r.choice(data.get("scheme", MISSING), f"{path}.scheme", v.INSURANCE_SCHEMES)
@@ -478,8 +306,8 @@ def _insurance(r: _Reader, raw: Any, path: str) -> Insurance | None:
     return Insurance(scheme, region) if scheme is not None else None
 
 
-_INCOME_KEYS = _keys("member", "kind", "amount", "months", "declared_amount", "support", "note")
-_SUPPORT_KEYS = _keys(
+_INCOME_KEYS = keys("member", "kind", "amount", "months", "declared_amount", "support", "note")
+_SUPPORT_KEYS = keys(
     "relation",
     "basis",
     "obligor_status",
@@ -491,7 +319,7 @@ _SUPPORT_KEYS = _keys(
 )
 
 
-def _incomes(r: _Reader, raw: Any, member_ids: set[str]) -> list[IncomeItem]:
+def _incomes(r: Reader, raw: Any, member_ids: set[str]) -> list[IncomeItem]:
     def build(data: Mapping[str, Any], where: str) -> IncomeItem | None:
         member = _member_ref(r, data.get("member", MISSING), f"{where}.member", member_ids)
         kind = r.choice(data.get("kind", MISSING), f"{where}.kind", v.INCOME_KINDS)
@@ -519,7 +347,7 @@ def _incomes(r: _Reader, raw: Any, member_ids: set[str]) -> list[IncomeItem]:
     return _each(r, raw, "incomes", _INCOME_KEYS, build)
 
 
-def _support(r: _Reader, raw: Any, path: str) -> SupportDetails | None:
+def _support(r: Reader, raw: Any, path: str) -> SupportDetails | None:
     if raw is MISSING or raw is None:
         r.fail(path, "赡养（抚养、扶养）费须说明 relation 和 basis（65号 第八条（四））")
         return None
@@ -559,7 +387,7 @@ def _support(r: _Reader, raw: Any, path: str) -> SupportDetails | None:
     )
 
 
-def _member_ref(r: _Reader, raw: Any, path: str, member_ids: set[str]) -> str | None:
+def _member_ref(r: Reader, raw: Any, path: str, member_ids: set[str]) -> str | None:
     ref = r.text(raw, path, max_length=40)
     if ref is not None and member_ids and ref not in member_ids:
         r.fail(path, f"“{ref}”不是 members 中的成员 id")
@@ -567,12 +395,12 @@ def _member_ref(r: _Reader, raw: Any, path: str, member_ids: set[str]) -> str | 
     return ref
 
 
-_ASSET_KEYS = _keys(
+_ASSET_KEYS = keys(
     "owner", "kind", "value", "tenure", "business_use", "lent_identity_certified", "description"
 )
 
 
-def _assets(r: _Reader, raw: Any, member_ids: set[str]) -> list[Asset]:
+def _assets(r: Reader, raw: Any, member_ids: set[str]) -> list[Asset]:
     def build(data: Mapping[str, Any], where: str) -> Asset | None:
         owner = _member_ref(r, data.get("owner", MISSING), f"{where}.owner", member_ids)
         kind = r.choice(data.get("kind", MISSING), f"{where}.kind", v.ASSET_KINDS)
@@ -591,7 +419,7 @@ def _assets(r: _Reader, raw: Any, member_ids: set[str]) -> list[Asset]:
     return _each(r, raw, "assets", _ASSET_KEYS, build)
 
 
-_EXPENSE_KEYS = _keys(
+_EXPENSE_KEYS = keys(
     "date",
     "type",
     "policy_scope_personal_burden",
@@ -602,7 +430,7 @@ _EXPENSE_KEYS = _keys(
 )
 
 
-def _expenses(r: _Reader, raw: Any, applied: date | None) -> list[MedicalExpense]:
+def _expenses(r: Reader, raw: Any, applied: date | None) -> list[MedicalExpense]:
     def build(data: Mapping[str, Any], where: str) -> MedicalExpense | None:
         day = r.day(data.get("date", MISSING), f"{where}.date")
         if day and applied and day > applied:
@@ -627,7 +455,7 @@ def _expenses(r: _Reader, raw: Any, applied: date | None) -> list[MedicalExpense
     return _each(r, raw, "medical_expenses", _EXPENSE_KEYS, build)
 
 
-def _findings(r: _Reader, raw: Any) -> list[CountyFinding]:
+def _findings(r: Reader, raw: Any) -> list[CountyFinding]:
     def build(data: Mapping[str, Any], where: str) -> CountyFinding | None:
         article = r.text(data.get("article", MISSING), f"{where}.article", max_length=100)
         description = r.text(data.get("description", MISSING), f"{where}.description", max_length=1000)
@@ -639,10 +467,10 @@ def _findings(r: _Reader, raw: Any) -> list[CountyFinding]:
             return None
         return CountyFinding(article, description, disqualifying)
 
-    return _each(r, raw, "county_findings", _keys("article", "description", "disqualifying"), build)
+    return _each(r, raw, "county_findings", keys("article", "description", "disqualifying"), build)
 
 
-def _overrides(r: _Reader, raw: Any) -> dict[str, Decimal]:
+def _overrides(r: Reader, raw: Any) -> dict[str, Decimal]:
     if raw is MISSING or raw is None:
         return {}
     if not isinstance(raw, Mapping):
@@ -664,7 +492,7 @@ def _overrides(r: _Reader, raw: Any) -> dict[str, Decimal]:
     return overrides
 
 
-def _ratio(r: _Reader, raw: Any, path: str) -> Decimal | None:
+def _ratio(r: Reader, raw: Any, path: str) -> Decimal | None:
     if isinstance(raw, bool) or not isinstance(raw, (str, int, Decimal)):
         r.fail(path, '应为数值字符串，如 "1.5"')
         return None

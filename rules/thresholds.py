@@ -7,7 +7,7 @@ from decimal import Decimal
 
 from rules.casefile import CaseFile
 from rules.parameters import ParameterError, ParameterTable, ParameterValue, override, what_if
-from rules.parsing import CaseFileError, FieldError
+from rules.reader import CaseFileError, FieldError
 
 
 class Thresholds:

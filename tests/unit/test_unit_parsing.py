@@ -10,7 +10,8 @@ import pytest
 from unit_casedata import applicant, edge_case, family_of_three, illness_case, make_id, member
 
 from rules.casefile import CaseFile, Exclusion, IncomeItem, Insurance, MedicalExpense, Member, SupportDetails
-from rules.parsing import CaseFileError, FieldError, parse_case_file
+from rules.parsing import parse_case_file
+from rules.reader import CaseFileError, FieldError
 
 
 def errors_of(data: Any) -> dict[str, str]:

@@ -1,0 +1,194 @@
+"""Reading JSON-shaped data field by field, each error recorded against its path in Chinese, so
+that a case file reports every error it has at once (``rules.parsing``). Money arrives as a string
+(``"1200.50"``), an integer, or a ``Decimal``; a binary float is refused because it cannot be
+trusted to the fen."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+SCHEMA_VERSION = 1
+MAX_MEMBERS = 30
+MAX_ITEMS = 500
+MAX_AMOUNT = Decimal("100000000000")  # ten times any plausible household figure, in yuan
+EARLIEST_DATE = date(2000, 1, 1)
+LATEST_DATE = date(2100, 12, 31)
+_REGION = re.compile(r"^[1-8]\d{5}$")
+_FEN = Decimal("0.01")
+
+
+
+@dataclass(frozen=True, slots=True)
+class FieldError:
+    field: str
+    message: str
+
+
+class CaseFileError(ValueError):
+    """The case file is invalid; ``errors`` names every offending field."""
+
+    def __init__(self, errors: list[FieldError]) -> None:
+        self.errors = errors
+        super().__init__("；".join(f"{e.field}: {e.message}" for e in errors))
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "message": "案卷数据有误",
+            "errors": [{"field": e.field, "message": e.message} for e in self.errors],
+        }
+
+
+class _Missing:
+    pass
+
+
+MISSING: Any = _Missing()
+
+
+class Reader:
+    """Collects field errors while reading; each accessor returns None after recording an error."""
+
+    def __init__(self) -> None:
+        self.errors: list[FieldError] = []
+
+    def fail(self, path: str, message: str) -> None:
+        self.errors.append(FieldError(path or "(根)", message))
+
+    def has_error(self, path: str) -> bool:
+        return any(e.field == path for e in self.errors)
+
+    def mapping(self, raw: Any, path: str, allowed: frozenset[str]) -> Mapping[str, Any] | None:
+        if not isinstance(raw, Mapping):
+            self.fail(path, "应为对象")
+            return None
+        for key in raw:
+            if key not in allowed:
+                self.fail(join(path, str(key)), "未知字段")
+        return raw
+
+    def items(self, raw: Any, path: str, limit: int = MAX_ITEMS) -> list[Any]:
+        if raw is MISSING or raw is None:
+            return []
+        if not isinstance(raw, list):
+            self.fail(path, "应为数组")
+            return []
+        if len(raw) > limit:
+            self.fail(path, f"最多{limit}项")
+            return []
+        return raw
+
+    def text(self, raw: Any, path: str, *, required: bool = True, max_length: int = 200) -> str | None:
+        if raw is MISSING or raw is None:
+            if required:
+                self.fail(path, "必填")
+            return None
+        if not isinstance(raw, str):
+            self.fail(path, "应为字符串")
+            return None
+        value = raw.strip()
+        if required and not value:
+            self.fail(path, "不能为空")
+            return None
+        if len(value) > max_length:
+            self.fail(path, f"不能超过{max_length}个字符")
+            return None
+        return value
+
+    def choice(self, raw: Any, path: str, choices: Mapping[str, Any], *, required: bool = True) -> str | None:
+        value = self.text(raw, path, required=required)
+        if value is None:
+            return None
+        if value not in choices:
+            self.fail(path, f"取值“{value}”无效，可选：{'、'.join(choices)}")
+            return None
+        return value
+
+    def flag(self, raw: Any, path: str) -> bool:
+        if raw is MISSING or raw is None:
+            return False
+        if not isinstance(raw, bool):
+            self.fail(path, "应为 true 或 false")
+            return False
+        return raw
+
+    def day(self, raw: Any, path: str, *, required: bool = True) -> date | None:
+        value = self.text(raw, path, required=required, max_length=10)
+        if value is None:
+            return None
+        try:
+            parsed = date.fromisoformat(value)
+        except ValueError:
+            self.fail(path, f"“{value}”不是有效日期，格式应为 YYYY-MM-DD")
+            return None
+        if len(value) != 10:
+            self.fail(path, "日期格式应为 YYYY-MM-DD")
+            return None
+        if not EARLIEST_DATE <= parsed <= LATEST_DATE:
+            self.fail(path, f"日期应在{EARLIEST_DATE.year}年至{LATEST_DATE.year}年之间")
+            return None
+        return parsed
+
+    def money(self, raw: Any, path: str, *, required: bool = True) -> Decimal | None:
+        if raw is MISSING or raw is None:
+            if required:
+                self.fail(path, "必填")
+            return None
+        if isinstance(raw, (bool, float)):
+            self.fail(path, '金额应写成字符串（如 "1200.50"）或整数，不接受浮点数')
+            return None
+        if not isinstance(raw, (str, int, Decimal)):
+            self.fail(path, "金额应为数值字符串")
+            return None
+        try:
+            amount = Decimal(raw.strip() if isinstance(raw, str) else raw)
+        except InvalidOperation:
+            self.fail(path, f"“{raw}”不是有效金额")
+            return None
+        if not amount.is_finite():
+            self.fail(path, "金额必须是有限数值")
+            return None
+        if amount < 0:
+            self.fail(path, "金额不能为负数")
+            return None
+        if amount > MAX_AMOUNT:
+            self.fail(path, "金额超出合理范围")
+            return None
+        if amount != amount.quantize(_FEN):
+            self.fail(path, "金额最多保留到分（两位小数）")
+            return None
+        return amount
+
+    def whole(self, raw: Any, path: str, low: int, high: int, *, required: bool = True) -> int | None:
+        if raw is MISSING or raw is None:
+            if required:
+                self.fail(path, "必填")
+            return None
+        if isinstance(raw, bool) or not isinstance(raw, int):
+            self.fail(path, "应为整数")
+            return None
+        if not low <= raw <= high:
+            self.fail(path, f"应在{low}至{high}之间")
+            return None
+        return raw
+
+    def region(self, raw: Any, path: str) -> str | None:
+        value = self.text(raw, path, required=False, max_length=6)
+        if value is not None and not _REGION.match(value):
+            self.fail(path, "行政区划代码应为6位数字")
+            return None
+        return value
+
+
+def join(path: str, key: str | int) -> str:
+    if isinstance(key, int):
+        return f"{path}[{key}]"
+    return f"{path}.{key}" if path else key
+
+
+def keys(*names: str) -> frozenset[str]:
+    return frozenset(names)
