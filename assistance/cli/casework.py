@@ -1,218 +1,17 @@
-"""The `assistance` command line."""
+"""Casework from the command line: what-ifs, holidays, the audit trail, rechecks, batch jobs,
+document layout and the lists sent to other agencies."""
 
 from __future__ import annotations
 
 import json
 import sys
-from datetime import datetime
-from decimal import Decimal
-from pathlib import Path
-from typing import IO, Any, NoReturn
+from typing import IO, Any
 
 import click
 
+from assistance.cli.base import INVALID_INPUT, fail, main, read_json, refused, user_id_of
 from assistance.clock import china_today
-from assistance.parameters import parameter_table
-from rules import CaseFileError, ParameterError, evaluate_data
 from rules.counties import COUNTIES
-from rules.schemas import SCHEMAS
-
-SCHEMA_DIR = Path(__file__).resolve().parent.parent / "schemas"
-
-INVALID_INPUT = 2
-
-
-def _fail(message: str) -> NoReturn:
-    click.echo(message, err=True)
-    sys.exit(INVALID_INPUT)
-
-
-def _refused(exc: Any) -> NoReturn:
-    """A service's refusal (ServiceError): its message and each field's, exit code 2."""
-    lines = "\n".join(f"  {e.field}: {e.message}" for e in exc.errors)
-    _fail(f"{exc.message}\n{lines}" if lines else exc.message)
-
-
-def _read_json(source: IO[str]) -> Any:
-    try:
-        return json.load(source, parse_float=Decimal)
-    except json.JSONDecodeError as exc:
-        _fail(f"案卷文件不是有效的 JSON：第{exc.lineno}行第{exc.colno}列，{exc.msg}")
-    except UnicodeDecodeError:
-        _fail("案卷文件应为 UTF-8 编码的 JSON")
-
-
-@click.group()
-def main() -> None:
-    """救助认定：低保边缘家庭（运民发〔2023〕64号）与因病致贫重病患者（运民发〔2023〕65号）。"""
-
-
-@main.command()
-@click.argument("case_file", type=click.File("r", encoding="utf-8"))
-@click.option(
-    "--parameters",
-    "parameter_dirs",
-    multiple=True,
-    type=click.Path(exists=True, file_okay=False),
-    help="县级本地参数目录（可多次指定），补充随系统发布的参数。",
-)
-@click.option("--compact", is_flag=True, help="输出单行 JSON。")
-def evaluate(case_file: IO[str], parameter_dirs: tuple[str, ...], compact: bool) -> None:
-    """按案卷文件（JSON，- 表示标准输入）作出认定结论，输出 JSON。
-
-    退出码：0 已得出结论（符合或不符合）；2 案卷或参数有误。
-    """
-    data = _read_json(case_file)
-    try:
-        decision = evaluate_data(data, parameter_table(parameter_dirs))
-    except CaseFileError as exc:
-        lines = "\n".join(f"  {e.field}: {e.message}" for e in exc.errors)
-        _fail(f"案卷数据有误：\n{lines}")
-    except ParameterError as exc:
-        _fail(f"参数未配置：{exc}")
-    indent = None if compact else 2
-    click.echo(json.dumps(decision.to_dict(), ensure_ascii=False, indent=indent))
-
-
-@main.command()
-@click.option(
-    "--parameters",
-    "parameter_dirs",
-    multiple=True,
-    type=click.Path(exists=True, file_okay=False),
-    help="县级本地参数目录（可多次指定）。",
-)
-@click.option("--county", type=click.Choice(sorted(COUNTIES)), help="只看某县（市、区）。")
-@click.option("--area", type=click.Choice(["urban", "rural"]), help="只看城市或农村。")
-@click.option("--on", "on", type=click.DateTime(["%Y-%m-%d"]), help="适用日期，默认今天。")
-def parameters(
-    parameter_dirs: tuple[str, ...], county: str | None, area: str | None, on: datetime | None
-) -> None:
-    """检查参数文件，并列出某日各县适用的参数值及其来源。
-
-    参数文件有误时退出码为 2。未配置的参数标为“未配置”。
-    """
-    try:
-        table = parameter_table(parameter_dirs)
-    except ParameterError as exc:
-        _fail(f"参数文件有误：{exc}")
-    day = on.date() if on else china_today()
-    for kind in table.kinds:
-        for code in [county] if county else sorted(COUNTIES):
-            for place in [area] if area else ["urban", "rural"]:
-                try:
-                    value = table.resolve(kind, code, place, day)
-                except ParameterError:
-                    click.echo(f"{kind}\t{code} {COUNTIES[code]}\t{place}\t未配置")
-                    continue
-                click.echo(
-                    f"{kind}\t{code} {COUNTIES[code]}\t{place}\t{value.amount} {value.unit}\t"
-                    f"自{value.effective_from.isoformat()}\t{value.source}"
-                )
-
-
-@main.command()
-@click.argument("name", type=click.Choice(sorted(SCHEMAS)))
-@click.option("--write", is_flag=True, help="写入 schemas/NAME.schema.json。")
-def schema(name: str, write: bool) -> None:
-    """输出案卷文件或认定结论的 JSON Schema。"""
-    text = json.dumps(SCHEMAS[name](), ensure_ascii=False, indent=2) + "\n"
-    if write:
-        SCHEMA_DIR.mkdir(exist_ok=True)
-        (SCHEMA_DIR / f"{name}.schema.json").write_text(text, encoding="utf-8")
-    else:
-        click.echo(text, nl=False)
-
-
-@main.command()
-@click.option("--host", default="127.0.0.1", show_default=True)
-@click.option("--port", default=5000, show_default=True, type=int)
-def serve(host: str, port: int) -> None:
-    """启动服务（内置默认配置；DATABASE_URL 指定数据库）。"""
-    from assistance.app import create_app
-
-    create_app().run(host=host, port=port)
-
-
-@main.command()
-@click.option("--write", is_flag=True, help="写入 docs/workflows.md。")
-def workflows(write: bool) -> None:
-    """输出两个认定程序的状态表（Markdown）。"""
-    from assistance.workflow.document import markdown
-
-    text = markdown()
-    if write:
-        (SCHEMA_DIR.parent / "docs" / "workflows.md").write_text(text, encoding="utf-8")
-    else:
-        click.echo(text, nl=False)
-
-
-@main.group()
-def db() -> None:
-    """数据库。"""
-
-
-@db.command("upgrade")
-def db_upgrade() -> None:
-    """把数据库结构升级到最新（Alembic 迁移）。"""
-    from assistance.config import database_url
-    from assistance.migrate import upgrade
-
-    upgrade(database_url())
-    click.echo("数据库已是最新结构")
-
-
-@main.command()
-@click.option(
-    "--today",
-    type=click.DateTime(["%Y-%m-%d"]),
-    help="演示案件以此日为今天排布（默认北京时间今天）。",
-)
-@click.option("--reset", is_flag=True, help="清空演示数据库（仅限载有演示账号的数据库）后重新载入。")
-def demo(today: datetime | None, reset: bool) -> None:
-    """载入演示数据：盐湖区的乡镇、村，各角色账号，以及在各环节等待办理的案件。
-
-    演示案件按工作日倒排，在任何一天载入都停在同样的环节；全部载入，或一件也不载入。
-    """
-    from assistance.config import database_url
-    from assistance.db import Database
-    from assistance.demo import ACCOUNTS, DEMO_PASSWORD, is_demo_database, load_demo
-    from assistance.errors import ServiceError
-    from assistance.migrate import recreate
-
-    url = database_url()
-    if reset:
-        if not is_demo_database(Database(url)):
-            _fail("此数据库不是演示数据库（没有全部演示账号），不予清空")
-        recreate(url)
-    day = today.date() if today else china_today()
-    try:
-        cases = load_demo(Database(url), day)
-    except ServiceError as exc:
-        _refused(exc)
-    click.echo(f"演示账号（密码均为 {DEMO_PASSWORD}）：")
-    for username, name, role, area in ACCOUNTS:
-        click.echo(f"  {username:<14} {role:<10} {name}{'（' + area + '）' if area else ''}")
-    if cases is None:
-        click.echo("已有案件，未再载入演示案件（assistance demo --reset 清空后按今天重新载入）")
-        return
-    click.echo(f"以 {day.isoformat()} 为今天，新建演示案件 {len(cases)} 件：")
-    for case in cases:
-        click.echo(f"  {case.applicant:<6} 待 {case.waiting_at} 办理")
-
-
-def _user_id(username: str) -> int:
-    from sqlmodel import select
-
-    from assistance.config import database_url
-    from assistance.db import Database
-    from assistance.models import User
-
-    with Database(database_url()).reading() as session:
-        user = session.exec(select(User).where(User.username == username)).first()
-    if user is None or user.id is None:
-        _fail(f"没有用户 {username}")
-    return user.id
 
 
 @main.command("what-if")
@@ -232,12 +31,12 @@ def what_if_command(county: str, settings: tuple[str, ...], username: str) -> No
     for setting in settings:
         key, sep, value = setting.partition("=")
         if not sep:
-            _fail(f"--set 应为 名称=数值：{setting}")
+            fail(f"--set 应为 名称=数值：{setting}")
         overrides[key.strip()] = value.strip()
     try:
-        report = what_if(Database(database_url()), _user_id(username), county, overrides, china_today())
+        report = what_if(Database(database_url()), user_id_of(username), county, overrides, china_today())
     except ServiceError as exc:
-        _refused(exc)
+        refused(exc)
     click.echo(json.dumps(report, ensure_ascii=False, indent=2))
 
 
@@ -257,10 +56,10 @@ def holidays_load(schedule_file: IO[str], username: str) -> None:
     from assistance.errors import ServiceError
 
     try:
-        loaded = load_schedule(Database(database_url()), _user_id(username), _read_json(schedule_file))
+        loaded = load_schedule(Database(database_url()), user_id_of(username), read_json(schedule_file))
     except ServiceError as exc:
         lines = "\n".join(f"  {e.field}: {e.message}" for e in exc.errors)
-        _fail(f"{exc.message}：\n{lines}")
+        fail(f"{exc.message}：\n{lines}")
     click.echo(f"已录入{loaded['year']}年节假日安排（{loaded['source']}）")
 
 
@@ -322,9 +121,9 @@ def rechecks_due(username: str, within: int) -> None:
     from assistance.errors import ServiceError
 
     try:
-        items = due_rechecks(Database(database_url()), _user_id(username), china_today(), within)
+        items = due_rechecks(Database(database_url()), user_id_of(username), china_today(), within)
     except ServiceError as exc:
-        _fail(exc.message)
+        fail(exc.message)
     click.echo(json.dumps({"within": within, "items": items}, ensure_ascii=False, indent=2))
 
 
@@ -365,21 +164,21 @@ def jobs_start(
         for setting in settings:
             key, sep, value = setting.partition("=")
             if not sep:
-                _fail(f"--set 应为 名称=数值：{setting}")
+                fail(f"--set 应为 名称=数值：{setting}")
             overrides[key.strip()] = value.strip()
         params["overrides"] = overrides
     database = Database(database_url())
     try:
         job_id = create_job(
             database,
-            _user_id(username),
+            user_id_of(username),
             {"kind": kind, "county": county, "params": params},
             china_today(),
         )
         click.echo(f"任务 {job_id} 已开始", err=True)
         result = run_job(database, job_id, progress=_print_progress, workers=workers)
     except ServiceError as exc:
-        _refused(exc)
+        refused(exc)
     click.echo(json.dumps(result, ensure_ascii=False, indent=2))
 
 
@@ -395,7 +194,7 @@ def jobs_run(job_id: int) -> None:
     try:
         result = run_job(Database(database_url()), job_id, progress=_print_progress)
     except ServiceError as exc:
-        _fail(exc.message)
+        fail(exc.message)
     click.echo(json.dumps(result, ensure_ascii=False, indent=2))
 
 
@@ -464,10 +263,10 @@ def _issue_list(kind: str, period: str, username: str) -> None:
 
     database = Database(database_url())
     try:
-        document, created = issue_periodic(database, _user_id(username), kind, period, china_today())
+        document, created = issue_periodic(database, user_id_of(username), kind, period, china_today())
         lay_out(database, document["id"])
     except ServiceError as exc:
-        _refused(exc)
+        refused(exc)
     state = "已生成" if created else "本期名单没有变化"
     version = f"第{document['version']}版，文书 {document['id']}"
     click.echo(f"{state}：《{document['title']}》{document['number']}（{version}）")
@@ -501,8 +300,8 @@ def lists_push(username: str) -> None:
 
     database = Database(database_url())
     try:
-        document = push_confirmed_patients(database, _user_id(username), china_today())
+        document = push_confirmed_patients(database, user_id_of(username), china_today())
         lay_out(database, document["id"])
     except ServiceError as exc:
-        _refused(exc)
+        refused(exc)
     click.echo(f"已推送：《{document['title']}》{document['number']}（文书 {document['id']}）")
