@@ -20,7 +20,7 @@ from assistance.http import database, file_response, today
 from assistance.intake import imports
 from assistance.reading import listings, pages
 from assistance.reference import areas
-from assistance.web import actions, household, labels, legal
+from assistance.web import actions, household, household_form, labels, legal
 from assistance.web.base import (
     PAGE_SIZE,
     WebUser,
@@ -122,10 +122,10 @@ def _filing_page(
 
 def household_context(procedure: str, values: MultiDict[str, str], *, staff: bool) -> dict[str, Any]:
     return {
-        "sections": household.sections_for(procedure, staff=staff),
-        "top_fields": household.top_fields_for(procedure),
+        "sections": household_form.sections_for(procedure, staff=staff),
+        "top_fields": household_form.top_fields_for(procedure),
         "members": household.member_choices(values),
-        "income_kinds": household.income_kind_groups(),
+        "income_kinds": household_form.income_kind_groups(),
         "row_count": lambda section: household.row_count(values, section),
     }
 
