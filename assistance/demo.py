@@ -201,11 +201,7 @@ class DemoDays:
         day = before or self.today
         while not self.calendar.is_working_day(day):
             day -= _ONE_DAY
-        for _ in range(count):
-            day -= _ONE_DAY
-            while not self.calendar.is_working_day(day):
-                day -= _ONE_DAY
-        return day
+        return self.calendar.working_days_before(day, count)
 
     def first_open(self) -> date:
         """Today if it is a working day, else the next working day: the first day a deadline can

@@ -346,6 +346,20 @@ class WorkingDayCalendar:
             position = 0
         return _due(due_on, self._estimated_between(start + _ONE_DAY, due_on))
 
+    def working_days_before(self, end: date, days: int) -> date:
+        """The ``days``-th working day strictly before ``end``: how far back ``days`` working
+        days reach (0 gives ``end`` itself)."""
+        if days < 0:
+            raise ValueError(f"工作日天数不能为负数：{days}")
+        if days == 0:
+            return end
+        day = end
+        for _ in range(days):
+            day -= _ONE_DAY
+            while not self.is_working_day(day):
+                day -= _ONE_DAY
+        return day
+
     def working_days_between(self, start: date, end: date) -> int:
         """Working days after ``start`` up to and including ``end``; negative when ``end`` is earlier.
 

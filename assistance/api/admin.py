@@ -35,6 +35,13 @@ def put_delegation(code: str) -> dict[str, Any]:
     return areas.set_delegation(database(), user_id(), code, json_body())
 
 
+@blp.route("/areas/<code>/backdating", methods=["PUT"])
+@blp.doc(requestBody={"content": {"application/json": {"schema": areas.BackdatingSchema}}})
+def put_backdating(code: str) -> dict[str, Any]:
+    """设置本县办理日期最多可早于录入之日的工作日数（补录须说明原因）"""
+    return areas.set_backdating(database(), user_id(), code, json_body())
+
+
 @blp.route("/users", methods=["GET"])
 def get_users() -> dict[str, Any]:
     """账号列表（管理员）"""

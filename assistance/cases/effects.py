@@ -50,6 +50,8 @@ class ActionContext:
     data: dict[str, Any]
     on: date
     calendar: WorkingDayCalendar
+    # The day the act is entered (``on`` may be a few working days before, with a reason).
+    today: date
     # What the audit event records of the act, beyond the action itself.
     detail: dict[str, Any] = field(default_factory=dict)
 
@@ -261,10 +263,15 @@ def record_investigation(ctx: ActionContext) -> None:
 
 
 def _publicise(ctx: ActionContext, stage: str) -> Publicity:
-    starts_on: date = ctx.data.get("starts_on") or ctx.on
-    if starts_on < ctx.on or starts_on > ctx.on + timedelta(days=PUBLICITY_LEAD_DAYS):
+    # The 7 days run in real time from when the posting is recorded: a posting entered late
+    # starts its period on the day it is entered, so that no backdated act shortens it.
+    earliest = max(ctx.on, ctx.today)
+    starts_on: date = ctx.data.get("starts_on") or earliest
+    latest = ctx.on + timedelta(days=PUBLICITY_LEAD_DAYS)
+    if not earliest <= starts_on <= latest:
+        span = f"{earliest.isoformat()}至{latest.isoformat()}"
         raise InvalidInput.field(
-            "starts_on", f"公示开始日期应在{ctx.on.isoformat()}至其后{PUBLICITY_LEAD_DAYS}日之间"
+            "starts_on", f"公示开始日期应在{span}之间（自录入之日起算，最多提前{PUBLICITY_LEAD_DAYS}日公告）"
         )
     rounds = ctx.session.exec(
         select(Publicity).where(Publicity.case_id == ctx.case_id, Publicity.stage == stage)

@@ -182,6 +182,7 @@ def file_case(
             economic_check_authorised=data["economic_check_authorised"],
             commitment_signed=data["commitment_signed"],
             application_date=applied,
+            last_act_on=applied,
             idempotency_key=key,
         )
         describe_case(case, parsed, members)

@@ -15,7 +15,15 @@ from assistance.workflow import vocabulary as v
 
 
 class ActionSchema(ChineseSchema):
-    on = day(metadata={"description": "行为发生日期（默认今天，不得晚于今天）"})
+    on = day(
+        metadata={
+            "description": "办理日期（默认今天）：不得晚于今天，不得早于本案上一次办理的日期，"
+            "也不得早于县级设定的补录期限（默认3个工作日）"
+        }
+    )
+    backdating_reason = text(
+        max_length=500, metadata={"description": "办理日期早于录入之日的，说明补录原因（必填）"}
+    )
     note = text(max_length=2000, metadata={"description": "备注"})
 
 

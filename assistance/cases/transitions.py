@@ -30,27 +30,36 @@ from assistance.models.revisions import moved_already, transaction_revision
 from assistance.models.steps import InformationCheck
 from assistance.reference import places
 from assistance.validation import load
+from assistance.workdays import WorkingDayCalendar
 from assistance.workflow import WORKFLOWS
 from assistance.workflow.facts import CaseFacts, PublicityFacts
 from assistance.workflow.machine import COUNTY, TOWNSHIP
 
 DECIDED = ("recognised", "refused")
+# How far back an act may take effect where the county has no setting of its own.
+BACKDATING_WORKING_DAYS = 3
+
+
+def county_of(
+    session: Session, county_code: str, places_of: Case | None = None, revision: int | None = None
+) -> places.Place | None:
+    """The county and its settings. Asked several times while one case is read or acted on; kept
+    for the session. ``places_of``: a case whose township and village are read along (its notices
+    and page name them, by ``places.named``); ``revision``: the reference revision the actor was
+    read with, if any, for the places the process keeps (``places``)."""
+    known: dict[str, places.Place | None] = session.info.setdefault("counties", {})
+    if county_code not in known:
+        township, village = (places_of.township_id, places_of.village_id) if places_of else (None, None)
+        known[county_code] = places.of_case(session, county_code, township, village, revision)
+    return known[county_code]
 
 
 def delegated(
     session: Session, county_code: str, places_of: Case | None = None, revision: int | None = None
 ) -> bool:
-    """64号 第三十二条, 65号 第二十六条: whether the county delegated confirmation to townships.
-    Asked several times while one case is read or acted on; kept for the session. ``places_of``:
-    a case whose township and village are read along (its notices and page name them, by
-    ``places.named``); ``revision``: the reference revision the actor was read with, if any, for
-    the places the process keeps (``places``)."""
-    known: dict[str, bool] = session.info.setdefault("confirmation_delegated", {})
-    if county_code not in known:
-        township, village = (places_of.township_id, places_of.village_id) if places_of else (None, None)
-        county = places.of_case(session, county_code, township, village, revision)
-        known[county_code] = county is not None and county.confirmation_delegated
-    return known[county_code]
+    """64号 第三十二条, 65号 第二十六条: whether the county delegated confirmation to townships."""
+    county = county_of(session, county_code, places_of, revision)
+    return county is not None and county.confirmation_delegated
 
 
 _CLAIM = (
@@ -179,13 +188,31 @@ def facts_for(
     )
 
 
-def _validated(procedure: str, action: str, payload: Any, today: date, case: Case) -> dict[str, Any]:
-    data = load(ACTS[action].payload_for(procedure)(), payload)
+def _validated(
+    action: str, payload: Any, today: date, case: Case, window: int, calendar: WorkingDayCalendar
+) -> dict[str, Any]:
+    """The act's data, its date settled: an act takes effect on the day it is entered, or, with a
+    reason, on a day up to ``window`` working days before (a paper record entered late); never
+    before the case's latest act, so that no step can be dated ahead of the one it follows."""
+    data = load(ACTS[action].payload_for(case.procedure)(), payload)
     on = data.get("on") or today
     if on > today:
-        raise InvalidInput.field("on", "行为日期不能晚于今天")
+        raise InvalidInput.field("on", "办理日期不能晚于今天")
     if on < case.application_date:
-        raise InvalidInput.field("on", "行为日期不能早于申请日期")
+        raise InvalidInput.field("on", "办理日期不能早于申请日期")
+    if case.last_act_on is not None and on < case.last_act_on:
+        raise InvalidInput.field(
+            "on", f"办理日期不能早于本案上一次办理的日期（{case.last_act_on.isoformat()}）"
+        )
+    if on < today:
+        earliest = calendar.working_days_before(today, window)
+        if on < earliest:
+            raise InvalidInput.field(
+                "on",
+                f"办理日期最早只能补录到{window}个工作日前（{earliest.isoformat()}），请按实际录入之日办理",
+            )
+        if not data.get("backdating_reason"):
+            raise InvalidInput.field("backdating_reason", "办理日期早于今天的，须说明补录原因")
     data["on"] = on
     return data
 
@@ -238,7 +265,10 @@ def _apply(
     workflow = WORKFLOWS[case.procedure]
     if not workflow.has_action(action):
         raise NotFound(f"{workflow.name}没有“{action}”这一操作")
-    data = _validated(case.procedure, action, payload, today, case)
+    county = county_of(session, case.county_code, places_of=case, revision=actor.reference_revision)
+    calendar = deadlines.calendar_for(session, actor.reference_revision)
+    window = county.backdating_working_days if county is not None else BACKDATING_WORKING_DAYS
+    data = _validated(action, payload, today, case, window, calendar)
     transition = workflow.transition(action, case.state)
     if transition is None:
         allowed = "、".join(t.name for t in workflow.from_state(case.state)) or "无"
@@ -246,7 +276,7 @@ def _apply(
             f"案件当前状态为“{workflow.state(case.state).name}”，不能进行此操作",
             [FieldProblem("state", f"当前状态可进行的操作：{allowed}")],
         )
-    delegation = delegated(session, case.county_code, places_of=case, revision=actor.reference_revision)
+    delegation = county is not None and county.confirmation_delegated
     if not may_fire(actor, workflow, transition, delegation):
         raise Forbidden(f"您的角色不能进行“{transition.name}”（{transition.article}）")
     facts = facts_for(session, case, data["on"], data)
@@ -255,10 +285,12 @@ def _apply(
         raise Conflict(
             f"尚不能进行“{transition.name}”", [FieldProblem("guard", reason) for reason in failures]
         )
-    calendar = deadlines.calendar_for(session, actor.reference_revision)
-    ctx = ActionContext(session, case, actor, workflow, transition, data, data["on"], calendar)
+    ctx = ActionContext(session, case, actor, workflow, transition, data, data["on"], calendar, today)
+    if ctx.on < today:
+        ctx.detail.update(entered_on=today.isoformat(), backdating_reason=data["backdating_reason"])
     act = ACTS[action]
     act.effect(ctx)
+    case.last_act_on = ctx.on
     before = case.state
     target = transition.target_for(case.suspended_from)
     # 64号 第二十七条: suspending pauses the stage and resuming continues it; what was recorded in

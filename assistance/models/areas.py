@@ -19,3 +19,6 @@ class Area(SQLModel, table=True):
     county_code: str = Field(max_length=6, index=True)
     # 64号 第三十二条, 65号 第二十六条: a county may delegate confirmation to its townships.
     confirmation_delegated: bool = Field(default=False)
+    # How many working days before the day it is entered an act may take effect, with a reason
+    # (a county setting; acts are entered when done, a paper record a few days late at most).
+    backdating_working_days: int = Field(default=3, sa_column_kwargs={"server_default": "3"})

@@ -55,6 +55,8 @@ class Case(SQLModel, table=True):
     # The date the case entered its current state (guards count "since" it).
     state_entered_on: date
     state_entered_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    # The date of the latest act (the filing included): no act may take effect before it.
+    last_act_on: date | None = None
     outcome: str | None = Field(default=None, max_length=20)
     closed_on: date | None = None
     # Who confirmed: the county, or a township under delegation (64号 第三十二条, 65号 第二十六条).

@@ -1,10 +1,12 @@
-"""Administrative areas and the per-county delegation setting."""
+"""Administrative areas and each county's settings: whether it delegates confirmation to its
+townships, and how many working days back an act may be entered."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from sqlmodel import col, select
+from marshmallow import fields, validate
+from sqlmodel import Session, col, select
 
 from assistance.access import actor_for, require
 from assistance.db import Database
@@ -15,6 +17,8 @@ from assistance.validation import ChineseSchema, choice, flag, load, text
 from rules.counties import COUNTIES
 
 PARENT_LEVEL = {TOWNSHIP: COUNTY, VILLAGE: TOWNSHIP}
+# A paper record entered a fortnight late is a record to be made again, not backdated.
+MAX_BACKDATING = 10
 
 
 class AreaSchema(ChineseSchema):
@@ -30,6 +34,16 @@ class DelegationSchema(ChineseSchema):
     )
 
 
+class BackdatingSchema(ChineseSchema):
+    working_days = fields.Integer(
+        required=True,
+        strict=True,
+        validate=validate.Range(min=0, max=MAX_BACKDATING, error=f"应为0至{MAX_BACKDATING}之间的整数"),
+        error_messages={"required": "必填", "invalid": "应为整数"},
+        metadata={"description": "办理日期最多可早于录入之日的工作日数（补录须说明原因）"},
+    )
+
+
 def area_view(area: Area) -> dict[str, Any]:
     return {
         "code": area.code,
@@ -37,6 +51,7 @@ def area_view(area: Area) -> dict[str, Any]:
         "level": area.level,
         "county": area.county_code,
         "confirmation_delegated": area.confirmation_delegated if area.level == COUNTY else None,
+        "backdating_working_days": area.backdating_working_days if area.level == COUNTY else None,
     }
 
 
@@ -80,12 +95,27 @@ def create_area(db: Database, admin_id: int, payload: Any) -> dict[str, Any]:
         return area_view(area)
 
 
+def _county(session: Session, code: str) -> Area:
+    area = session.exec(select(Area).where(Area.code == code, Area.level == COUNTY)).first()
+    if area is None:
+        raise NotFound(f"没有县级区域 {code}")
+    return area
+
+
 def set_delegation(db: Database, admin_id: int, county: str, payload: Any) -> dict[str, Any]:
     data = load(DelegationSchema(), payload)
     with db.transaction() as session:
         require(actor_for(session, admin_id), "manage_areas")
-        area = session.exec(select(Area).where(Area.code == county, Area.level == COUNTY)).first()
-        if area is None:
-            raise NotFound(f"没有县级区域 {county}")
+        area = _county(session, county)
         area.confirmation_delegated = data["confirmation_delegated"]
+        return area_view(area)
+
+
+def set_backdating(db: Database, admin_id: int, county: str, payload: Any) -> dict[str, Any]:
+    """How many working days before the day it is entered a county's acts may take effect."""
+    data = load(BackdatingSchema(), payload)
+    with db.transaction() as session:
+        require(actor_for(session, admin_id), "manage_areas")
+        area = _county(session, county)
+        area.backdating_working_days = data["working_days"]
         return area_view(area)

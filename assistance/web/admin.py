@@ -90,6 +90,26 @@ def admin_areas() -> ResponseReturnValue:
     return redirect(url_for("web.admin_areas"))
 
 
+@bp.post("/admin/areas/<code>/backdating")
+@login_required
+def admin_backdating(code: str) -> ResponseReturnValue:
+    user = require_permission("manage_areas")
+    raw = request.form.get("working_days", "").strip()
+    try:
+        area = areas.set_backdating(
+            database(), user.id, code, {"working_days": int(raw) if raw.isdigit() else raw}
+        )
+    except ServiceError as exc:
+        details = "；".join(e.message for e in exc.errors) or exc.message
+        flash(f"补录期限未改：{details}", "error")
+    else:
+        flash(
+            f"{area['name']}：办理日期最多可早于录入之日{area['backdating_working_days']}个工作日。",
+            "success",
+        )
+    return redirect(url_for("web.admin_areas"))
+
+
 @bp.post("/admin/areas/<code>/delegation")
 @login_required
 def admin_delegation(code: str) -> ResponseReturnValue:

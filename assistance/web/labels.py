@@ -8,8 +8,10 @@ are only ever shown (field names, deadline statuses, figure names).
 from __future__ import annotations
 
 from collections.abc import Mapping
+from datetime import datetime
 from typing import Any
 
+from assistance.clock import beijing
 from assistance.models import users
 from assistance.models.areas import COUNTY, TOWNSHIP, VILLAGE
 from assistance.models.users import ROLES
@@ -62,6 +64,20 @@ ROLE_NAMES = dict(ROLES)
 _CASES_TITLES = {users.APPLICANT: "我的申请", users.ADMIN: "全部案件"}
 _QUEUE_TITLES = {users.COUNTY: "审核队列"}
 _FILING_TITLES = {users.APPLICANT: "提出申请"}
+
+
+def _instant(stamp: str | datetime) -> datetime:
+    return stamp if isinstance(stamp, datetime) else datetime.fromisoformat(stamp)
+
+
+def beijing_time(stamp: str | datetime | None) -> str:
+    """A stored instant (UTC) as a person in China reads it: ``2026-12-06 12:29``."""
+    return beijing(_instant(stamp)).strftime("%Y-%m-%d %H:%M") if stamp else ""
+
+
+def beijing_date(stamp: str | datetime | None) -> str:
+    """The day, in Beijing, of a stored instant."""
+    return beijing(_instant(stamp)).date().isoformat() if stamp else ""
 
 
 def cases_title(role: str) -> str:
