@@ -12,6 +12,7 @@ from assistance import api, web
 from assistance.config import database_url, secret_key
 from assistance.db import Database
 from assistance.documents.rendering import BackgroundRenderer
+from assistance.http import refuse_unstorable_text
 
 
 def create_app(config: dict[str, Any] | None = None) -> Flask:
@@ -40,6 +41,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.config.setdefault("RENDER_DOCUMENTS", os.environ.get("ASSISTANCE_RENDER_DOCUMENTS", "background"))
     if app.config["RENDER_DOCUMENTS"] == "background":
         app.extensions["assistance_renderer"] = BackgroundRenderer(app.extensions["assistance_db"]).start()
+    app.before_request(refuse_unstorable_text)
     api.register(app)
     web.register(app)
 

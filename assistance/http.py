@@ -12,6 +12,7 @@ from urllib.parse import quote
 
 from flask import Response, current_app, request, session
 
+from assistance import storable
 from assistance.batch import running
 from assistance.clock import china_today
 from assistance.db import Database
@@ -43,16 +44,33 @@ def user_id() -> int:
 
 
 def json_body() -> Any:
-    """The request's JSON with numbers as Decimal (money must survive to the fen)."""
+    """The request's JSON with numbers as Decimal (money must survive to the fen), no deeper than
+    any body the service takes and with no text a database cannot store (``storable``)."""
     raw = request.get_data(as_text=True)
     if not raw.strip():
         return {}
     if not (request.mimetype or "").endswith("json"):
         raise InvalidInput.field("(根)", "请求体应为 JSON（Content-Type: application/json）")
     try:
-        return json.loads(raw, parse_float=Decimal)
+        data = json.loads(raw, parse_float=Decimal)
     except json.JSONDecodeError as exc:
         raise InvalidInput.field("(根)", f"请求体不是有效的 JSON：第{exc.lineno}行第{exc.colno}列") from exc
+    except RecursionError:
+        raise InvalidInput.field("(根)", f"JSON 嵌套不能超过{storable.DEEPEST}层") from None
+    storable.check_json(data)
+    return data
+
+
+def refuse_unstorable_text() -> None:
+    """Before every request: a query string, form field or file name with text a database
+    cannot store is refused with its name, not passed on to fail in the database."""
+    for source in (request.args, request.form):
+        for name, value in source.items(multi=True):
+            field = str(name or "(无名字段)")
+            storable.check_text(field, field)
+            storable.check_text(str(value or ""), field)
+    for name, upload in request.files.items(multi=True):
+        storable.check_text(upload.filename or "", str(name or "file"))
 
 
 def expected_version() -> int | None:
@@ -67,6 +85,8 @@ def expected_version() -> int | None:
 
 DEFAULT_PAGE = 50
 LARGEST_PAGE = 200
+# The databases count rows in 32-bit integers; an offset past them finds nothing anyway.
+LARGEST_OFFSET = 2**31 - 1
 
 
 def paging() -> tuple[int, int]:
@@ -80,6 +100,8 @@ def paging() -> tuple[int, int]:
             raise InvalidInput.field(name, "应为整数") from None
         if values[name] < least:
             raise InvalidInput.field(name, f"应不小于{least}")
+        if values[name] > LARGEST_OFFSET:
+            raise InvalidInput.field(name, f"应不大于{LARGEST_OFFSET}")
     return min(values["limit"], LARGEST_PAGE), values["offset"]
 
 

@@ -22,7 +22,6 @@ _REGION = re.compile(r"^[1-8]\d{5}$")
 _FEN = Decimal("0.01")
 
 
-
 @dataclass(frozen=True, slots=True)
 class FieldError:
     field: str

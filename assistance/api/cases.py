@@ -81,7 +81,7 @@ def get_case(case_id: int) -> Response:
 )
 def put_household(case_id: int) -> Response:
     """更正家庭信息（案卷格式）"""
-    filing.update_household(database(), user_id(), case_id, json_body(), today())
+    filing.update_household(database(), user_id(), case_id, json_body(), today(), expected_version())
     return _detail(case_id)
 
 

@@ -18,7 +18,6 @@ from assistance.access import (
     may,
     may_file_in,
     require,
-    visible_case,
 )
 from assistance.access.permissions import PERMISSIONS
 from assistance.casefile.household import (
@@ -29,6 +28,7 @@ from assistance.casefile.household import (
     store_members,
     store_records,
 )
+from assistance.cases.claims import claim
 from assistance.db import Database, next_in_series
 from assistance.errors import Conflict, FieldProblem, Forbidden, InvalidInput
 from assistance.intake.imports import take_referral
@@ -213,10 +213,13 @@ def file_case(
         return case.id, True
 
 
-def update_household(db: Database, user_id: int, case_id: int, payload: Any, today: date) -> None:
+def update_household(
+    db: Database, user_id: int, case_id: int, payload: Any, today: date, expected_version: int | None = None
+) -> None:
+    """Correct the household facts. Of two corrections at once, one lands and the other gets 409,
+    as with acts; ``expected_version`` (``If-Match``) refuses one made on a stale page."""
     with db.transaction() as session:
-        actor = actor_for(session, user_id)
-        case = visible_case(session, actor, case_id)
+        actor, case = claim(session, user_id, case_id, expected_version)
         states = household_editable_states(actor)
         if case.state not in states:
             raise Conflict(f"案件当前状态下，您不能修改家庭信息（可修改的状态：{'、'.join(states) or '无'}）")
@@ -228,7 +231,6 @@ def update_household(db: Database, user_id: int, case_id: int, payload: Any, tod
         household.address = own.get("address", household.address)
         store_household(session, case, household, parsed)
         case.updated_at = utcnow()
-        case.version += 1
         after = household_data(session, case)
         changed = sorted(k for k in set(before) | set(after) if before.get(k) != after.get(k))
         audit.record(

@@ -11,13 +11,14 @@ from types import SimpleNamespace
 from typing import Any
 
 import sqlalchemy as sa
-from sqlmodel import Session, col
+from sqlmodel import Session
 
 from assistance import audit
-from assistance.access import Actor, AfterAct, actor_and_case_stamp, may_fire, not_visible
+from assistance.access import Actor, AfterAct, may_fire
 from assistance.casefile.evaluation import evaluate_case
 from assistance.cases import deadlines
 from assistance.cases.acts import ACTS
+from assistance.cases.claims import claim
 from assistance.cases.effects import ActionContext
 from assistance.db import Database
 from assistance.documents import default_renderer, notices
@@ -26,7 +27,6 @@ from assistance.documents.source import Source
 from assistance.errors import Conflict, FieldProblem, Forbidden, InvalidInput, NotFound
 from assistance.models import Case, CaseDeadline, Investigation, Objection, Publicity
 from assistance.models.base import utcnow
-from assistance.models.revisions import moved_already, transaction_revision
 from assistance.models.steps import InformationCheck
 from assistance.reference import places
 from assistance.validation import load
@@ -60,15 +60,6 @@ def delegated(
     """64号 第三十二条, 65号 第二十六条: whether the county delegated confirmation to townships."""
     county = county_of(session, county_code, places_of, revision)
     return county is not None and county.confirmation_delegated
-
-
-_CLAIM = (
-    sa.update(Case)
-    .where(col(Case.id) == sa.bindparam("case_id"), col(Case.version) == sa.bindparam("version"))
-    .values(version=col(Case.version) + 1, revision=sa.bindparam("revision"))
-    .returning(Case, *audit.last_event_columns(sa.bindparam("case_id")))
-    .execution_options(synchronize_session=False, populate_existing=True)
-)
 
 
 @functools.cache
@@ -234,25 +225,7 @@ def fire(
     ``renderer`` lays out the documents the act issues (``acts.ACTS``); by default the
     process-wide WeasyPrint renderer. ``then`` runs last in the act's transaction."""
     with db.transaction() as session:
-        actor, stamp = actor_and_case_stamp(session, user_id, case_id)
-        if stamp is None:
-            raise not_visible(case_id)
-        version = stamp[0]
-        if expected_version is not None and expected_version != version:
-            current = FieldProblem("version", f"当前版本为{version}")
-            raise Conflict("案件已被他人更新，请刷新后重试", [current])
-        # Compare-and-set before anything else is written: of two staff firing at once, exactly
-        # one moves the version on; the other's update finds it moved and gets 409.
-        # The case comes back with it, and where its audit trail ends, which the act's event
-        # continues: no other act can add to the trail now.
-        claimed = session.execute(
-            _CLAIM, {"case_id": case_id, "version": version, "revision": transaction_revision(session)}
-        ).one_or_none()
-        if claimed is None:
-            raise Conflict("案件已被他人更新，请刷新后重试")
-        case, last_seq, last_hash = claimed
-        audit.trail_ends_at(session, case_id, last_seq, last_hash)
-        moved_already(session, case_id)
+        actor, case = claim(session, user_id, case_id, expected_version)
         _apply(session, actor, case, action, payload, today, renderer or default_renderer())
         if then is not None:
             then(session, actor, case)

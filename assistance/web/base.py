@@ -17,8 +17,8 @@ from assistance.access import may
 from assistance.access.permissions import PERMISSIONS
 from assistance.admin import accounts
 from assistance.config import PROJECT_ROOT
-from assistance.errors import NotAuthenticated
-from assistance.http import SESSION_USER, database, today
+from assistance.errors import FieldProblem, InvalidInput, NotAuthenticated
+from assistance.http import LARGEST_OFFSET, SESSION_USER, database, today
 from assistance.web import csrf, labels
 
 # Templates sit beside the notice templates at the top of the project (templates/web/).
@@ -38,9 +38,16 @@ PAGE_SIZE = 50
 
 
 def offset_argument() -> int:
-    """Where a paged list starts (?offset=); anything but a count starts at the top."""
+    """Where a paged list starts (?offset=); anything but a count starts at the top, a count past
+    what the databases can count is refused."""
     offset = request.args.get("offset", "0")
-    return int(offset) if offset.isdigit() else 0
+    if not offset.isdigit():
+        return 0
+    if int(offset) > LARGEST_OFFSET:
+        raise InvalidInput(
+            "分页位置（offset）超出范围", [FieldProblem("offset", f"应不大于{LARGEST_OFFSET}")]
+        )
+    return int(offset)
 
 
 @dataclass(frozen=True, slots=True)

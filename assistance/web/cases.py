@@ -351,7 +351,10 @@ def edit_household(case_id: int) -> ResponseReturnValue:
         # Applicants do not see the county's findings; correcting the rest must not drop them.
         data["county_findings"] = detail["household"]["county_findings"]
     try:
-        filing.update_household(database(), user.id, case_id, {"household": data}, today())
+        seen = form.get("version", "")
+        filing.update_household(
+            database(), user.id, case_id, {"household": data}, today(), int(seen) if seen.isdigit() else None
+        )
     except ServiceError as exc:
         if exc.status == 404:
             raise

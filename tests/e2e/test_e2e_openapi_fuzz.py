@@ -80,3 +80,52 @@ def test_no_input_makes_the_api_fail(app: Flask) -> None:
                 assert response.status_code < 500, (case.operation.label, response.status_code, response.text)
 
         call()
+
+
+# Inputs the red team found answered with 500, each with the field its 4xx must name.
+NESTED = '{"household":' * 60_000 + "1" + "}" * 60_000
+HAND_MADE: list[tuple[str, str, str, Any, str]] = [
+    # (method, path, user, JSON body or raw text, field)
+    ("GET", "/api/v1/cases?offset=2147483648", "yanhu", None, "offset"),
+    ("GET", "/api/v1/queue?offset=9999999999999", "beicheng", None, "offset"),
+    ("GET", "/cases?offset=2147483648", "yanhu", None, "offset"),
+    ("GET", "/queue?offset=99999999999", "beicheng", None, "offset"),
+    ("POST", "/api/v1/cases", "wangjianguo", NESTED, "(根)"),
+    ("POST", "/api/v1/cases", "wangjianguo", '{"a":' * 40 + "1" + "}" * 40, "a" + ".a" * 32),
+    ("GET", "/api/v1/cases?state=filed%00", "yanhu", None, "state"),
+    ("POST", "/api/v1/reports", "beicheng", {"subject": "举报\u0000", "content": "x"}, "subject"),
+    ("POST", "/api/v1/cases/1/actions/accept", "beicheng", {"note": "补录\u0000"}, "note"),
+    (
+        "POST",
+        "/api/v1/cases/1/actions/request_materials",
+        "beicheng",
+        {"missing": ["id\u0000"]},
+        "missing[0]",
+    ),
+    ("PUT", "/api/v1/cases/1/household", "wangjianguo", {"address": "槐东\u0000社区"}, "address"),
+    ("POST", "/api/v1/cases/1/actions/accept", "beicheng", '{"note": "\\ud800"}', "note"),
+    ("POST", "/api/v1/reports", "beicheng", '{"subject": "a", "content": "\\udfff\\u4e00"}', "content"),
+    ("POST", "/api/v1/auth/login", "", {"username": "admin\u0000", "password": "x"}, "username"),
+]
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "username", "body", "field"), HAND_MADE, ids=lambda v: str(v)[:40]
+)
+def test_hand_made_inputs_get_a_4xx_that_names_the_field(
+    app: Flask, method: str, path: str, username: str, body: Any, field: str
+) -> None:
+    client = app.test_client()
+    if username:
+        client.post("/api/v1/auth/login", json={"username": username, "password": PASSWORD})
+    kwargs: dict[str, Any] = {}
+    if isinstance(body, str):
+        kwargs = {"data": body, "content_type": "application/json"}
+    elif body is not None:
+        kwargs = {"json": body}
+    response = client.open(path, method=method, **kwargs)
+    assert 400 <= response.status_code < 500, (response.status_code, response.get_data(as_text=True)[:300])
+    if path.startswith("/api/"):
+        assert field in [e["field"] for e in response.get_json()["errors"]], response.get_json()
+    else:
+        assert field in response.get_data(as_text=True)

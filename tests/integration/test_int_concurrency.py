@@ -163,3 +163,61 @@ def test_a_document_is_checked_before_its_number_is_drawn(api: ApiClient, db: Da
         sa.event.remove(db.engine, "before_cursor_execute", statement)
     assert [step.split()[0] for step in seen] == ["check", "draw"], seen
     assert api.case("beicheng", case_id)["state"] == "accepted"
+
+
+def _corrections(app: Flask, case_id: int, body: dict[str, Any], headers: dict[str, str]) -> list[int]:
+    """RACERS corrections of the household at once, each from its own signed-in browser."""
+    clients = []
+    for _ in range(RACERS):
+        client = app.test_client()
+        client.post("/api/v1/auth/login", json={"username": "beicheng", "password": "demo12345"})
+        clients.append(client)
+    start = threading.Barrier(RACERS)
+    statuses: list[int] = []
+    lock = threading.Lock()
+
+    def racer(client: Any) -> None:
+        start.wait()
+        status = client.put(f"/api/v1/cases/{case_id}/household", json=body, headers=headers).status_code
+        with lock:
+            statuses.append(status)
+
+    threads = [threading.Thread(target=racer, args=(c,)) for c in clients]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    return statuses
+
+
+def test_concurrent_corrections_from_one_seen_version_let_exactly_one_win(
+    app: Flask, db: Database, api: ApiClient, clock: Clock
+) -> None:
+    clock.today = date(2025, 9, 22)
+    case = api.file("wangjianguo", "dibao_edge", "140802001001", dibao_edge_household())
+    household = dibao_edge_household()
+    household["address"] = "盐湖区北城街道槐东社区5号楼"
+    statuses = _corrections(app, case["id"], household, {"If-Match": f'"{case["version"]}"'})
+    assert sorted(statuses) == [200] + [409] * (RACERS - 1), statuses
+    with db.reading() as session:
+        updates = session.exec(
+            select(AuditEvent).where(
+                AuditEvent.case_id == case["id"], AuditEvent.action == "update_household"
+            )
+        ).all()
+    assert len(updates) == 1
+    assert api.case("beicheng", case["id"])["version"] == case["version"] + 1
+
+
+def test_concurrent_corrections_lose_no_update(
+    app: Flask, db: Database, api: ApiClient, clock: Clock
+) -> None:
+    """Without If-Match each correction lands on the one before it or is told to retry; every
+    one that lands moves the version, and none fails."""
+    clock.today = date(2025, 9, 22)
+    case = api.file("wangjianguo", "dibao_edge", "140802001001", dibao_edge_household())
+    statuses = _corrections(app, case["id"], dibao_edge_household(), {})
+    assert set(statuses) <= {200, 409}, statuses
+    landed = statuses.count(200)
+    assert landed >= 1
+    assert api.case("beicheng", case["id"])["version"] == case["version"] + landed
