@@ -2,7 +2,8 @@
 
 Pure functions on strings; the document filters of the same names call them. A publicity notice needs
 enough to let neighbours recognise a household (surname, the region and tail of an ID number) and no
-more. Each hidden character becomes one ``*``.
+more. A name's hidden part is always ``**``, whatever its length, so that the mask tells nothing of
+how long the name is; the other masks keep each hidden character's place.
 """
 
 from __future__ import annotations
@@ -50,17 +51,24 @@ _LANDLINE = re.compile(r"(0[12]\d|0[3-9]\d{2})-?(\d{7,8})")
 _PHONE_SEPARATORS = re.compile(r"[\s\-()（）]")
 
 
+# The given name's mask, one width for every name (a name's length would narrow who it is).
+NAME_MASK = MASK * 2
+
+
 def mask_name(name: str) -> str:
-    """Keep the surname, mask the given name: 王建国 → 王**, 王芳 → 王*, 欧阳娜娜 → 欧阳**.
+    """Keep the surname, mask the given name at a fixed width: 王建国 → 王**, 王芳 → 王**,
+    欧阳娜娜 → 欧阳**, 阿依古丽·买买提 → 阿**.
 
     A two-character name is read as surname + given name even when it spells a compound surname
-    (欧阳 → 欧*): nothing would be hidden otherwise. A one-character name is masked entirely.
+    (欧阳 → 欧**): nothing would be hidden otherwise. A one-character name is masked entirely.
     """
     name = name.strip()
-    if len(name) <= 1:
-        return MASK * len(name)
+    if not name:
+        return ""
+    if len(name) == 1:
+        return NAME_MASK
     kept = 2 if len(name) > 2 and name[:2] in COMPOUND_SURNAMES else 1
-    return name[:kept] + MASK * (len(name) - kept)
+    return name[:kept] + NAME_MASK
 
 
 def mask_id(number: str) -> str:
