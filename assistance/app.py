@@ -12,7 +12,7 @@ from assistance import api, web
 from assistance.config import database_url, secret_key
 from assistance.db import Database
 from assistance.documents.rendering import BackgroundRenderer
-from assistance.http import refuse_unstorable_text
+from assistance.http import guard_api_request, no_store, refuse_unstorable_text
 
 
 def create_app(config: dict[str, Any] | None = None) -> Flask:
@@ -24,8 +24,9 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         DATABASE_URL=database_url(),
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",
-        # Behind HTTPS in production: SESSION_COOKIE_SECURE=1 keeps the cookie off plain HTTP.
-        SESSION_COOKIE_SECURE=os.environ.get("SESSION_COOKIE_SECURE") == "1",
+        # The cookie never travels over plain HTTP, unless SESSION_COOKIE_SECURE=0 (the
+        # development server on the loopback, and the tests).
+        SESSION_COOKIE_SECURE=os.environ.get("SESSION_COOKIE_SECURE", "1") != "0",
         PERMANENT_SESSION_LIFETIME=timedelta(hours=8),
         # Eight hours from sign-in, a working day, however active the user: an absolute limit, and
         # no answer has to sign and send the cookie again (0.2 ms of every request).
@@ -41,7 +42,9 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.config.setdefault("RENDER_DOCUMENTS", os.environ.get("ASSISTANCE_RENDER_DOCUMENTS", "background"))
     if app.config["RENDER_DOCUMENTS"] == "background":
         app.extensions["assistance_renderer"] = BackgroundRenderer(app.extensions["assistance_db"]).start()
+    app.before_request(guard_api_request)
     app.before_request(refuse_unstorable_text)
+    app.after_request(no_store)
     api.register(app)
     web.register(app)
 

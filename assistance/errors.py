@@ -53,6 +53,10 @@ class Conflict(ServiceError):
     status = 409
 
 
+class UnsupportedMediaType(ServiceError):
+    status = 415
+
+
 class Unavailable(ServiceError):
     """A facility the act needs (the document renderer's fonts, say) is missing on this server."""
 

@@ -5,10 +5,11 @@ neither imports the other."""
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from datetime import date
 from decimal import Decimal
-from typing import Any, cast
-from urllib.parse import quote
+from typing import Any, TypeVar, cast
+from urllib.parse import quote, urlsplit
 
 from flask import Response, current_app, request, session
 
@@ -17,9 +18,10 @@ from assistance.batch import running
 from assistance.clock import china_today
 from assistance.db import Database
 from assistance.documents.issued import DocumentFile
-from assistance.errors import InvalidInput, NotAuthenticated
+from assistance.errors import FieldProblem, Forbidden, InvalidInput, NotAuthenticated, UnsupportedMediaType
 
 SESSION_USER = "user_id"
+F = TypeVar("F", bound=Callable[..., Any])
 
 
 def database() -> Database:
@@ -59,6 +61,41 @@ def json_body() -> Any:
         raise InvalidInput.field("(根)", f"JSON 嵌套不能超过{storable.DEEPEST}层") from None
     storable.check_json(data)
     return data
+
+
+def takes_upload(view: F) -> F:
+    """Mark an API view that takes a file as multipart/form-data (``guard_api_request``)."""
+    view.takes_upload = True  # type: ignore[attr-defined]
+    return view
+
+
+def guard_api_request() -> None:
+    """Before every API request that changes something: a cross-site one is refused. A browser
+    says where a request comes from (``Origin``) and may post a form from another site without
+    asking anyone; it may not send JSON across sites without the service's consent (CORS, which
+    the service never gives). So a change is taken only as JSON, or as a file upload to a view
+    made for one, and from this site when the browser says where from."""
+    if not request.path.startswith("/api/") or request.method in ("GET", "HEAD", "OPTIONS"):
+        return
+    origin = request.headers.get("Origin")
+    if origin is not None and urlsplit(origin).netloc != request.host:
+        raise Forbidden("拒绝来自其他网站的请求")
+    if request.mimetype == "application/json":
+        return
+    view = current_app.view_functions.get(request.endpoint or "")
+    if request.mimetype == "multipart/form-data" and getattr(view, "takes_upload", False):
+        return
+    raise UnsupportedMediaType(
+        "请求体应为 JSON（Content-Type: application/json）",
+        [FieldProblem("Content-Type", "应为 application/json")],
+    )
+
+
+def no_store(response: Response) -> Response:
+    """API answers carry personal data: no cache along the way keeps them."""
+    if request.path.startswith("/api/"):
+        response.headers.setdefault("Cache-Control", "no-store")
+    return response
 
 
 def refuse_unstorable_text() -> None:

@@ -24,6 +24,19 @@ def parameter_entries_outside_the_checkout(tmp_path_factory: pytest.TempPathFact
 
 
 @pytest.fixture(scope="session", autouse=True)
+def cookies_over_plain_http() -> Iterator[None]:
+    """The tests' apps, servers and browsers speak plain HTTP on the loopback, as the development
+    server does; production keeps the session cookie off plain HTTP."""
+    previous = os.environ.get("SESSION_COOKIE_SECURE")
+    os.environ["SESSION_COOKIE_SECURE"] = "0"
+    yield
+    if previous is None:
+        os.environ.pop("SESSION_COOKIE_SECURE", None)
+    else:
+        os.environ["SESSION_COOKIE_SECURE"] = previous
+
+
+@pytest.fixture(scope="session", autouse=True)
 def documents_laid_out_when_read() -> Iterator[None]:
     """No background renderer thread in the apps tests create: it would write to databases that
     tests empty and drop under it. Documents are laid out when read; the renderer's own tests

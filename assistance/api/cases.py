@@ -16,7 +16,7 @@ from assistance.cases import evidence, filing, rechecks, transitions
 from assistance.cases.acts import ACTS
 from assistance.db import Database
 from assistance.errors import InvalidInput
-from assistance.http import database, expected_version, json_body, paging, today, user_id
+from assistance.http import database, expected_version, json_body, paging, takes_upload, today, user_id
 from assistance.reading import listings, pages, queues
 from assistance.workflow import WORKFLOWS
 
@@ -127,6 +127,7 @@ def post_evaluation(case_id: int) -> tuple[dict[str, Any], int]:
         }
     }
 )
+@takes_upload
 def post_evidence(case_id: int) -> tuple[dict[str, Any], int]:
     """上传证明材料（PDF、JPEG、PNG，不超过10MB）"""
     upload = request.files.get("file")

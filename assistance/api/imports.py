@@ -8,7 +8,7 @@ from flask import request
 from flask_smorest import Blueprint
 
 from assistance.errors import InvalidInput
-from assistance.http import database, json_body, today, user_id
+from assistance.http import database, json_body, takes_upload, today, user_id
 from assistance.intake import imports
 
 blp = Blueprint("imports", __name__, url_prefix="", description="导入其他部门的名单")
@@ -29,6 +29,7 @@ UPLOAD = {
 
 @blp.route("/imports/monitoring-households", methods=["POST"])
 @blp.doc(requestBody=UPLOAD)
+@takes_upload
 def post_monitoring_households() -> tuple[dict[str, Any], int]:
     """导入乡村振兴部门的防返贫监测户名单（CSV 或 XLSX；有错误行时不导入任何一行）"""
     return _import(imports.KIND), 201
@@ -44,6 +45,7 @@ def _import(kind: str) -> dict[str, Any]:
 
 @blp.route("/imports/medical-alerts", methods=["POST"])
 @blp.doc(requestBody=UPLOAD)
+@takes_upload
 def post_medical_alerts() -> tuple[dict[str, Any], int]:
     """导入医保部门的医保动态监测预警对象名单（64号 第二十五条 医保衔接）"""
     return _import(imports.MEDICAL_KIND), 201
@@ -51,6 +53,7 @@ def post_medical_alerts() -> tuple[dict[str, Any], int]:
 
 @blp.route("/imports/disability-changes", methods=["POST"])
 @blp.doc(requestBody=UPLOAD)
+@takes_upload
 def post_disability_changes() -> tuple[dict[str, Any], int]:
     """导入残联每季度报送的残疾人证注销、更换、新增情况（64号 第二十五条 残联衔接）"""
     return _import(imports.DISABILITY_KIND), 201

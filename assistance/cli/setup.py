@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from datetime import datetime
 
 import click
@@ -17,6 +18,8 @@ def serve(host: str, port: int) -> None:
     """启动服务（内置默认配置；DATABASE_URL 指定数据库）。"""
     from assistance.app import create_app
 
+    # The development server speaks plain HTTP: a cookie kept off plain HTTP would never come back.
+    os.environ.setdefault("SESSION_COOKIE_SECURE", "0")
     create_app().run(host=host, port=port)
 
 
