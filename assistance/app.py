@@ -8,7 +8,7 @@ from typing import Any
 
 from flask import Flask
 
-from assistance import api, web
+from assistance import api, logs, web
 from assistance.config import database_url, secret_key
 from assistance.db import Database
 from assistance.documents.rendering import BackgroundRenderer
@@ -42,6 +42,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.config.setdefault("RENDER_DOCUMENTS", os.environ.get("ASSISTANCE_RENDER_DOCUMENTS", "background"))
     if app.config["RENDER_DOCUMENTS"] == "background":
         app.extensions["assistance_renderer"] = BackgroundRenderer(app.extensions["assistance_db"]).start()
+    logs.install(app)
     app.before_request(guard_api_request)
     app.before_request(refuse_unstorable_text)
     app.after_request(no_store)

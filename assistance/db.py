@@ -61,7 +61,7 @@ def make_engine(url: str) -> Engine:
         path = url.removeprefix("sqlite:///")
         if path and path != url and ":memory:" not in path:
             Path(path).parent.mkdir(parents=True, exist_ok=True)
-        engine = create_engine(url, connect_args={"check_same_thread": False})
+        engine = create_engine(url, connect_args={"check_same_thread": False}, hide_parameters=True)
 
         @event.listens_for(engine, "connect")
         def _sqlite_pragmas(connection: Any, _record: Any) -> None:
@@ -73,7 +73,9 @@ def make_engine(url: str) -> Engine:
 
         return engine
     # pool_pre_ping: a PostgreSQL restart must not leave dead connections in the pool.
-    engine = create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=10)
+    # hide_parameters: an error's message never carries the values it was given (names, ID
+    # numbers, the text of a report), so that no log can.
+    engine = create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=10, hide_parameters=True)
     engine.dialect.do_ping = functools.partial(_ping_if_heard_from, engine.dialect.do_ping)  # type: ignore[method-assign]
     return engine
 

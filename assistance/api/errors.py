@@ -6,9 +6,10 @@ from typing import Any
 
 from flask import Flask, request
 from sqlalchemy.exc import IntegrityError, OperationalError
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import HTTPException, InternalServerError
 
 from assistance.errors import ServiceError
+from assistance.logs import log_unhandled, request_id
 
 HTTP_MESSAGES = {
     400: "请求有误",
@@ -33,16 +34,26 @@ def register(app: Flask) -> None:
     @app.errorhandler(IntegrityError)
     def integrity_error(exc: IntegrityError) -> tuple[dict[str, Any], int]:
         # Two requests racing for the same unique value (a retried filing, a username): the
-        # loser's transaction was rolled back whole.
-        app.logger.warning("integrity conflict: %s", exc.orig)
+        # loser's transaction was rolled back whole. Not its message: it quotes the value.
+        app.logger.warning("integrity conflict: %s", type(exc.orig).__name__)
         return {"message": "数据与同时提交的另一请求冲突，请刷新后重试", "errors": []}, 409
 
     @app.errorhandler(OperationalError)
     def operational_error(exc: OperationalError) -> tuple[dict[str, Any], int]:
         if "locked" in str(exc.orig).lower():
             return {"message": "案件正由他人办理，请稍后重试", "errors": []}, 409
-        app.logger.error("database unavailable: %s", exc.orig)
+        app.logger.error("database unavailable: %s", type(exc.orig).__name__)
         return {"message": "数据库暂时不可用，请稍后重试", "errors": []}, 503
+
+    @app.errorhandler(Exception)
+    def unexpected(exc: Exception) -> Any:
+        # Instead of Flask's own log of the error, which would print its message.
+        log_unhandled(app.logger, exc)
+        if not request.path.startswith("/api/"):
+            html_error = app.extensions.get("assistance_html_error")
+            if html_error:
+                return html_error(InternalServerError())
+        return {"message": HTTP_MESSAGES[500], "errors": [], "request_id": request_id()}, 500
 
     @app.errorhandler(HTTPException)
     def http_error(exc: HTTPException) -> Any:
