@@ -9,6 +9,7 @@ import re
 from typing import Any
 
 from assistance.errors import InvalidInput
+from rules.reader import join
 
 # Deeper than any body the service takes (a household is five levels), far short of the stack.
 DEEPEST = 32
@@ -24,12 +25,6 @@ def check_text(text: str, field: str) -> None:
     raise InvalidInput.field(field, "含有无效的字符（孤立的 UTF-16 代理项）")
 
 
-def _join(path: str, key: str | int) -> str:
-    if isinstance(key, int):
-        return f"{path}[{key}]"
-    return f"{path}.{key}" if path else key
-
-
 def check_json(data: Any) -> None:
     """Every key and string of a parsed JSON document storable, and no deeper than ``DEEPEST``."""
     stack: list[tuple[Any, str, int]] = [(data, "", 0)]
@@ -41,11 +36,11 @@ def check_json(data: Any) -> None:
             check_text(value, path or "(根)")
         elif isinstance(value, dict):
             for key, item in value.items():
-                where = _join(path, str(key))
+                where = join(path, str(key))
                 check_text(str(key), where)
                 stack.append((item, where, depth + 1))
         elif isinstance(value, list):
-            stack.extend((item, _join(path, index), depth + 1) for index, item in enumerate(value))
+            stack.extend((item, join(path, index), depth + 1) for index, item in enumerate(value))
 
 
 __all__ = ["DEEPEST", "check_json", "check_text"]
