@@ -50,6 +50,9 @@ PERMISSIONS: Final[Mapping[str, Permission]] = {
     # Pages and fields for the people who work on cases.
     "work_queue": _p("您的角色不能使用此页面", *STAFF),
     "read_engine_decisions": _p("只有工作人员可以查看规则引擎的评估", *STAFF),
+    # Who objected in a publicity and what they said, and real-name reports on the case: never
+    # the applicant's to read (64号 第三十条: a reporter's identity is kept confidential).
+    "read_objection_sources": _p("", VILLAGE, TOWNSHIP, COUNTY, ADMIN),
     "enter_staff_fields": _p("", VILLAGE, TOWNSHIP, COUNTY, ADMIN),
     "read_statistics": _p("只有乡镇（街道）、县级工作人员和系统管理员可以查看统计",
                           TOWNSHIP, COUNTY, ADMIN),

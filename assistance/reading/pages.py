@@ -12,7 +12,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlmodel import Session, SQLModel, col, select
 
-from assistance.access import Actor, actor_and_case_stamp, may_fire, visible_case
+from assistance.access import Actor, actor_and_case_stamp, may, may_fire, visible_case
 from assistance.casefile.household import household_data
 from assistance.cases import deadlines
 from assistance.cases.rechecks import case_rechecks
@@ -279,6 +279,29 @@ def _build_case_detail(
     else:
         data["history"] = [{**_plain(created), "actor_name": actor.display_name}]
     data["available_actions"] = available_actions(session, actor, case, today, due, recorded)
+    return data if may(actor, "read_objection_sources") else _as_the_applicant_sees_it(data)
+
+
+# Of an objection raised in a publicity, what the applicant reads: that it was raised, when, and
+# in which publicity; its outcome is in the appraisal and the opinions that follow.
+_OBJECTION_SEEN = ("id", "case_id", "kind", "publicity_id", "raised_on", "recorded_at")
+
+
+def _as_the_applicant_sees_it(data: dict[str, Any]) -> dict[str, Any]:
+    """The case page without who objected in its publicities, what they said or sent, and without
+    real-name reports on the case (64号 第二十二条、第三十条)."""
+    publicity = [o for o in data["objections"] if o["kind"] == "publicity"]
+    sent = {o["evidence_id"] for o in publicity if o.get("evidence_id")}
+    data["objections"] = [
+        {k: o[k] for k in _OBJECTION_SEEN if k in o} if o["kind"] == "publicity" else o
+        for o in data["objections"]
+    ]
+    data["evidence"] = [e for e in data["evidence"] if e["id"] not in sent]
+    data["history"] = [
+        {**e, "detail": {k: v for k, v in e["detail"].items() if k != "real_name"}}
+        for e in data["history"]
+        if not e["action"].startswith("report_")
+    ]
     return data
 
 
