@@ -5,12 +5,16 @@ trusted to the fen."""
 
 from __future__ import annotations
 
+import functools
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Any
+
+from rules import declaration as d
+from rules.declaration import Fact, facts, holds, keys_of, positional
 
 SCHEMA_VERSION = 1
 MAX_MEMBERS = 30
@@ -49,11 +53,87 @@ class _Missing:
 MISSING: Any = _Missing()
 
 
+# A check of one record after its fields are read: the values so far (by attribute, which it may
+# change), the record's path and its raw data. Rules tying several fields together live there.
+Check = Callable[[dict[str, Any], str, Mapping[str, Any]], None]
+
+
 class Reader:
     """Collects field errors while reading; each accessor returns None after recording an error."""
 
     def __init__(self) -> None:
         self.errors: list[FieldError] = []
+        self.checks: dict[type, Check] = {}
+        self.member_ids: set[str] = set()  # every listed member's id, valid or not
+        self.top: dict[str, Any] = {}  # the outermost record's values read so far
+        self.kinds = self._kinds()
+
+    def record(self, raw: Any, path: str, record: type) -> Any:
+        """Read a declared record (:mod:`rules.declaration`) field by field; the record, or None
+        when a field it cannot be built without is missing or wrong."""
+        data = self.mapping(raw, path, keys_of(record))
+        if data is None:
+            return None
+        values: dict[str, Any] = {}
+        if not path:
+            self.top = values
+        prefix = f"{path}." if path else ""
+        kinds = self.kinds
+        for fact, key, attribute, kind, may_be_required, only_when in _plan(record):
+            given = data.get(key)
+            # An absent field takes its declared default from the dataclass itself.
+            if given is None or (given == [] and kind == d.ITEMS):
+                if may_be_required and fact.required_for(values):
+                    self.fail(prefix + key, fact.required_message)
+                continue
+            if only_when is not None and not _may_hold(only_when, values):
+                self.fail(prefix + key, fact.only_message)
+                continue
+            value = kinds[kind](fact, given, prefix + key)
+            if value is not None:
+                values[attribute] = value
+        check = self.checks.get(record)
+        if check is not None:
+            check(values, path, data)
+        if not positional(record) <= values.keys():
+            return None
+        return record(**values)
+
+    def _kinds(self) -> dict[str, Callable[[Fact, Any, str], Any]]:
+        """How to read a field of each kind; None when wrong (the error recorded)."""
+        return {
+            d.TEXT: lambda fact, raw, path: self.text(raw, path, required=False, max_length=fact.max_length),
+            d.CHOICE: self._choice_of,
+            d.FLAG: lambda fact, raw, path: self.flag(raw, path),
+            d.DAY: lambda fact, raw, path: self.day(raw, path, required=False),
+            d.MONEY: lambda fact, raw, path: self.money(raw, path, required=False),
+            d.WHOLE: lambda fact, raw, path: self.whole(raw, path, fact.low, fact.high, required=False),
+            d.REGION: lambda fact, raw, path: self.region(raw, path),
+            d.MEMBER: lambda fact, raw, path: self.member_ref(raw, path),
+            d.RECORD: lambda fact, raw, path: self.record(raw, path, fact.record or object),
+            d.ITEMS: self._items_of,
+        }
+
+    def _choice_of(self, fact: Fact, raw: Any, path: str) -> str | None:
+        assert fact.choices is not None
+        return self.choice(
+            raw, path, fact.choices, required=False, max_length=fact.max_length, invalid=fact.invalid_choice
+        )
+
+    def _items_of(self, fact: Fact, raw: Any, path: str) -> tuple[Any, ...]:
+        assert fact.record is not None
+        built = (
+            self.record(item, join(path, index), fact.record)
+            for index, item in enumerate(self.items(raw, path, fact.max_items))
+        )
+        return tuple(item for item in built if item is not None)
+
+    def member_ref(self, raw: Any, path: str) -> str | None:
+        ref = self.text(raw, path, required=False, max_length=40)
+        if ref is not None and self.member_ids and ref not in self.member_ids:
+            self.fail(path, f"“{ref}”不是 members 中的成员 id")
+            return None
+        return ref
 
     def fail(self, path: str, message: str) -> None:
         self.errors.append(FieldError(path or "(根)", message))
@@ -98,12 +178,22 @@ class Reader:
             return None
         return value
 
-    def choice(self, raw: Any, path: str, choices: Mapping[str, Any], *, required: bool = True) -> str | None:
-        value = self.text(raw, path, required=required)
+    def choice(
+        self,
+        raw: Any,
+        path: str,
+        choices: Mapping[str, Any],
+        *,
+        required: bool = True,
+        max_length: int = 200,
+        invalid: str = "",
+    ) -> str | None:
+        value = self.text(raw, path, required=required, max_length=max_length)
         if value is None:
             return None
         if value not in choices:
-            self.fail(path, f"取值“{value}”无效，可选：{'、'.join(choices)}")
+            message = invalid or "取值“{value}”无效，可选：" + "、".join(choices)
+            self.fail(path, message.replace("{value}", value))
             return None
         return value
 
@@ -181,6 +271,21 @@ class Reader:
             self.fail(path, "行政区划代码应为6位数字")
             return None
         return value
+
+
+@functools.cache
+def _plan(record: type) -> tuple[tuple[Fact, str, str, str, bool, d.Condition | None], ...]:
+    """A record's facts as the reading loop wants them, unpacked once."""
+    return tuple(
+        (f, f.key, f.attribute, f.kind, f.required or f.required_when is not None, f.only_when)
+        for f in facts(record)
+    )
+
+
+def _may_hold(condition: d.Condition, values: Mapping[str, Any]) -> bool:
+    """A field that means something only under ``condition`` is refused only once the fields the
+    condition names were read: a wrong ``kind`` is one error, not two."""
+    return not all(key in values for key in condition) or holds(condition, values)
 
 
 def join(path: str, key: str | int) -> str:

@@ -9,8 +9,11 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from rules import declaration as d
 from rules import vocabulary as v
+from rules.casefile import CaseFile
 from rules.counties import COUNTIES
+from rules.declaration import Fact
 
 BASE_URI = "https://yuncheng-assistance.invalid/schemas/"
 JSON = dict[str, Any]
@@ -21,7 +24,15 @@ _REGION: JSON = {"type": "string", "pattern": "^[1-8][0-9]{5}$"}
 
 
 def _label(value: Any) -> str:
-    return value if isinstance(value, str) else str(value.label)
+    """A choice's label, with the article it comes from (or, for an income kind, the 65号 article
+    that keeps it out of household income)."""
+    if isinstance(value, str):
+        return value
+    excluded_by = getattr(value, "excluded_by", "")
+    if excluded_by:
+        return f"{value.label}（65号 {excluded_by}，不计入）"
+    article = getattr(value, "article", "")
+    return f"{value.label}（{article}）" if article else str(value.label)
 
 
 def _enum(choices: Mapping[str, Any], description: str, nullable: bool = False) -> JSON:
@@ -33,82 +44,106 @@ def _enum(choices: Mapping[str, Any], description: str, nullable: bool = False) 
     return schema
 
 
-def _text(max_length: int, description: str = "") -> JSON:
-    schema: JSON = {"type": "string", "maxLength": max_length}
-    if description:
-        schema["description"] = description
-    return schema
-
-
 def _object(required: list[str], properties: JSON) -> JSON:
     return {"type": "object", "additionalProperties": False, "required": required, "properties": properties}
 
 
-def _nullable(ref: str) -> JSON:
-    return {"oneOf": [{"type": "null"}, {"$ref": ref}]}
+def _described(schema: JSON, fact: Fact) -> JSON:
+    text = fact.description or fact.label
+    if fact.article and fact.article not in text:
+        text = f"{text}（{fact.article}）"
+    return {**schema, "description": text}
 
 
-def _items(ref: str, limit: int = 500) -> JSON:
-    return {"type": "array", "maxItems": limit, "items": {"$ref": ref}}
+def _property(fact: Fact) -> JSON:
+    """One declared field as JSON Schema."""
+    kind = fact.kind
+    if kind == d.CHOICE:
+        assert fact.choices is not None
+        return _enum(
+            fact.choices, fact.description or fact.label, nullable=fact.default is None and not fact.required
+        )
+    if kind == d.RECORD:
+        assert fact.record is not None
+        ref = f"#/$defs/{d.record_name(fact.record)}"
+        return _described({"oneOf": [{"type": "null"}, {"$ref": ref}]}, fact)
+    if kind == d.ITEMS:
+        assert fact.record is not None
+        items: JSON = {
+            "type": "array",
+            "maxItems": fact.max_items,
+            "items": {"$ref": f"#/$defs/{d.record_name(fact.record)}"},
+        }
+        if fact.required:
+            items["minItems"] = 1
+        return _described(items, fact)
+    if kind == d.TEXT:
+        text: JSON = {"type": "string", "maxLength": fact.max_length}
+        if fact.required:
+            text["minLength"] = 1
+        if fact.pattern:
+            text["pattern"] = fact.pattern
+        return _described(text, fact)
+    if kind == d.MEMBER:
+        return _described({"type": "string", "minLength": 1, "maxLength": 40}, fact)
+    if kind == d.WHOLE:
+        return _described({"type": "integer", "minimum": fact.low, "maximum": fact.high}, fact)
+    if kind == d.VERSION:
+        return {"const": 1}
+    if kind == d.OVERRIDES:
+        return _described(
+            {
+                "type": "object",
+                "propertyNames": {"pattern": "^[a-z][a-z_]*(\\.(urban|rural))?$"},
+                "additionalProperties": {"$ref": "#/$defs/decimal"},
+            },
+            fact,
+        )
+    return _described(_SCALARS[kind], fact)
 
 
-def _income_kinds() -> str:
-    return "；".join(
-        f"{key} {kind.label}" + (f"（65号 {kind.excluded_by}，不计入）" if kind.excluded_by else "")
-        for key, kind in v.INCOME_KINDS.items()
-    )
+_SCALARS: dict[str, JSON] = {
+    d.FLAG: {"type": "boolean"},
+    d.DAY: _DATE,
+    d.MONEY: _MONEY,
+    d.REGION: _REGION,
+}
+
+
+def _conditions(record: type) -> list[JSON]:
+    """The declared ``required_when`` conditions as if/then clauses."""
+    clauses = []
+    for fact in d.facts(record):
+        if fact.required_when is None:
+            continue
+        condition = {key: {"enum": sorted(allowed)} for key, allowed in fact.required_when.items()}
+        clauses.append(
+            {
+                "if": {"properties": condition, "required": sorted(condition)},
+                "then": {"required": [fact.key]},
+            }
+        )
+    return clauses
+
+
+def _record_schema(record: type) -> JSON:
+    declared = d.facts(record)
+    schema = _object([f.key for f in declared if f.required], {f.key: _property(f) for f in declared})
+    conditions = _conditions(record)
+    if conditions:
+        schema["allOf"] = conditions
+    return schema
 
 
 def case_file_schema() -> JSON:
-    exclusions = "；".join(f"{k} {r.label}（{r.article}）" for k, r in v.MEMBER_EXCLUSIONS.items())
-    counties = "；".join(f"{code} {name}" for code, name in COUNTIES.items())
+    records = d.walk(CaseFile)
     return {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "$id": BASE_URI + "case-file.schema.json",
         "title": "案卷文件（规则引擎输入）",
         "description": "一件低保边缘家庭（运民发〔2023〕64号）或因病致贫重病患者（运民发〔2023〕65号）"
         "认定申请的全部事实。说明见 docs/case-file.md。",
-        **_object(
-            ["procedure", "application_date", "county", "hukou_type", "members"],
-            {
-                "schema_version": {"const": 1},
-                "reference": _text(200, "案卷编号或备注，引擎不使用"),
-                "note": _text(2000),
-                "procedure": _enum(v.PROCEDURES, "认定事项"),
-                "application_date": {**_DATE, "description": "申请日期；收入按申请当月前12个月计算"},
-                "county": {"type": "string", "enum": list(COUNTIES), "description": f"受理县：{counties}"},
-                "hukou_type": _enum(v.HUKOU_TYPES, "户籍类型（64号 第八条）"),
-                "residence_area": _enum(v.AREAS, "居住地城镇或农村，居民户籍必填（64号 第八条）", True),
-                "current_assistance": _enum(v.CURRENT_ASSISTANCE, "家庭已享受的救助"),
-                "assistance_transition": _enum(
-                    v.ASSISTANCE_TRANSITIONS, "申请或退出低保、特困（64号 第十五条简化程序）", True
-                ),
-                "monitoring_household": _nullable("#/$defs/monitoring"),
-                "members": {**_items("#/$defs/member", 30), "minItems": 1},
-                "incomes": _items("#/$defs/income"),
-                "assets": _items("#/$defs/asset"),
-                "patient": _text(40, "患者的成员 id；因病致贫重病患者认定必填"),
-                "medical_expenses": _items("#/$defs/medical_expense"),
-                "county_findings": _items("#/$defs/county_finding"),
-                "parameter_overrides": {
-                    "type": "object",
-                    "description": '测算用参数，如 {"dibao_standard": "800.00"}，可加 .urban/.rural；'
-                    "使用后结论带警告，不作为认定依据",
-                    "propertyNames": {"pattern": "^[a-z][a-z_]*(\\.(urban|rural))?$"},
-                    "additionalProperties": {"$ref": "#/$defs/decimal"},
-                },
-            },
-        ),
-        "allOf": [
-            {
-                "if": {"properties": {"hukou_type": {"const": "resident"}}, "required": ["hukou_type"]},
-                "then": {"required": ["residence_area"]},
-            },
-            {
-                "if": {"properties": {"procedure": {"const": "illness_poverty"}}, "required": ["procedure"]},
-                "then": {"required": ["patient"]},
-            },
-        ],
+        **_record_schema(CaseFile),
         "$defs": {
             "money": {
                 "description": "金额（元），精确到分；字符串或整数，不接受浮点数",
@@ -124,110 +159,7 @@ def case_file_schema() -> JSON:
                 ]
             },
             "date": {"type": "string", "pattern": "^[0-9]{4}-[0-9]{2}-[0-9]{2}$", "format": "date"},
-            "monitoring": _object(
-                ["category"],
-                {
-                    "category": _enum(v.MONITORING_CATEGORIES, "防返贫监测对象类别（64号 第十五条）"),
-                    "identified_on": _DATE,
-                    "identified_by": _text(200),
-                },
-            ),
-            "member": _object(
-                ["id", "name", "id_number", "relation"],
-                {
-                    "id": {
-                        "type": "string",
-                        "minLength": 1,
-                        "maxLength": 40,
-                        "description": "案卷内的成员编号",
-                    },
-                    "name": {"type": "string", "minLength": 1, "maxLength": 50},
-                    "id_number": {
-                        "type": "string",
-                        "pattern": "^[0-9]{17}[0-9Xx]$",
-                        "description": "18位居民身份证号码，校验位和出生日期须有效",
-                    },
-                    "relation": _enum(v.RELATIONS, "与申请人关系"),
-                    "hukou_region": {**_REGION, "description": "户籍地区划代码；申请人、患者必填"},
-                    "unable_to_live_independently": {"type": "boolean", "description": "64号 第九条（三）"},
-                    "full_time_student": _enum(v.STUDENT_LEVELS, "在校接受全日制学历教育", True),
-                    "exclusion": _nullable("#/$defs/exclusion"),
-                    "medical_insurance": _nullable("#/$defs/insurance"),
-                    "note": _text(500),
-                },
-            ),
-            "exclusion": _object(
-                ["reason"],
-                {
-                    "reason": {
-                        "type": "string",
-                        "enum": list(v.MEMBER_EXCLUSIONS),
-                        "description": f"不计入家庭成员的情形：{exclusions}",
-                    },
-                    "since": {**_DATE, "description": "起始日期；宗教教职人员必填"},
-                    "note": _text(500, "说明；县级规定的其他情形必填"),
-                },
-            ),
-            "insurance": _object(
-                ["scheme"],
-                {
-                    "scheme": _enum(v.INSURANCE_SCHEMES, "参保类型（65号 第六条（二））"),
-                    "region": {**_REGION, "description": "参保地区划代码"},
-                },
-            ),
-            "income": _object(
-                ["member", "kind"],
-                {
-                    "member": _text(40, "取得收入的成员 id"),
-                    "kind": {"type": "string", "enum": list(v.INCOME_KINDS), "description": _income_kinds()},
-                    "amount": {**_MONEY, "description": "申请当月前12个月内取得的合计金额"},
-                    "months": {"type": "integer", "minimum": 1, "maximum": 12},
-                    "declared_amount": {**_MONEY, "description": "灵活就业人员申报收入（65号 第八条（一））"},
-                    "support": {"$ref": "#/$defs/support"},
-                    "note": _text(500),
-                },
-            ),
-            "support": _object(
-                ["relation", "basis"],
-                {
-                    "relation": _enum(v.SUPPORT_RELATIONS, "赡养、扶养或抚养"),
-                    "basis": _enum(v.SUPPORT_BASES, "数额依据（65号 第八条（四））"),
-                    "obligor_status": _enum(v.OBLIGOR_STATUSES, "义务人身份"),
-                    "obligor_household_monthly_per_capita_income": _MONEY,
-                    "obligor_dibao_standard": _MONEY,
-                    "obligor_monthly_income": _MONEY,
-                    "children_supported": {"type": "integer", "minimum": 1, "maximum": 10},
-                    "months": {"type": "integer", "minimum": 1, "maximum": 12},
-                },
-            ),
-            "asset": _object(
-                ["owner", "kind"],
-                {
-                    "owner": _text(40, "登记在其名下的人员 id"),
-                    "kind": _enum(v.ASSET_KINDS, "财产种类"),
-                    "value": {**_MONEY, "description": "金融资产余额，或车辆、农机具、船舶的购买价值"},
-                    "tenure": _enum(v.TENURES, "拥有或承租"),
-                    "business_use": {"type": "boolean"},
-                    "lent_identity_certified": {"type": "boolean", "description": "64号 第十四条（四）"},
-                    "description": _text(200),
-                },
-            ),
-            "medical_expense": _object(
-                ["date", "type", "policy_scope_personal_burden", "out_of_pocket"],
-                {
-                    "date": _DATE,
-                    "type": _enum(v.MEDICAL_EXPENSE_TYPES, "费用类型"),
-                    "policy_scope_personal_burden": {**_MONEY, "description": "65号 第六条（三）"},
-                    "mutual_aid": {**_MONEY, "description": "社会互助帮困金额"},
-                    "out_of_pocket": {**_MONEY, "description": "个人自负医疗费用（65号 第六条（四））"},
-                    "designated": {"type": "boolean"},
-                    "institution": _text(200),
-                },
-            ),
-            "county_finding": _object(
-                ["article", "description", "disqualifying"],
-                {"article": _text(100), "description": _text(1000), "disqualifying": {"type": "boolean"}},
-            ),
+            **{d.record_name(record): _record_schema(record) for record in records[1:]},
         },
     }
 

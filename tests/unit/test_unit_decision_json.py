@@ -11,8 +11,9 @@ import pytest
 from jsonschema import Draft202012Validator, FormatChecker
 from unit_casedata import EXAMPLES, LOCAL_PARAMETERS, SCHEMAS, edge_case, family_of_three, illness_case
 
-from rules import evaluate, load_parameters, parse_case_file
+from rules import CaseFileError, evaluate, load_parameters, parse_case_file
 from rules.decision import Decision
+from rules.schemas import SCHEMAS as SCHEMA_BUILDERS
 
 EXAMPLE_FILES = sorted(EXAMPLES.glob("*.json"))
 
@@ -120,3 +121,22 @@ def test_illness_decision_has_medical_section() -> None:
     assert data["medical"]["patient"] == "m1"
     assert data["medical"]["window"] == {"from": "2024-05-21", "to": "2025-05-20"}
     assert data["medical"]["expenses_outside_window"] == 1
+
+
+@pytest.mark.parametrize("name", sorted(SCHEMA_BUILDERS))
+def test_the_published_schemas_are_what_the_declarations_build(name: str) -> None:
+    published = json.loads((SCHEMAS / f"{name}.schema.json").read_text(encoding="utf-8"))
+    assert published == SCHEMA_BUILDERS[name](), f"运行 assistance schema {name} --write"
+
+
+def test_the_schema_and_the_parser_agree_on_conditional_fields() -> None:
+    """The declared conditions (rules/declaration.py) reach both: a resident hukou without its
+    residence, or a flexible income without its months, fails both the parser and the schema."""
+    resident = edge_case(hukou_type="resident")
+    assert any("residence_area" in p for p in problems("case-file", resident))
+    with pytest.raises(CaseFileError):
+        parse_case_file(resident)
+    flexible = edge_case(incomes=[{"member": "m1", "kind": "flexible"}])
+    assert any("months" in p for p in problems("case-file", flexible))
+    with pytest.raises(CaseFileError):
+        parse_case_file(flexible)
