@@ -168,7 +168,7 @@ class SupportDetails:
 
 @record
 class IncomeItem:
-    member: str = declare(MEMBER, "成员", required=True, description="取得收入的成员 id")
+    member: str = declare(MEMBER, "成员", required=True, description="取得收入的成员 id", column="member_id")
     kind: str = declare(CHOICE, "收入类别", choices=v.INCOME_KINDS, required=True)
     amount: Decimal | None = declare(
         MONEY,
@@ -210,7 +210,9 @@ class IncomeItem:
 
 @record
 class Asset:
-    owner: str = declare(MEMBER, "登记在谁名下", required=True, description="登记在其名下的人员 id")
+    owner: str = declare(
+        MEMBER, "登记在谁名下", required=True, description="登记在其名下的人员 id", column="member_id"
+    )
     kind: str = declare(CHOICE, "财产类别", choices=v.ASSET_KINDS, required=True)
     value: Decimal | None = declare(
         MONEY,
@@ -279,19 +281,27 @@ _HOUSEHOLD = "household"
 @record
 class CaseFile:
     procedure: str = declare(
-        CHOICE, "认定事项", choices=v.PROCEDURES, required=True, table=_CASE, on_form=False
+        CHOICE,
+        "认定事项",
+        choices=v.PROCEDURES,
+        required=True,
+        table=_CASE,
+        on_form=False,
+        owned_by_case=True,
     )
     application_date: date = declare(
         DAY,
         "申请日期",
         required=True,
         table=_CASE,
+        owned_by_case=True,
         on_form=False,
         description="申请日期；收入按申请当月前12个月计算",
     )
     county: str = declare(
         CHOICE,
         "受理县",
+        owned_by_case=True,
         choices=COUNTIES,
         required=True,
         max_length=6,
@@ -413,6 +423,7 @@ class CaseFile:
         OVERRIDES,
         "测算用参数",
         default_factory=dict,
+        owned_by_case=True,
         on_form=False,
         description='测算用参数，如 {"dibao_standard": "800.00"}，可加 .urban/.rural；'
         "使用后结论带警告，不作为认定依据",
@@ -421,7 +432,7 @@ class CaseFile:
         TEXT, "案卷编号", default="", description="案卷编号或备注，引擎不使用", on_form=False
     )
     note: str = declare(TEXT, "备注", default="", max_length=2000, on_form=False)
-    schema_version: int = declare(VERSION, "格式版本", default=1, on_form=False)
+    schema_version: int = declare(VERSION, "格式版本", default=1, on_form=False, owned_by_case=True)
 
     @property
     def applicant(self) -> Member:

@@ -67,6 +67,7 @@ class Fact:
     # Storage: the column ("" = the key); a record is flattened into columns with ``column`` as
     # the prefix, or kept whole as JSON when ``as_json``; a list goes to the table ``table``.
     column: str = ""
+    owned_by_case: bool = False  # set by the case itself (its procedure, date, county), not filed
     as_json: bool = False
     table: str = ""
     # The household form: a hint under the input, folded away with rarely needed facts, only on
@@ -144,6 +145,14 @@ def fact(record: type, name: str) -> Fact:
 @functools.cache
 def keys_of(record: type) -> frozenset[str]:
     return frozenset(f.name for f in facts(record))
+
+
+def choice_label(value: Any) -> str:
+    """A choice's label as a person reads it, with the article it comes from, if any."""
+    if isinstance(value, str):
+        return value
+    article = getattr(value, "article", "")
+    return f"{value.label}（{article}）" if article else str(value.label)
 
 
 def record_name(record: type) -> str:

@@ -12,74 +12,42 @@ from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from decimal import Decimal
 from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy import event
 from sqlmodel import Session, col, delete
 
+from assistance.casefile import storage
 from assistance.db import for_this_transaction
 from assistance.errors import FieldProblem, InvalidInput
 from assistance.models import AssetRecord, Case, Household, IncomeRecord, MedicalExpenseRecord, Member
 from assistance.models.revisions import households_changed
 from rules import CaseFile, CaseFileError, parse_case_file
-from rules.casefile import SupportDetails
+from rules.casefile import Member as Member_
 
 HOUSEHOLD_FIELD = "household"
-# Kept with the household, not part of the engine's format.
-_HOUSEHOLD_ONLY = ("address",)
-_CASE_OWNED = ("procedure", "application_date", "county", "schema_version", "parameter_overrides")
 
 
-def parse_household(
-    procedure: str, application_date: date, county: str, household: Any
-) -> tuple[CaseFile, dict[str, Any]]:
-    """The parsed case file, and the household's own fields (address)."""
+def parse_household(procedure: str, application_date: date, county: str, household: Any) -> CaseFile:
+    """The household, in the case-file format without the case's own fields, parsed with them."""
     if not isinstance(household, Mapping):
         raise InvalidInput.field(HOUSEHOLD_FIELD, "应为对象（案卷格式，见 docs/case-file.md）")
     problems = [
         FieldProblem(f"{HOUSEHOLD_FIELD}.{key}", "由案件确定，不能在家庭信息中填写")
-        for key in _CASE_OWNED
+        for key in storage.case_owned_keys()
         if key in household
     ]
     if problems:
         raise InvalidInput("提交的数据有误", problems)
-    own = {key: household[key] for key in _HOUSEHOLD_ONLY if key in household}
-    address = own.get("address", "")
-    if not isinstance(address, str) or len(address) > 200:
-        raise InvalidInput.field(f"{HOUSEHOLD_FIELD}.address", "应为不超过200字的文字")
-    data = {k: v for k, v in household.items() if k not in _HOUSEHOLD_ONLY}
-    data.update(procedure=procedure, application_date=application_date.isoformat(), county=county)
+    data = {**household, "procedure": procedure, "application_date": application_date.isoformat()}
+    data["county"] = county
     try:
-        return parse_case_file(data), own
+        return parse_case_file(data)
     except CaseFileError as exc:
         raise InvalidInput(
             "家庭信息有误", [FieldProblem(f"{HOUSEHOLD_FIELD}.{e.field}", e.message) for e in exc.errors]
         ) from exc
-
-
-def _money(value: Decimal | None) -> str | None:
-    return None if value is None else str(value)
-
-
-def _support_data(support: SupportDetails) -> dict[str, Any]:
-    data: dict[str, Any] = {
-        "relation": support.relation,
-        "basis": support.basis,
-        "obligor_status": support.obligor_status,
-        "children_supported": support.children_supported,
-        "months": support.months,
-    }
-    for name in (
-        "obligor_household_monthly_per_capita_income",
-        "obligor_dibao_standard",
-        "obligor_monthly_income",
-    ):
-        value = getattr(support, name)
-        if value is not None:
-            data[name] = str(value)
-    return data
 
 
 def store_household(session: Session, case: Case, household: Household, parsed: CaseFile) -> None:
@@ -91,8 +59,7 @@ def store_household(session: Session, case: Case, household: Household, parsed: 
     case.applicant_member_id = None
     session.flush()
     session.exec(delete(Member).where(col(Member.household_id) == household.id))
-    household.hukou_type = parsed.hukou_type
-    household.residence_area = parsed.residence_area
+    describe_household(household, parsed)
     members = store_members(session, household, parsed)
     describe_case(case, parsed, members)
     store_records(session, case, household, parsed, members)
@@ -100,30 +67,19 @@ def store_household(session: Session, case: Case, household: Household, parsed: 
     households_changed(session, {household.id})
 
 
+def describe_household(household: Household, parsed: CaseFile) -> None:
+    """The household's own fields that the case file gives (its hukou, residence, address)."""
+    storage.set_top(storage.HOUSEHOLD_TABLE, household, parsed, {})
+
+
 def store_members(session: Session, household: Household, parsed: CaseFile) -> list[Any]:
     """Insert the case file's members into the household; the rows as stored, in order. One
     statement, and no ORM objects: a filing writes a household at a time and only reads it back."""
     assert household.id is not None
-    values = [
-        {
-            "household_id": household.id,
-            "key": m.id,
-            "position": position,
-            "name": m.name,
-            "id_number": m.id_number,
-            "relation": m.relation,
-            "hukou_region": m.hukou_region,
-            "unable_to_live_independently": m.unable_to_live_independently,
-            "full_time_student": m.full_time_student,
-            "exclusion_reason": m.exclusion.reason if m.exclusion else None,
-            "exclusion_since": m.exclusion.since if m.exclusion else None,
-            "exclusion_note": m.exclusion.note if m.exclusion else "",
-            "insurance_scheme": m.insurance.scheme if m.insurance else None,
-            "insurance_region": m.insurance.region if m.insurance else None,
-        }
-        for position, m in enumerate(parsed.members)
-    ]
-    return _inserted(session, Member, values)
+    rows = storage.item_rows(_MEMBERS, parsed, {}, household_id=household.id)
+    for position, row in enumerate(rows):
+        row["position"] = position
+    return _inserted(session, Member, rows)
 
 
 def describe_case(case: Case, parsed: CaseFile, members: Sequence[Any]) -> None:
@@ -131,17 +87,7 @@ def describe_case(case: Case, parsed: CaseFile, members: Sequence[Any]) -> None:
     monitoring status, and the county's findings."""
     ids = {m.key: m.id for m in members}
     case.applicant_member_id = ids[parsed.applicant.id]
-    case.patient_member_id = ids[parsed.patient] if parsed.patient else None
-    case.current_assistance = parsed.current_assistance
-    case.assistance_transition = parsed.assistance_transition
-    monitoring = parsed.monitoring_household
-    case.monitoring_category = monitoring.category if monitoring else None
-    case.monitoring_identified_on = monitoring.identified_on if monitoring else None
-    case.monitoring_identified_by = monitoring.identified_by if monitoring else ""
-    case.county_findings = [
-        {"article": f.article, "description": f.description, "disqualifying": f.disqualifying}
-        for f in parsed.county_findings
-    ]
+    storage.set_top(storage.CASE_TABLE, case, parsed, ids)
 
 
 def store_records(
@@ -151,51 +97,12 @@ def store_records(
     as stored for the rest of the transaction (``household_rows``): the act's page shows them."""
     assert case.id is not None and household.id is not None
     ids = {m.key: m.id for m in members}
-    incomes = [
-        {
-            "case_id": case.id,
-            "member_id": ids[item.member],
-            "kind": item.kind,
-            "amount": item.amount,
-            "months": item.months,
-            "declared_amount": item.declared_amount,
-            "support": _support_data(item.support) if item.support else None,
-            "note": item.note,
-        }
-        for item in parsed.incomes
-    ]
-    assets = [
-        {
-            "case_id": case.id,
-            "member_id": ids[asset.owner],
-            "kind": asset.kind,
-            "value": asset.value,
-            "tenure": asset.tenure,
-            "business_use": asset.business_use,
-            "lent_identity_certified": asset.lent_identity_certified,
-            "description": asset.description,
-        }
-        for asset in parsed.assets
-    ]
-    expenses = [
-        {
-            "case_id": case.id,
-            "spent_on": expense.date,
-            "type": expense.type,
-            "policy_scope_personal_burden": expense.policy_scope_personal_burden,
-            "mutual_aid": expense.mutual_aid,
-            "out_of_pocket": expense.out_of_pocket,
-            "designated": expense.designated,
-            "institution": expense.institution,
-        }
-        for expense in parsed.medical_expenses
-    ]
     stored = Preloaded()
     stored.households[household.id] = household
     stored.members[household.id] = list(members)
-    stored.incomes[case.id] = _inserted(session, IncomeRecord, incomes)
-    stored.assets[case.id] = _inserted(session, AssetRecord, assets)
-    stored.expenses[case.id] = _inserted(session, MedicalExpenseRecord, expenses)
+    for fact in _RECORD_LISTS:
+        rows = storage.item_rows(fact, parsed, ids, case_id=case.id)
+        stored.records[fact.key][case.id] = _inserted(session, _MODELS[fact.table], rows)
     _rows_written(session)
     rows_read = for_this_transaction(session, _ROWS, _RowsRead)
     rows_read.read[case.id] = (rows_read.written, stored)
@@ -210,8 +117,17 @@ def _inserted(session: Session, model: Any, values: list[dict[str, Any]]) -> lis
     return list(session.connection().execute(query, values))
 
 
-def _drop_empty(data: dict[str, Any]) -> dict[str, Any]:
-    return {k: v for k, v in data.items() if v not in (None, "", False)}
+def _table(model: Any) -> sa.Table:
+    table: sa.Table = model.__table__
+    return table
+
+
+_MODELS: dict[str, Any] = {
+    _table(model).name: model for model in (Member, IncomeRecord, AssetRecord, MedicalExpenseRecord)
+}
+_MEMBERS = next(f for f in storage.list_facts() if f.table == _table(Member).name)
+# The lists kept in tables of their own, by case (the county's findings are a column of the case).
+_RECORD_LISTS = tuple(f for f in storage.list_facts() if f is not _MEMBERS and not f.as_json)
 
 
 @dataclass
@@ -222,14 +138,18 @@ class Preloaded:
 
     households: dict[int, Any] = field(default_factory=dict)
     members: dict[int, list[Any]] = field(default_factory=lambda: defaultdict(list))
-    incomes: dict[int, list[Any]] = field(default_factory=lambda: defaultdict(list))
-    assets: dict[int, list[Any]] = field(default_factory=lambda: defaultdict(list))
-    expenses: dict[int, list[Any]] = field(default_factory=lambda: defaultdict(list))
+    # By the case file's list ("incomes", "assets", "medical_expenses"), then by case.
+    records: dict[str, dict[int, list[Any]]] = field(
+        default_factory=lambda: {f.key: defaultdict(list) for f in _RECORD_LISTS}
+    )
 
+    @property
+    def incomes(self) -> dict[int, list[Any]]:
+        return self.records["incomes"]
 
-def _table(model: Any) -> sa.Table:
-    table: sa.Table = model.__table__
-    return table
+    @property
+    def assets(self) -> dict[int, list[Any]]:
+        return self.records["assets"]
 
 
 def preload(session: Session, cases: list[Case]) -> Preloaded:
@@ -250,7 +170,8 @@ def preload(session: Session, cases: list[Case]) -> Preloaded:
     for row in connection.execute(member_query, in_range):
         if row.household_id in households:
             found.members[row.household_id].append(row)
-    for query, target in zip(record_queries, (found.incomes, found.assets, found.expenses), strict=True):
+    for query, fact in zip(record_queries, _RECORD_LISTS, strict=True):
+        target = found.records[fact.key]
         for row in connection.execute(query, in_range):
             if row.case_id in wanted:
                 target[row.case_id].append(row)
@@ -276,7 +197,7 @@ def _preload_queries() -> tuple[sa.Select[Any], sa.Select[Any], tuple[sa.Select[
         sa.select(table)
         .where(table.c.case_id >= sa.bindparam("first"), table.c.case_id <= sa.bindparam("last"))
         .order_by(table.c.id)
-        for table in map(_table, (IncomeRecord, AssetRecord, MedicalExpenseRecord))
+        for table in (_table(_MODELS[fact.table]) for fact in _RECORD_LISTS)
     )
     return households, members, records
 
@@ -320,116 +241,30 @@ def _household_rows_written(session: Session, _context: Any) -> None:
 
 
 def household_data(session: Session, case: Case, preloaded: Preloaded | None = None) -> dict[str, Any]:
-    """The household as filed: the case-file format without the case's own fields, plus address."""
+    """The household as filed: the case-file format without the case's own fields."""
     rows = preloaded if preloaded is not None else household_rows(session, case)
     household = rows.households.get(case.household_id)
     members: Sequence[Any] = rows.members.get(case.household_id, [])
     assert household is not None
     keys = {m.id: m.key for m in members}
-    data: dict[str, Any] = {"hukou_type": household.hukou_type}
-    if household.residence_area:
-        data["residence_area"] = household.residence_area
-    if household.address:
-        data["address"] = household.address
-    data["current_assistance"] = case.current_assistance
-    if case.assistance_transition:
-        data["assistance_transition"] = case.assistance_transition
-    if case.monitoring_category:
-        data["monitoring_household"] = _drop_empty(
-            {
-                "category": case.monitoring_category,
-                "identified_on": case.monitoring_identified_on.isoformat()
-                if case.monitoring_identified_on
-                else None,
-                "identified_by": case.monitoring_identified_by,
-            }
-        )
-    data["members"] = [_member_data(m) for m in members]
-    if case.patient_member_id is not None:
-        data["patient"] = keys[case.patient_member_id]
-    incomes = rows.incomes.get(case.id or 0, [])
-    data["incomes"] = [
-        _drop_empty(
-            {
-                "member": keys[i.member_id],
-                "kind": i.kind,
-                "amount": _money(i.amount),
-                "months": i.months,
-                "declared_amount": _money(i.declared_amount),
-                "support": i.support,
-                "note": i.note,
-            }
-        )
-        for i in incomes
-    ]
-    assets = rows.assets.get(case.id or 0, [])
-    data["assets"] = [
-        _drop_empty(
-            {
-                "owner": keys[a.member_id],
-                "kind": a.kind,
-                "value": _money(a.value),
-                "tenure": a.tenure,
-                "business_use": a.business_use,
-                "lent_identity_certified": a.lent_identity_certified,
-                "description": a.description,
-            }
-        )
-        for a in assets
-    ]
-    expenses = rows.expenses.get(case.id or 0, [])
-    if expenses:
-        data["medical_expenses"] = [
-            {
-                "date": e.spent_on.isoformat(),
-                "type": e.type,
-                "policy_scope_personal_burden": _money(e.policy_scope_personal_burden),
-                "mutual_aid": _money(e.mutual_aid),
-                "out_of_pocket": _money(e.out_of_pocket),
-                "designated": e.designated,
-                **({"institution": e.institution} if e.institution else {}),
-            }
-            for e in expenses
-        ]
-    if case.county_findings:
-        data["county_findings"] = case.county_findings
-    return data
-
-
-def _member_data(m: Member) -> dict[str, Any]:
-    data = _drop_empty(
-        {
-            "id": m.key,
-            "name": m.name,
-            "id_number": m.id_number,
-            "relation": m.relation,
-            "hukou_region": m.hukou_region,
-            "unable_to_live_independently": m.unable_to_live_independently,
-            "full_time_student": m.full_time_student,
-        }
-    )
-    if m.exclusion_reason:
-        data["exclusion"] = _drop_empty(
-            {
-                "reason": m.exclusion_reason,
-                "since": m.exclusion_since.isoformat() if m.exclusion_since else None,
-                "note": m.exclusion_note,
-            }
-        )
-    if m.insurance_scheme:
-        data["medical_insurance"] = _drop_empty({"scheme": m.insurance_scheme, "region": m.insurance_region})
+    data = storage.top_data(storage.HOUSEHOLD_TABLE, household, keys)
+    data.update(storage.top_data(storage.CASE_TABLE, case, keys))
+    data["members"] = [storage.from_columns(Member_, m, keys) for m in members]
+    for fact in _RECORD_LISTS:
+        found = rows.records[fact.key].get(case.id or 0, [])
+        if found:
+            assert fact.record is not None
+            data[fact.key] = [storage.from_columns(fact.record, row, keys) for row in found]
     return data
 
 
 def case_file(session: Session, case: Case, preloaded: Preloaded | None = None) -> dict[str, Any]:
     """The case in the rules engine's format, as it stands now."""
-    household = household_data(session, case, preloaded)
-    household.pop("address", None)
     return {
         "schema_version": 1,
         "reference": case.number or f"案件{case.id}",
         "procedure": case.procedure,
         "application_date": case.application_date.isoformat(),
         "county": case.county_code,
-        **household,
+        **household_data(session, case, preloaded),
     }

@@ -22,6 +22,7 @@ from assistance.access import (
 from assistance.access.permissions import PERMISSIONS
 from assistance.casefile.household import (
     describe_case,
+    describe_household,
     household_data,
     parse_household,
     store_household,
@@ -69,7 +70,11 @@ class FilingSchema(ChineseSchema):
     household = fields.Dict(
         required=True,
         error_messages={"required": "必填", "invalid": "应为对象"},
-        metadata={"description": "家庭信息，案卷格式（docs/case-file.md，schemas/case-file.schema.json）"},
+        # The API publishes the component from the case file's declarations (api/schemas.py).
+        metadata={
+            "description": "家庭信息，案卷格式（docs/case-file.md，schemas/case-file.schema.json）",
+            "allOf": [{"$ref": "#/components/schemas/Household"}],
+        },
     )
 
 
@@ -153,15 +158,14 @@ def file_case(
                     "identified_by": referral.identified_by or "乡村振兴部门",
                 },
             }
-        parsed, own = parse_household(data["procedure"], applied, village.county_code, body)
+        parsed = parse_household(data["procedure"], applied, village.county_code, body)
         household = Household(
             county_code=village.county_code,
             township_id=township.id,
             village_id=village.id,
-            address=own.get("address", ""),
             hukou_type=parsed.hukou_type,
-            residence_area=parsed.residence_area,
         )
+        describe_household(household, parsed)
         session.add(household)
         session.flush()
         # The members first: the case names its applicant and patient among them.
@@ -226,9 +230,8 @@ def update_household(
         household = session.get(Household, case.household_id)
         assert household is not None
         body = payload.get("household") if isinstance(payload, dict) and "household" in payload else payload
-        parsed, own = parse_household(case.procedure, case.application_date, case.county_code, body)
+        parsed = parse_household(case.procedure, case.application_date, case.county_code, body)
         before = household_data(session, case)
-        household.address = own.get("address", household.address)
         store_household(session, case, household, parsed)
         case.updated_at = utcnow()
         after = household_data(session, case)

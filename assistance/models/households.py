@@ -21,7 +21,7 @@ class Member(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     household_id: int = Field(foreign_key="household.id", index=True)
     # The member's id in the case file ("m1"), unique within the household.
-    key: str = Field(max_length=20)
+    key: str = Field(max_length=40)
     position: int = 0
     name: str = Field(max_length=50)
     id_number: str = Field(max_length=18, index=True)
