@@ -19,17 +19,17 @@ from typing import Any
 from werkzeug.datastructures import MultiDict
 
 from assistance.web.household_form import (
-    ASSETS,
     BY_NAME,
     CHECKBOX,
-    EXPENSES,
     ILLNESS_POVERTY,
-    INCOMES,
     MEMBERS,
+    NUMBER,
+    Column,
     Section,
     sections_for,
     top_fields_for,
 )
+from rules import declaration as d
 
 
 def row_count(form: Mapping[str, Any], section: Section) -> int:
@@ -63,82 +63,41 @@ def _whole(raw: str) -> int | str:
     return int(raw) if raw.isdigit() else raw
 
 
-def _set(target: dict[str, Any], key: str, raw: str) -> None:
-    if raw:
-        target[key] = raw
+def _cell(column: Column, cells: Mapping[str, str], checked: set[str]) -> Any:
+    """A cell's value in the case-file format; None when left empty."""
+    if column.widget == CHECKBOX:
+        if column.name in checked:
+            return True
+        # An unticked box means "no" only where "no" is not the default.
+        fact = column.fact
+        return False if fact is not None and (fact.required or fact.default is True) else None
+    raw = cells.get(column.name, "")
+    if not raw:
+        return None
+    return _whole(raw) if column.widget == NUMBER else raw
 
 
-def _member(cells: dict[str, str], checked: set[str], row: int) -> dict[str, Any]:
-    item: dict[str, Any] = {"id": member_id(row)}
-    for key in ("name", "id_number", "relation", "hukou_region", "full_time_student"):
-        _set(item, key, cells[key])
-    if "unable_to_live_independently" in checked:
-        item["unable_to_live_independently"] = True
-    exclusion: dict[str, Any] = {}
-    for key in ("reason", "since", "note"):
-        _set(exclusion, key, cells[f"exclusion_{key}"])
-    if exclusion:
-        item["exclusion"] = exclusion
-    insurance: dict[str, Any] = {}
-    for key in ("scheme", "region"):
-        _set(insurance, key, cells.get(f"medical_insurance_{key}", ""))
-    if insurance:
-        item["medical_insurance"] = insurance
-    return item
+def _put(target: dict[str, Any], path: tuple[str, ...], value: Any) -> None:
+    for key in path[:-1]:
+        target = target.setdefault(key, {})
+    target[path[-1]] = value
 
 
-SUPPORT_TEXT = (
-    "relation",
-    "basis",
-    "obligor_status",
-    "obligor_household_monthly_per_capita_income",
-    "obligor_dibao_standard",
-    "obligor_monthly_income",
-)
-
-
-def _income(cells: dict[str, str]) -> dict[str, Any]:
-    item: dict[str, Any] = {}
-    for key in ("member", "kind", "amount", "declared_amount", "note"):
-        _set(item, key, cells[key])
-    if cells["months"]:
-        item["months"] = _whole(cells["months"])
-    if cells["kind"] == "support":
-        # Support details mean something only for support; for any other kind they are ignored
-        # (the script hides them), so a kind changed after typing them does not fail the form.
-        support: dict[str, Any] = {}
-        for key in SUPPORT_TEXT:
-            _set(support, key, cells[f"support_{key}"])
-        for key in ("children_supported", "months"):
-            if cells[f"support_{key}"]:
-                support[key] = _whole(cells[f"support_{key}"])
-        item["support"] = support
-    return item
-
-
-def _asset(cells: dict[str, str], checked: set[str]) -> dict[str, Any]:
-    item: dict[str, Any] = {}
-    for key in ("owner", "kind", "value", "tenure", "description"):
-        _set(item, key, cells[key])
-    for key in ("business_use", "lent_identity_certified"):
-        if key in checked:
-            item[key] = True
-    return item
-
-
-def _expense(cells: dict[str, str], checked: set[str]) -> dict[str, Any]:
-    item: dict[str, Any] = {}
-    for key in ("date", "type", "institution", "policy_scope_personal_burden", "mutual_aid", "out_of_pocket"):
-        _set(item, key, cells[key])
-    item["designated"] = "designated" in checked
-    return item
-
-
-def _finding(cells: dict[str, str], checked: set[str]) -> dict[str, Any]:
-    item: dict[str, Any] = {}
-    for key in ("article", "description"):
-        _set(item, key, cells[key])
-    item["disqualifying"] = "disqualifying" in checked
+def _item(
+    section: Section, columns: tuple[Column, ...], cells: dict[str, str], checked: set[str], row: int
+) -> dict[str, Any]:
+    item: dict[str, Any] = {"id": member_id(row)} if section is MEMBERS else {}
+    for column in columns:
+        value = _cell(column, cells, checked)
+        if value is not None:
+            _put(item, column.path, value)
+    # Details that mean something only under a condition (support details for a support income)
+    # are dropped otherwise: the script hides them, so a kind changed after typing them does not
+    # fail the form.
+    assert section.record is not None
+    for fact in d.facts(section.record):
+        if fact.only_when is not None and fact.key in item and not d.holds(fact.only_when, item):
+            del item[fact.key]
     return item
 
 
@@ -146,13 +105,9 @@ def read(form: MultiDict[str, str], procedure: str, *, staff: bool) -> tuple[dic
     """The household in the case-file format (without the case's own fields), and the row map."""
     household: dict[str, Any] = {}
     for top in top_fields_for(procedure):
-        if not top.name.startswith("monitoring_household_"):
-            _set(household, top.name, _value(form, top.name))
-    monitoring: dict[str, Any] = {}
-    for key in ("category", "identified_on", "identified_by"):
-        _set(monitoring, key, _value(form, f"monitoring_household_{key}"))
-    if monitoring:
-        household["monitoring_household"] = monitoring
+        value = _value(form, top.name)
+        if value:
+            _put(household, top.path, value)
     rowmap = RowMap()
     for section in sections_for(procedure, staff=staff):
         items: list[dict[str, Any]] = []
@@ -165,22 +120,15 @@ def read(form: MultiDict[str, str], procedure: str, *, staff: bool) -> tuple[dic
             checked = {
                 c.name for c in columns if c.widget == CHECKBOX and f"{section.name}-{row}-{c.name}" in form
             }
-            if section is MEMBERS:
-                items.append(_member(cells, checked, row))
-            elif section is INCOMES:
-                items.append(_income(cells))
-            elif section is ASSETS:
-                items.append(_asset(cells, checked))
-            elif section is EXPENSES:
-                items.append(_expense(cells, checked))
-            else:
-                items.append(_finding(cells, checked))
+            items.append(_item(section, columns, cells, checked, row))
             taken.append(row)
         rowmap.rows[section.name] = taken
         if items or section is MEMBERS:
             household[section.name] = items
     if procedure == ILLNESS_POVERTY:
-        _set(household, "patient", _value(form, "patient"))
+        patient = _value(form, "patient")
+        if patient:
+            household["patient"] = patient
     return household, rowmap
 
 
@@ -263,9 +211,9 @@ def filled_form(household: Mapping[str, Any], procedure: str, *, staff: bool) ->
     members = list(household.get("members", []))
     ids = {str(m.get("id")): member_id(row) for row, m in enumerate(members)}
     for top in top_fields_for(procedure):
-        if top.name in household and not isinstance(household[top.name], Mapping):
-            values[top.name] = str(household[top.name])
-    _flat("monitoring_household_", household.get("monitoring_household") or {}, values)
+        value = _at(household, top.path)
+        if value is not None:
+            values[top.name] = str(value)
     if household.get("patient"):
         values["patient"] = ids.get(str(household["patient"]), "")
     for section in sections_for(procedure, staff=staff):
@@ -276,12 +224,17 @@ def filled_form(household: Mapping[str, Any], procedure: str, *, staff: bool) ->
             for ref in ("member", "owner"):
                 if ref in data:
                     data[ref] = ids.get(str(data[ref]), str(data[ref]))
-            if section is EXPENSES:
-                # Unchecked means "not designated"; the stored value is explicit.
-                data["designated"] = bool(data.get("designated", True))
             _flat(f"{section.name}-{row}-", data, values)
         values[f"{section.name}-count"] = str(min(len(items) + 1, section.max_rows))
     return values
+
+
+def _at(data: Mapping[str, Any], path: tuple[str, ...]) -> Any:
+    for key in path:
+        if not isinstance(data, Mapping) or key not in data:
+            return None
+        data = data[key]
+    return None if isinstance(data, Mapping) else data
 
 
 def member_choices(form: Mapping[str, Any]) -> list[tuple[str, str]]:
