@@ -76,7 +76,7 @@ def get_case(case_id: int) -> Response:
 
 @blp.route("/<int:case_id>/household", methods=["PUT"])
 @blp.doc(
-    requestBody={"content": {"application/json": {"schema": {"type": "object"}}}},
+    requestBody={"content": {"application/json": {"schema": {"$ref": "#/components/schemas/Household"}}}},
     responses=CASE_PAGE_RESPONSES,
 )
 def put_household(case_id: int) -> Response:

@@ -10,6 +10,8 @@ import marshmallow as ma
 from flask_smorest import Api
 
 from assistance.api.errors import HTTP_MESSAGES
+from assistance.casefile import storage
+from rules.schemas import case_file_schema
 
 
 class FieldProblemSchema(ma.Schema):
@@ -95,7 +97,7 @@ COMPONENTS: Final[dict[str, dict[str, Any]]] = {
             "overdue": {"type": "boolean"},
             "deadlines": {"type": "array", "items": _ref("Deadline")},
             "filing": {"type": "object"},
-            "household": {"type": "object", "description": "家庭信息，案卷格式（docs/case-file.md）"},
+            "household": _ref("Household"),
             **{
                 records: {"type": "array", "items": _RECORD}
                 for records in (
@@ -130,6 +132,54 @@ CASE_PAGE_RESPONSES: Final[dict[str, Any]] = {
 }
 
 
+_CASE_FILE_PREFIX = "CaseFile_"
+
+
+def _openapi(node: Any) -> Any:
+    """A piece of the case file's JSON Schema (Draft 2020-12) as OpenAPI 3.0 says it: null as
+    ``nullable``, ``const`` as a one-value enum, its definitions as components. The conditional
+    requirements (``if``/``then``) have no 3.0 form; the service still enforces them."""
+    if isinstance(node, list):
+        return [_openapi(item) for item in node]
+    if not isinstance(node, dict):
+        return node
+    out: dict[str, Any] = {}
+    for key, value in node.items():
+        if key in ("$schema", "$id", "$defs", "allOf", "propertyNames"):
+            continue
+        if key == "$ref":
+            out[key] = "#/components/schemas/" + _CASE_FILE_PREFIX + value.rsplit("/", 1)[1]
+        elif key == "const":
+            out["enum"] = [value]
+        elif key == "type" and isinstance(value, list):
+            out["type"] = next(t for t in value if t != "null")
+            out["nullable"] = True
+        elif key == "enum":
+            out["enum"] = [v for v in value if v is not None]
+        elif key == "oneOf" and {"type": "null"} in value:
+            out["allOf"] = _openapi([v for v in value if v != {"type": "null"}])
+            out["nullable"] = True
+        else:
+            out[key] = _openapi(value)
+    return out
+
+
+def household_components() -> dict[str, dict[str, Any]]:
+    """``Household``: the case-file format without the fields the case itself gives, as filed,
+    corrected and shown; and the records it holds. Built from the case file's declarations."""
+    schema = case_file_schema()
+    owned = set(storage.case_owned_keys())
+    household = _openapi(schema)
+    household["properties"] = {k: v for k, v in household["properties"].items() if k not in owned}
+    household["required"] = [k for k in household["required"] if k not in owned]
+    household["title"] = "家庭信息（案卷格式，不含由案件确定的字段）"
+    household["description"] = "见 docs/case-file.md；由 rules/casefile.py 的字段声明生成。"
+    found = {"Household": household}
+    for name, definition in schema["$defs"].items():
+        found[_CASE_FILE_PREFIX + name] = _openapi(definition)
+    return found
+
+
 def register(api: Api) -> None:
-    for name, component in COMPONENTS.items():
+    for name, component in {**COMPONENTS, **household_components()}.items():
         api.spec.components.schema(name, component=component)
