@@ -6,13 +6,13 @@ import pytest
 from _pytest.fixtures import FixtureRequest
 from pytest_bdd.parser import Feature, Scenario
 
-from features import document_steps, recheck_steps, steps, workflow_steps
+from features import declared_steps, document_steps, recheck_steps, steps, workflow_steps
 from features.guards import check_scenario
 from features.steps import Scene
 
 # pytest-bdd registers each step definition as a fixture of the module that declares it; expose
 # the step library's fixtures here so that every feature file bound in this directory sees them.
-for _library in (steps, workflow_steps, document_steps, recheck_steps):
+for _library in (steps, declared_steps, workflow_steps, document_steps, recheck_steps):
     globals().update({name: value for name, value in vars(_library).items() if name.startswith("pytestbdd_")})
 procedure_scene = workflow_steps.procedure_scene
 document_scene = document_steps.document_scene

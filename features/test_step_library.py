@@ -10,7 +10,7 @@ import pytest
 from pytest_bdd.parser import Feature, FeatureParser, Scenario
 from pytest_bdd.steps import StepFunctionContext, step_function_context_registry
 
-from features import document_steps, recheck_steps, steps, workflow_steps
+from features import declared_steps, document_steps, recheck_steps, steps, workflow_steps
 from features.guards import check_scenario
 
 HERE = Path(__file__).parent
@@ -29,7 +29,13 @@ def rendered(feature: Feature) -> Iterator[Scenario]:
 
 
 def library() -> list[StepFunctionContext]:
-    modules = {steps.__name__, workflow_steps.__name__, document_steps.__name__, recheck_steps.__name__}
+    modules = {
+        steps.__name__,
+        declared_steps.__name__,
+        workflow_steps.__name__,
+        document_steps.__name__,
+        recheck_steps.__name__,
+    }
     return [c for c in step_function_context_registry.values() if c.step_func.__module__ in modules]
 
 
