@@ -4,7 +4,6 @@ the check on one row). Nothing outside this package compares a role."""
 
 from assistance.access.actors import (
     Actor,
-    AfterAct,
     actor_and_case_stamp,
     actor_for,
     not_visible,
@@ -38,7 +37,6 @@ __all__ = [
     "REFERRALS",
     "REPORTS",
     "Actor",
-    "AfterAct",
     "actor_and_case_stamp",
     "actor_for",
     "household_editable_states",

@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import Any
 
 import sqlalchemy as sa
 from sqlmodel import Session
 
 from assistance.access.scopes import CASES
 from assistance.errors import NotAuthenticated, NotFound
-from assistance.models import Area, AuditEvent, Case, User
+from assistance.models import Area, Case, User
 from assistance.models.revisions import ReferenceRevision
 
 
@@ -30,17 +30,6 @@ class Actor:
 
 
 _CASES: sa.Table = Case.__table__  # type: ignore[attr-defined]
-
-
-class AfterAct(Protocol):
-    """What a service function runs last in the transaction of an act on a case, given who acted
-    and the case as the act left it: to read what the act wrote before it commits. ``created``: the
-    case was filed in this transaction and this is its first and only event, so it has no
-    records or deadlines yet and nothing needs reading to know it."""
-
-    def __call__(
-        self, session: Session, actor: Actor, case: Case, *, created: AuditEvent | None = None
-    ) -> None: ...
 
 
 # Every request of the service starts here: one statement, built once, read as a row.
@@ -126,4 +115,4 @@ def not_visible(case_id: int) -> NotFound:
     return NotFound(f"案件 {case_id} 不存在或不在您的管辖范围内")
 
 
-__all__ = ["Actor", "AfterAct", "actor_and_case_stamp", "actor_for", "not_visible", "visible_case"]
+__all__ = ["Actor", "actor_and_case_stamp", "actor_for", "not_visible", "visible_case"]

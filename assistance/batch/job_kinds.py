@@ -15,7 +15,7 @@ from typing import Any, Final
 from sqlalchemy import and_
 from sqlmodel import Session, col
 
-from assistance.casefile.household import Preloaded, case_file
+from assistance.casefile.household import case_file
 from assistance.models import Case
 from assistance.workflow import WORKFLOWS
 from rules import CaseFileError, ParameterError, evaluate_data
@@ -91,10 +91,8 @@ class Chunk:
         self.items.append((case.id or 0, category, row))
 
 
-def _recheck_files(
-    session: Session, case: Case, params: Mapping[str, Any], preloaded: Preloaded | None
-) -> list[dict[str, Any]]:
-    data = case_file(session, case, preloaded)
+def _recheck_files(session: Session, case: Case, params: Mapping[str, Any]) -> list[dict[str, Any]]:
+    data = case_file(session, case)
     data["application_date"] = params["on"]
     return [data]
 
@@ -108,10 +106,8 @@ def _recheck_classify(case: Any, applicant: str, outcomes: list[Outcome], chunk:
         chunk.list(case, category, result_row(case, applicant, found))
 
 
-def _what_if_files(
-    session: Session, case: Case, params: Mapping[str, Any], preloaded: Preloaded | None
-) -> list[dict[str, Any]]:
-    current = case_file(session, case, preloaded)
+def _what_if_files(session: Session, case: Case, params: Mapping[str, Any]) -> list[dict[str, Any]]:
+    current = case_file(session, case)
     return [current, {**current, "parameter_overrides": dict(params["overrides"])}]
 
 
@@ -128,7 +124,7 @@ def _what_if_classify(case: Any, applicant: str, outcomes: list[Outcome], chunk:
         chunk.count("unchanged")
 
 
-Prepare = Callable[[Session, Case, Mapping[str, Any], Preloaded | None], list[dict[str, Any]]]
+Prepare = Callable[[Session, Case, Mapping[str, Any]], list[dict[str, Any]]]
 Classify = Callable[[Any, str, list[Outcome], Chunk], None]
 PREPARE: Final[dict[str, Prepare]] = {"recheck_review": _recheck_files, "what_if": _what_if_files}
 CLASSIFY: Final[dict[str, Classify]] = {"recheck_review": _recheck_classify, "what_if": _what_if_classify}

@@ -21,7 +21,7 @@ from sqlmodel import Session, col
 
 from assistance.batch.job_kinds import CHUNK, CLASSIFY, PREPARE, SELECT, Chunk, Outcome, decide
 from assistance.batch.jobs import describe, job_items
-from assistance.casefile.household import preload
+from assistance.casefile.household import keep_for_these_cases
 from assistance.db import Database
 from assistance.errors import Conflict, NotFound
 from assistance.models import BatchJob, BatchJobItem, Case, Member
@@ -114,8 +114,8 @@ def _read_and_decide(
         applicants = _MEMBERS.c.id.in_([c.applicant_member_id for c in cases])
         names = sa.select(_MEMBERS.c.id, _MEMBERS.c.name).where(applicants)
         heads = {m.id: m.name for m in session.execute(names)}
-        records = preload(session, cases)
-        files = [PREPARE[kind](session, case, params, records) for case in cases]
+        keep_for_these_cases(session, cases)
+        files = [PREPARE[kind](session, case, params) for case in cases]
         refs = [CaseRef(c.id or 0, c.number, c.procedure, c.state, c.applicant_member_id) for c in cases]
     table = parameter_table()
     return refs, heads, [[decide(f, table) for f in per_case] for per_case in files]

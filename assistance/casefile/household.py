@@ -230,6 +230,15 @@ def household_rows(session: Session, case: Case) -> Preloaded:
     return rows
 
 
+def keep_for_these_cases(session: Session, cases: list[Case]) -> None:
+    """Read the household rows of a batch of cases at once (``preload``) and hold them for the
+    transaction, so that ``household_rows`` (and ``case_file``) finds each case's there."""
+    rows = preload(session, cases)
+    rows_read = for_this_transaction(session, _ROWS, _RowsRead)
+    for case in cases:
+        rows_read.read[case.id or 0] = (rows_read.written, rows)
+
+
 def _rows_written(session: Session) -> None:
     for_this_transaction(session, _ROWS, _RowsRead).written += 1
 
@@ -240,9 +249,9 @@ def _household_rows_written(session: Session, _context: Any) -> None:
         _rows_written(session)
 
 
-def household_data(session: Session, case: Case, preloaded: Preloaded | None = None) -> dict[str, Any]:
+def household_data(session: Session, case: Case) -> dict[str, Any]:
     """The household as filed: the case-file format without the case's own fields."""
-    rows = preloaded if preloaded is not None else household_rows(session, case)
+    rows = household_rows(session, case)
     household = rows.households.get(case.household_id)
     members: Sequence[Any] = rows.members.get(case.household_id, [])
     assert household is not None
@@ -258,7 +267,7 @@ def household_data(session: Session, case: Case, preloaded: Preloaded | None = N
     return data
 
 
-def case_file(session: Session, case: Case, preloaded: Preloaded | None = None) -> dict[str, Any]:
+def case_file(session: Session, case: Case) -> dict[str, Any]:
     """The case in the rules engine's format, as it stands now."""
     return {
         "schema_version": 1,
@@ -266,5 +275,5 @@ def case_file(session: Session, case: Case, preloaded: Preloaded | None = None) 
         "procedure": case.procedure,
         "application_date": case.application_date.isoformat(),
         "county": case.county_code,
-        **household_data(session, case, preloaded),
+        **household_data(session, case),
     }

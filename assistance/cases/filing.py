@@ -12,7 +12,6 @@ from sqlmodel import Session, select
 from assistance import audit
 from assistance.access import (
     Actor,
-    AfterAct,
     actor_for,
     household_editable_states,
     may,
@@ -30,6 +29,7 @@ from assistance.casefile.household import (
     store_records,
 )
 from assistance.cases.claims import claim
+from assistance.cases.snapshot import AfterAct, CaseSnapshot
 from assistance.db import Database, next_in_series
 from assistance.errors import Conflict, FieldProblem, Forbidden, InvalidInput
 from assistance.intake.imports import take_referral
@@ -212,7 +212,7 @@ def file_case(
             first=True,
         )
         if then is not None:
-            then(session, actor, case, created=event)
+            then(CaseSnapshot(session, actor, case).just_filed(event))
         assert case.id is not None
         return case.id, True
 

@@ -5,30 +5,24 @@ transaction."""
 from __future__ import annotations
 
 import functools
-from collections.abc import Sequence
 from datetime import date
-from types import SimpleNamespace
 from typing import Any
 
-import sqlalchemy as sa
-from sqlmodel import Session
-
 from assistance import audit
-from assistance.access import Actor, AfterAct, may_fire
+from assistance.access import may_fire
 from assistance.casefile.evaluation import evaluate_case
 from assistance.cases import deadlines
 from assistance.cases.acts import ACTS
 from assistance.cases.claims import claim
 from assistance.cases.effects import ActionContext
+from assistance.cases.snapshot import AfterAct, CaseSnapshot
 from assistance.db import Database
 from assistance.documents import default_renderer, notices
 from assistance.documents.issuing import PdfRenderer
 from assistance.documents.source import Source
 from assistance.errors import Conflict, FieldProblem, Forbidden, InvalidInput, NotFound
-from assistance.models import Case, CaseDeadline, Investigation, Objection, Publicity
+from assistance.models import Case
 from assistance.models.base import utcnow
-from assistance.models.steps import InformationCheck
-from assistance.reference import places
 from assistance.validation import load
 from assistance.workdays import WorkingDayCalendar
 from assistance.workflow import WORKFLOWS
@@ -40,96 +34,10 @@ DECIDED = ("recognised", "refused")
 BACKDATING_WORKING_DAYS = 3
 
 
-def county_of(
-    session: Session, county_code: str, places_of: Case | None = None, revision: int | None = None
-) -> places.Place | None:
-    """The county and its settings. Asked several times while one case is read or acted on; kept
-    for the session. ``places_of``: a case whose township and village are read along (its notices
-    and page name them, by ``places.named``); ``revision``: the reference revision the actor was
-    read with, if any, for the places the process keeps (``places``)."""
-    known: dict[str, places.Place | None] = session.info.setdefault("counties", {})
-    if county_code not in known:
-        township, village = (places_of.township_id, places_of.village_id) if places_of else (None, None)
-        known[county_code] = places.of_case(session, county_code, township, village, revision)
-    return known[county_code]
-
-
-def delegated(
-    session: Session, county_code: str, places_of: Case | None = None, revision: int | None = None
-) -> bool:
-    """64号 第三十二条, 65号 第二十六条: whether the county delegated confirmation to townships."""
-    county = county_of(session, county_code, places_of, revision)
-    return county is not None and county.confirmation_delegated
-
-
-@functools.cache
-def _facts_query() -> sa.Select[Any]:
-    """Everything ``facts_for`` reads, in one statement (parameters ``case_id`` and ``entered``, when
-    the case entered its state): a guard is asked on every case page. Of tables, not of the ORM's
-    classes, which would send it through the ORM's result handling."""
-
-    def scalar(query: Any) -> Any:
-        return query.limit(1).scalar_subquery()
-
-    investigations, checks, publicities, objections = (
-        model.__table__  # type: ignore[union-attr]
-        for model in (Investigation, InformationCheck, Publicity, Objection)
-    )
-    case_id = sa.bindparam("case_id", type_=sa.Integer)
-    visits = (
-        sa.select(sa.func.count())
-        .select_from(investigations)
-        .where(investigations.c.case_id == case_id, investigations.c.recorded_at >= sa.bindparam("entered"))
-    )
-    publicity = (
-        sa.select(publicities.c.id)
-        .where(publicities.c.case_id == case_id, publicities.c.closed_on.is_(None))
-        .order_by(publicities.c.id.desc())
-    )
-    latest = scalar(publicity)
-    counted = sa.select(sa.func.count()).select_from(objections)
-    return sa.select(
-        scalar(visits).label("visits"),
-        scalar(visits.where(investigations.c.level == TOWNSHIP)).label("township_visits"),
-        scalar(visits.where(investigations.c.level == COUNTY)).label("county_visits"),
-        scalar(
-            sa.select(checks.c.result).where(checks.c.case_id == case_id).order_by(checks.c.id.desc())
-        ).label("information_check"),
-        scalar(publicity.with_only_columns(publicities.c.stage)).label("publicity_stage"),
-        scalar(publicity.with_only_columns(publicities.c.round)).label("publicity_round"),
-        scalar(publicity.with_only_columns(publicities.c.starts_on)).label("publicity_starts_on"),
-        scalar(publicity.with_only_columns(publicities.c.ends_on)).label("publicity_ends_on"),
-        scalar(counted.where(objections.c.publicity_id == latest)).label("publicity_objections"),
-        scalar(counted.where(objections.c.case_id == case_id, objections.c.kind == "publicity")).label(
-            "publicity_objections_total"
-        ),
-    )
-
-
-def recorded_columns() -> sa.sql.ColumnCollection[str, Any]:
-    """The columns ``facts_for`` reads (parameters ``case_id`` and ``entered``), for a statement
-    that reads them with others: its row can be given to ``facts_for`` as ``recorded``."""
-    return _facts_query().selected_columns
-
-
-def nothing_recorded() -> Any:
-    """``_facts_query``'s row for a case with no records: no visit, check, publicity or objection."""
-    return SimpleNamespace(**dict.fromkeys(recorded_columns().keys()))
-
-
-def facts_for(
-    session: Session,
-    case: Case,
-    today: date,
-    extra: dict[str, Any] | None = None,
-    open_due: Sequence[CaseDeadline] | None = None,
-    recorded: Any = None,
-) -> CaseFacts:
-    """What the guards look at; ``open_due``: the case's open deadlines, and ``recorded``: the row of
-    ``_facts_query``, if the caller has them."""
-    row = recorded
-    if row is None:
-        row = session.execute(_facts_query(), {"case_id": case.id, "entered": case.state_entered_at}).one()
+def facts_for(snapshot: CaseSnapshot, today: date, extra: dict[str, Any] | None = None) -> CaseFacts:
+    """What the guards look at, on ``today``; ``extra``: the act's data, if an act asks."""
+    session, case = snapshot.session, snapshot.case
+    row = snapshot.recorded()
     open_publicity = None
     if row.publicity_stage is not None:
         open_publicity = PublicityFacts(
@@ -142,11 +50,9 @@ def facts_for(
     by_level = {TOWNSHIP: row.township_visits or 0, COUNTY: row.county_visits or 0}
     check = row.information_check
     total_objections = row.publicity_objections_total or 0
-    if open_due is None:
-        open_due = deadlines.open_deadlines(session, case)
-    due = {d.kind: d.due_on for d in open_due}
+    due = {d.kind: d.due_on for d in snapshot.open_deadlines()}
     verifications = by_level.get(COUNTY, 0)
-    if by_level.get(TOWNSHIP) and delegated(session, case.county_code):
+    if by_level.get(TOWNSHIP) and snapshot.delegated():
         # 64号 第三十二条: a township holding the county's power of confirmation also makes the
         # county's home verification (第二十三条); only it or the county can record one in review.
         verifications += by_level[TOWNSHIP]
@@ -226,20 +132,19 @@ def fire(
     process-wide WeasyPrint renderer. ``then`` runs last in the act's transaction."""
     with db.transaction() as session:
         actor, case = claim(session, user_id, case_id, expected_version)
-        _apply(session, actor, case, action, payload, today, renderer or default_renderer())
+        _apply(CaseSnapshot(session, actor, case), action, payload, today, renderer or default_renderer())
         if then is not None:
-            then(session, actor, case)
+            then(CaseSnapshot(session, actor, case))
     return case_id
 
 
-def _apply(
-    session: Session, actor: Actor, case: Case, action: str, payload: Any, today: date, renderer: PdfRenderer
-) -> None:
+def _apply(snapshot: CaseSnapshot, action: str, payload: Any, today: date, renderer: PdfRenderer) -> None:
+    session, actor, case = snapshot.session, snapshot.actor, snapshot.case
     workflow = WORKFLOWS[case.procedure]
     if not workflow.has_action(action):
         raise NotFound(f"{workflow.name}没有“{action}”这一操作")
-    county = county_of(session, case.county_code, places_of=case, revision=actor.reference_revision)
-    calendar = deadlines.calendar_for(session, actor.reference_revision)
+    county = snapshot.county()
+    calendar = snapshot.calendar()
     window = county.backdating_working_days if county is not None else BACKDATING_WORKING_DAYS
     data = _validated(action, payload, today, case, window, calendar)
     transition = workflow.transition(action, case.state)
@@ -252,7 +157,7 @@ def _apply(
     delegation = county is not None and county.confirmation_delegated
     if not may_fire(actor, workflow, transition, delegation):
         raise Forbidden(f"您的角色不能进行“{transition.name}”（{transition.article}）")
-    facts = facts_for(session, case, data["on"], data)
+    facts = facts_for(snapshot, data["on"], data)
     failures = [reason for guard in transition.guards if (reason := guard.check(facts))]
     if failures:
         raise Conflict(
@@ -301,4 +206,4 @@ def _apply(
     session.flush()
 
 
-__all__ = ["delegated", "facts_for", "fire", "nothing_recorded", "recorded_columns"]
+__all__ = ["facts_for", "fire"]

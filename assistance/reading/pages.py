@@ -16,7 +16,8 @@ from assistance.access import Actor, actor_and_case_stamp, may, may_fire, visibl
 from assistance.casefile.household import household_data
 from assistance.cases import deadlines
 from assistance.cases.rechecks import case_rechecks
-from assistance.cases.transitions import delegated, facts_for, nothing_recorded, recorded_columns
+from assistance.cases.snapshot import CaseSnapshot, recorded_columns
+from assistance.cases.transitions import facts_for
 from assistance.db import Database
 from assistance.models import (
     Appraisal,
@@ -117,27 +118,18 @@ _PRESENT = sa.select(
 )
 
 
-def available_actions(
-    session: Session,
-    actor: Actor,
-    case: Case,
-    today: date,
-    due: Sequence[CaseDeadline] | None = None,
-    recorded: Any = None,
-) -> list[dict[str, Any]]:
-    """What this actor may do now, each with the guards that still stand in the way (``due``: the
-    case's deadlines, and ``recorded``: what ``transitions.facts_for`` reads of its records, if the
-    caller has them)."""
+def available_actions(snapshot: CaseSnapshot, today: date) -> list[dict[str, Any]]:
+    """What this actor may do now, each with the guards that still stand in the way."""
+    actor, case = snapshot.actor, snapshot.case
     workflow = WORKFLOWS[case.procedure]
-    delegation = delegated(session, case.county_code, revision=actor.reference_revision)
+    delegation = snapshot.delegated()
     facts = None
     out = []
     for t in workflow.from_state(case.state):
         if not may_fire(actor, workflow, t, delegation):
             continue
         if facts is None:
-            open_due = None if due is None else [d for d in due if d.met_on is None and not d.cancelled]
-            facts = facts_for(session, case, today, open_due=open_due, recorded=recorded)
+            facts = facts_for(snapshot, today)
         blocked = [reason for g in t.guards if (reason := g.check(facts))]
         out.append(
             {
@@ -173,7 +165,7 @@ def case_page(db: Database, user_id: int, case_id: int, today: date) -> KeptPage
         if kept is not None:
             return kept
         case = visible_case(session, actor, case_id)  # 404 in the words every reader gets
-        data = _build_case_detail(session, actor, case, today)
+        data = _build_case_detail(CaseSnapshot(session, actor, case), today)
         page = KeptPage(stamp, json.dumps(data, ensure_ascii=False), data["version"])
         if stamp is not None:
             CASE_PAGES.keep(key, page)
@@ -189,12 +181,11 @@ class PageOfTheAct:
         self.today = today
         self._built: tuple[Hashable, KeptPage] | None = None
 
-    def __call__(
-        self, session: Session, actor: Actor, case: Case, *, created: AuditEvent | None = None
-    ) -> None:
-        session.flush()
-        stamp = _stamp_of_the_act(session, actor, case)
-        data = _build_case_detail(session, actor, case, self.today, created)
+    def __call__(self, snapshot: CaseSnapshot) -> None:
+        snapshot.session.flush()
+        stamp = _stamp_of_the_act(snapshot.session, snapshot.actor, snapshot.case)
+        data = _build_case_detail(snapshot, self.today)
+        case, actor = snapshot.case, snapshot.actor
         page = KeptPage(stamp, json.dumps(data, ensure_ascii=False), data["version"])
         self._built = (case.id, actor, self.today), page
 
@@ -228,16 +219,14 @@ DEADLINES_TABLE_OF_CASE = (
 )
 
 
-def _build_case_detail(
-    session: Session, actor: Actor, case: Case, today: date, created: AuditEvent | None = None
-) -> dict[str, Any]:
-    """``created``: the case was filed in this transaction and this is its only event
-    (``actors.AfterAct``): it has no deadlines and no records of any step yet."""
+def _build_case_detail(snapshot: CaseSnapshot, today: date) -> dict[str, Any]:
+    session, actor, case, filed = snapshot.session, snapshot.actor, snapshot.case, snapshot.filed
     due: Sequence[CaseDeadline] = []
-    if created is None:
+    if filed is None:
         due = session.execute(DEADLINES_TABLE_OF_CASE, {"case_id": case.id}).scalars().all()
+        snapshot.knows(open_deadlines=[d for d in due if d.met_on is None and not d.cancelled])
     # Reads the county (whose delegation the actions depend on) with the township and village.
-    delegated(session, case.county_code, places_of=case, revision=actor.reference_revision)
+    snapshot.county()
     township, village = (places.named(session, a) for a in (case.township_id, case.village_id))
     data = summary(
         case,
@@ -260,9 +249,10 @@ def _build_case_detail(
     }
     data["household"] = household_data(session, case)
     data["periodic_rechecks"] = case_rechecks(session, case)
-    present, recorded = (
-        _present_and_recorded(session, case) if created is None else (set(), nothing_recorded())
-    )
+    present: set[str] = set()
+    if filed is None:
+        present, recorded = _present_and_recorded(session, case)
+        snapshot.knows(recorded=recorded)
     for name, model in _STEP_MODELS.items():
         data[name] = _records(session, model, case.id or 0) if name in present else []
     data["evidence"] = (
@@ -274,11 +264,11 @@ def _build_case_detail(
         else []
     )
     data["latest_evaluation"] = evaluations[0] if evaluations else None
-    if created is None:
+    if filed is None:
         data["history"] = _records(session, AuditEvent, case.id or 0, actor_names=True)
     else:
-        data["history"] = [{**_plain(created), "actor_name": actor.display_name}]
-    data["available_actions"] = available_actions(session, actor, case, today, due, recorded)
+        data["history"] = [{**_plain(filed), "actor_name": actor.display_name}]
+    data["available_actions"] = available_actions(snapshot, today)
     return data if may(actor, "read_objection_sources") else _as_the_applicant_sees_it(data)
 
 
