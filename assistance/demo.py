@@ -60,6 +60,10 @@ ACCOUNTS = [
     ("wangjianguo", "王建国", APPLICANT, None),
     ("chenzhiqiang", "陈志强", APPLICANT, None),
 ]
+# The demo applicants' accounts are bound to the ID numbers of their households' applicants.
+WANG_JIANGUO = "140802198003151239"
+CHEN_ZHIQIANG = "140802197506201256"
+ID_NUMBERS = {"wangjianguo": WANG_JIANGUO, "chenzhiqiang": CHEN_ZHIQIANG}
 
 
 def _area(session: Session, code: str, name: str, level: str, parent: Area | None) -> Area:
@@ -99,9 +103,12 @@ def seed_areas_and_accounts(db: Database, password: str = DEMO_PASSWORD) -> dict
                     display_name=display_name,
                     role=role,
                     area_id=area.id if area else None,
+                    id_number=ID_NUMBERS.get(username, ""),
                 )
                 session.add(user)
                 session.flush()
+            elif not user.id_number and username in ID_NUMBERS:
+                user.id_number = ID_NUMBERS[username]
             assert user.id is not None
             ids[username] = user.id
         return ids
@@ -116,7 +123,7 @@ def dibao_edge_household(applicant: str = "王建国") -> dict[str, Any]:
             {
                 "id": "m1",
                 "name": applicant,
-                "id_number": "140802198003151239",
+                "id_number": WANG_JIANGUO,
                 "relation": "self",
                 "hukou_region": "140802",
             },
@@ -157,7 +164,7 @@ def illness_poverty_household(application_date: date, applicant: str = "陈志�
             {
                 "id": "m1",
                 "name": applicant,
-                "id_number": "140802198003151239",
+                "id_number": CHEN_ZHIQIANG,
                 "relation": "self",
                 "hukou_region": "140802",
                 "medical_insurance": {"scheme": "resident", "region": "140802"},

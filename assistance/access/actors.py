@@ -27,6 +27,8 @@ class Actor:
     # before anything else the request reads (``models.revisions``): what the process keeps of
     # it (``places``, ``deadlines.calendar_for``, kept case pages) is good for this revision.
     reference_revision: int | None = None
+    # The ID number the account registered with: an applicant files as ``self`` only for it.
+    id_number: str = ""
 
 
 _CASES: sa.Table = Case.__table__  # type: ignore[attr-defined]
@@ -44,6 +46,7 @@ _ACTOR = (
         _USERS.c.role,
         _USERS.c.area_id,
         _USERS.c.active,
+        _USERS.c.id_number,
         _AREAS.c.level,
         _AREAS.c.county_code,
         _REFERENCE.c.revision.label("reference_revision"),
@@ -87,6 +90,7 @@ def _actor(user_id: int | None, found: Any) -> Actor:
         area_level=found.level,
         county_code=found.county_code,
         reference_revision=found.reference_revision,
+        id_number=found.id_number or "",
     )
 
 

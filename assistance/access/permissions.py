@@ -41,6 +41,9 @@ PERMISSIONS: Final[Mapping[str, Permission]] = {
     "file_application": _p("您的角色不能登记申请", APPLICANT, VILLAGE, TOWNSHIP),
     # Staff who enter an application for a household of their own area.
     "file_for_households": _p("您的角色不能为家庭登记申请", VILLAGE, TOWNSHIP),
+    # An account bound to the ID number it registered with: it files as ``self`` only for the
+    # household whose applicant that is, and for anyone else as a proxy (64号 第十七条).
+    "bound_to_registered_id_number": _p("", APPLICANT),
     # A village committee enters an application as the household's proxy (委托村（居）民委员会).
     "file_as_village_committee": _p("", VILLAGE),
     # 64号 第十五条: households on the 乡村振兴 monitoring list.

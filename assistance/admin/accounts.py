@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+from types import SimpleNamespace
 from typing import Any
 
+import sqlalchemy as sa
 from marshmallow import validate
 from sqlmodel import Session, col, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from assistance.access import actor_for, require
+from assistance.access import actor_for, may, require
+from assistance.access.permissions import holders
 from assistance.db import Database
-from assistance.errors import Conflict, InvalidInput, NotAuthenticated
+from assistance.errors import Conflict, FieldProblem, InvalidInput, NotAuthenticated
 from assistance.models import Area, User
 from assistance.models.users import APPLICANT, COUNTY, ROLES, TOWNSHIP, VILLAGE
 from assistance.validation import ChineseSchema, choice, load, text
@@ -26,20 +29,34 @@ class _Password(ChineseSchema):
     password = text(required=True, max_length=128)
 
 
-class RegisterSchema(_Password):
+class _Account(_Password):
     username = text(required=True, max_length=60, validate=_USERNAME)
     display_name = text(required=True, max_length=60, metadata={"description": "姓名"})
     phone = text(max_length=20)
     id_number = text(max_length=18, metadata={"description": "本人身份证号码（可选）"})
 
 
-class StaffSchema(RegisterSchema):
+class RegisterSchema(_Account):
+    # The account files as ``self`` only for the household whose applicant this is (cases.filing).
+    id_number = text(
+        required=True,
+        max_length=18,
+        metadata={"description": "本人身份证号码：以本人名义只能为本人作为申请人的家庭提出申请"},
+    )
+
+
+class StaffSchema(_Account):
     role = choice({k: v for k, v in ROLES.items() if k != APPLICANT})
     area = text(max_length=12, metadata={"description": "工作区域代码（村、乡镇或县）"})
 
 
 class LoginSchema(_Password):
     username = text(required=True, max_length=60)
+
+
+_BOUND_TO_NUMBER = select(User.id).where(
+    col(User.role).in_(holders("bound_to_registered_id_number")), User.id_number == sa.bindparam("number")
+)
 
 
 def _check_password(password: str) -> None:
@@ -49,13 +66,24 @@ def _check_password(password: str) -> None:
 
 def _new_user(session: Session, data: dict[str, Any], role: str, area_id: int | None) -> User:
     _check_password(data["password"])
-    if data.get("id_number"):
+    number = str(data.get("id_number") or "").upper()
+    if number:
         try:
-            birth_date_of(data["id_number"])
+            birth_date_of(number)
         except InvalidIdNumber as exc:
             raise InvalidInput.field("id_number", str(exc)) from exc
     if session.exec(select(User).where(User.username == data["username"])).first():
         raise Conflict("用户名已被使用", [])
+    bound = may(SimpleNamespace(role=role), "bound_to_registered_id_number")
+    if number and bound and session.exec(_BOUND_TO_NUMBER, params={"number": number}).first():
+        raise Conflict(
+            "该身份证号码已注册申请人账号",
+            [
+                FieldProblem(
+                    "id_number", "一人只能注册一个申请人账号；如非本人注册，请联系乡镇（街道）民政工作人员"
+                )
+            ],
+        )
     user = User(
         username=data["username"],
         password_hash=generate_password_hash(data["password"]),
@@ -63,7 +91,7 @@ def _new_user(session: Session, data: dict[str, Any], role: str, area_id: int | 
         role=role,
         area_id=area_id,
         phone=data.get("phone", ""),
-        id_number=data.get("id_number", ""),
+        id_number=number,
     )
     session.add(user)
     session.flush()

@@ -41,6 +41,7 @@ from assistance.reference.places import Place
 from assistance.validation import ChineseSchema, choice, day, flag, load, text
 from assistance.workflow import WORKFLOWS
 from assistance.workflow.vocabulary import FILING_CHANNELS
+from rules import CaseFile
 
 PROCEDURES = {w.procedure: w.name for w in WORKFLOWS.values()}
 NUMBER_PREFIX = {"dibao_edge": "BY", "illness_poverty": "YB"}
@@ -103,7 +104,28 @@ def _channel(actor: Actor, data: dict[str, Any]) -> str:
         raise InvalidInput.field(
             "channel", "村（居）民委员会登记的申请，渠道应为委托村（居）民委员会代为申请"
         )
+    if channel == "village_committee" and not committee:
+        raise InvalidInput.field("channel", "只有村（居）民委员会可以登记委托村（居）民委员会代为提出的申请")
     return channel
+
+
+def _bound_to_own_household(actor: Actor, channel: str, data: dict[str, Any], parsed: CaseFile) -> None:
+    """An applicant's account files as ``self`` only for the household whose applicant is the
+    person it registered as; for anyone else it files as a proxy, with the 委托手续 the
+    regulations require (64号 第十七条, 65号 第十一条). Staff enter households of their area."""
+    if not may(actor, "bound_to_registered_id_number"):
+        return
+    if channel == "self" and parsed.applicant.id_number != actor.id_number.upper():
+        raise InvalidInput.field(
+            "channel",
+            "本人申请的，申请人身份证号码须与账号登记的一致；为他人申请的，"
+            "请选择“委托他人代为申请”并填写委托手续（64号 第十七条，65号 第十一条）",
+        )
+    if channel != "self" and not str(data.get("proxy_authorisation") or "").strip():
+        raise InvalidInput.field(
+            "proxy_authorisation",
+            "代为申请的，须填写委托手续（委托书编号、受托人身份证号码、委托事项）（64号 第十七条）",
+        )
 
 
 def next_number(session: Session, county: str, procedure: str, year: int) -> str:
@@ -159,6 +181,7 @@ def file_case(
                 },
             }
         parsed = parse_household(data["procedure"], applied, village.county_code, body)
+        _bound_to_own_household(actor, channel, data, parsed)
         household = Household(
             county_code=village.county_code,
             township_id=township.id,

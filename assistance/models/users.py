@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+import sqlalchemy as sa
 from sqlmodel import Field, SQLModel
 
 from assistance.models.base import UTCDateTime, utcnow
@@ -24,8 +25,22 @@ ROLES = {
 STAFF_ROLES = frozenset({VILLAGE, TOWNSHIP, COUNTY})
 
 
+# One applicant account per person: the ID number an applicant registers with binds the account
+# to the household it may file for as ``self`` (cases.filing).
+_ONE_ACCOUNT_PER_APPLICANT = "role = 'applicant' AND id_number <> ''"
+
+
 class User(SQLModel, table=True):
     __tablename__ = "app_user"
+    __table_args__ = (
+        sa.Index(
+            "ix_app_user_applicant_id_number",
+            "id_number",
+            unique=True,
+            postgresql_where=sa.text(_ONE_ACCOUNT_PER_APPLICANT),
+            sqlite_where=sa.text(_ONE_ACCOUNT_PER_APPLICANT),
+        ),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     username: str = Field(max_length=60, unique=True, index=True)
@@ -35,7 +50,7 @@ class User(SQLModel, table=True):
     # The area a staff member works in; empty for applicants and administrators.
     area_id: int | None = Field(default=None, foreign_key="area.id", index=True)
     phone: str = Field(default="", max_length=20)
-    # An applicant's own ID number, so that a case filed for them can be found.
+    # An applicant's own ID number, which binds the account to the household it files for.
     id_number: str = Field(default="", max_length=18)
     active: bool = Field(default=True)
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)

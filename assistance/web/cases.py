@@ -112,10 +112,11 @@ def _filing_page(
         villages=village_groups(user),
         **household_context(procedure, values, staff=may(user, "enter_staff_fields")),
         legal=legal.FILING[procedure],
+        # A village committee files as the committee; no one else may.
         channels=[
             (k, v)
             for k, v in labels.FILING_CHANNELS.items()
-            if not may(user, "file_as_village_committee") or k == "village_committee"
+            if (k == "village_committee") == may(user, "file_as_village_committee")
         ],
     )
 

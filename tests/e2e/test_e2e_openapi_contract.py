@@ -19,7 +19,12 @@ from schemathesis import checks
 from assistance.app import create_app
 from assistance.cases.acts import ACTS
 from assistance.db import Database
-from assistance.demo import dibao_edge_household, illness_poverty_household, seed_areas_and_accounts
+from assistance.demo import (
+    WANG_JIANGUO,
+    dibao_edge_household,
+    illness_poverty_household,
+    seed_areas_and_accounts,
+)
 from assistance.migrate import upgrade
 from assistance.parameters import ENTRY_DIR_VARIABLE, ENVIRONMENT_VARIABLE
 from assistance.workflow import WORKFLOWS
@@ -128,6 +133,8 @@ def test_acts_answer_as_documented(app: Flask) -> None:
         ("dibao_edge", "140802001001", dibao_edge_household()),
         ("illness_poverty", "140802101001", illness_poverty_household(TODAY)),
     ):
+        # The account files as the applicant only for its own household (cases.filing).
+        household["members"][0]["id_number"] = WANG_JIANGUO
         filed = client.post(
             "/api/v1/cases",
             json={

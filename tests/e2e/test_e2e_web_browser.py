@@ -35,6 +35,7 @@ from browser_support import (
 )
 from playwright.sync_api import Browser, BrowserContext, Page, Playwright, expect, sync_playwright
 
+from assistance.demo import CHEN_ZHIQIANG
 from assistance.parameters import ENVIRONMENT_VARIABLE
 
 if not CHROMIUM.exists():
@@ -71,7 +72,7 @@ ILLNESS_ROWS: dict[str, list[Values]] = {
     "members": [
         {
             "name": "陈志强",
-            "id_number": "140802198003151239",
+            "id_number": CHEN_ZHIQIANG,
             "relation": "self",
             "hukou_region": "140802",
             "medical_insurance_scheme": "resident",

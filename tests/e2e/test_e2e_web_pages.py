@@ -33,7 +33,7 @@ from werkzeug.test import TestResponse
 import assistance.models  # noqa: F401  (registers the tables)
 from assistance.app import create_app
 from assistance.db import Database
-from assistance.demo import seed_areas_and_accounts
+from assistance.demo import CHEN_ZHIQIANG, seed_areas_and_accounts
 from assistance.models import Case, Evidence, User
 from assistance.parameters import ENTRY_DIR_VARIABLE, ENVIRONMENT_VARIABLE
 
@@ -325,7 +325,7 @@ def illness_poverty_inputs() -> dict[str, str | list[str] | None]:
         "address": "盐湖区解州镇西关村",
         "patient": "m1",
         "members-0-name": "陈志强",
-        "members-0-id_number": "140802198003151239",
+        "members-0-id_number": CHEN_ZHIQIANG,
         "members-0-hukou_region": "140802",
         "members-0-medical_insurance_scheme": "resident",
         "members-0-medical_insurance_region": "140802",
@@ -464,6 +464,15 @@ def test_an_applicant_registers_and_can_file(app: Flask, db: Database) -> None:
     response = browser.submit(form_of(page, "/register"), inputs)
     assert response.status_code == 422
     assert field_error(response, "password_again") == "两次输入的密码不一致"
+    # The account is bound to the ID number it registers with (issue 18 item 3).
+    response = browser.submit(form_of(response, "/register"), {**inputs, "password_again": "secret123abc"})
+    assert response.status_code == 422
+    assert field_error(response, "id_number") == "必填"
+    taken = {**inputs, "password_again": "secret123abc", "id_number": "140802198003151239"}
+    response = browser.submit(form_of(response, "/register"), taken)
+    assert response.status_code == 422
+    assert "一人只能注册一个申请人账号" in field_error(response, "id_number")
+    inputs["id_number"] = "14080219900101100x"  # a lower-case check character is the same number
     assert form_of(response, "/register").value("display_name") == "张三"
     assert count(db, User) == 10
 
@@ -471,6 +480,9 @@ def test_an_applicant_registers_and_can_file(app: Flask, db: Database) -> None:
     assert redirected_to(response) == "/cases"
     cases = browser.get("/cases")
     assert "注册成功" in text(cases) and "您还没有提出申请" in text(cases)
+    with db.reading() as session:
+        registered = session.exec(select(User).where(User.username == "zhangsan")).one()
+    assert registered.id_number == "14080219900101100X"
     assert "张三" in text(cases)
     assert browser.get("/cases/new").status_code == 200
 
@@ -482,7 +494,7 @@ def test_registering_a_taken_user_name_is_refused_beside_the_field(app: Flask, d
     browser = Browser(app)
     page = browser.get("/register")
     inputs = {"username": "wangjianguo", "display_name": "王建国", "password": "secret123abc",
-              "password_again": "secret123abc"}  # fmt: skip
+              "password_again": "secret123abc", "id_number": "140802199001011245"}  # fmt: skip
     response = browser.submit(form_of(page, "/register"), inputs)
     assert 400 <= response.status_code < 500
     assert re.search(r"[\u4e00-\u9fff]", field_error(response, "username"))
