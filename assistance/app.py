@@ -12,7 +12,7 @@ from assistance import api, logs, web
 from assistance.config import database_url, secret_key
 from assistance.db import Database
 from assistance.documents.rendering import BackgroundRenderer
-from assistance.http import guard_api_request, no_store, refuse_unstorable_text
+from assistance.http import guard_api_request, no_store, refuse_unstorable_text, remember_address
 
 
 def create_app(config: dict[str, Any] | None = None) -> Flask:
@@ -43,6 +43,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     if app.config["RENDER_DOCUMENTS"] == "background":
         app.extensions["assistance_renderer"] = BackgroundRenderer(app.extensions["assistance_db"]).start()
     logs.install(app)
+    app.before_request(remember_address)
     app.before_request(guard_api_request)
     app.before_request(refuse_unstorable_text)
     app.after_request(no_store)

@@ -13,7 +13,7 @@ from urllib.parse import quote, urlsplit
 
 from flask import Response, current_app, request, session
 
-from assistance import storable
+from assistance import security_log, storable
 from assistance.batch import running
 from assistance.clock import china_today
 from assistance.db import Database
@@ -36,6 +36,11 @@ def today() -> date:
     if isinstance(pinned, date):
         return pinned
     return china_today()
+
+
+def remember_address() -> None:
+    """The request's remote address, for the security log of whatever the request does."""
+    security_log.ADDRESS.set(request.remote_addr or "")
 
 
 def user_id() -> int:

@@ -11,7 +11,7 @@ from sqlmodel import Session
 from assistance.access.scopes import CASES
 from assistance.errors import NotAuthenticated, NotFound
 from assistance.models import Area, Case, User
-from assistance.models.revisions import ReferenceRevision
+from assistance.models.revisions import ReferenceRevision, remember_reference_revision
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,7 +60,7 @@ _ACTOR = (
 
 def actor_for(session: Session, user_id: int | None) -> Actor:
     found = session.execute(_ACTOR, {"user": user_id}).first() if user_id is not None else None
-    return _actor(user_id, found)
+    return _actor(session, user_id, found)
 
 
 def actor_and_case_stamp(
@@ -73,14 +73,15 @@ def actor_and_case_stamp(
         if user_id is not None
         else None
     )
-    actor = _actor(user_id, found)
+    actor = _actor(session, user_id, found)
     assert found is not None
     return actor, None if found.case_version is None else (found.case_version, found.case_revision)
 
 
-def _actor(user_id: int | None, found: Any) -> Actor:
+def _actor(session: Session, user_id: int | None, found: Any) -> Actor:
     if found is None or not found.active:
         raise NotAuthenticated("请先登录")
+    remember_reference_revision(session, found.reference_revision)
     return Actor(
         user_id=user_id or 0,
         username=found.username,

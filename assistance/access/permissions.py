@@ -81,6 +81,9 @@ PERMISSIONS: Final[Mapping[str, Permission]] = {
     "run_batch_jobs": _p("只有本县民政部门工作人员可以对本县案件运行批量测算", COUNTY, ADMIN),
     # Reference data and accounts.
     "enter_parameters": _p("只有系统管理员和县级民政部门工作人员可以录入参数", ADMIN, COUNTY),
+    # An entry effective before the day it is entered reaches back over cases in progress: an
+    # administrator other than the person who entered it approves it.
+    "approve_parameter_entries": _p("只有系统管理员可以批准追溯施行的参数", ADMIN),
     "manage_accounts": _p("只有系统管理员可以管理账号", ADMIN),
     "manage_areas": _p("只有系统管理员可以维护行政区划", ADMIN),
     "load_holidays": _p("只有系统管理员可以录入节假日安排", ADMIN),

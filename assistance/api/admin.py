@@ -82,6 +82,7 @@ PARAMETER_SCHEMA = {
         "amount": {"type": "string", "description": "元，最多两位小数"},
         "source": {"type": "string", "description": "来源文件：发文机关、名称、文号"},
         "note": {"type": "string"},
+        "confirmed": {"type": "boolean", "description": "数值超出常见范围、已核对来源文件无误的，填 true"},
     },
 }
 
@@ -91,3 +92,34 @@ PARAMETER_SCHEMA = {
 def post_parameter() -> tuple[dict[str, Any], int]:
     """录入新的参数数值（低保标准、最低工资标准、医疗救助起付标准），注明施行日期和来源文件"""
     return parameter_entries.enter_value(database(), user_id(), json_body(), today()), 201
+
+
+@blp.route("/parameters/entries", methods=["GET"])
+def get_parameter_entries() -> dict[str, Any]:
+    """通过本系统录入的参数：状态（待批准、施行中、已撤回）及录入、批准、撤回记录"""
+    return {"items": parameter_entries.list_entries(database(), user_id())}
+
+
+@blp.route("/parameters/entries/<int:entry_id>/approve", methods=["POST"])
+def approve_parameter_entry(entry_id: int) -> dict[str, Any]:
+    """批准追溯施行的参数录入（录入人以外的系统管理员）"""
+    return parameter_entries.approve(database(), user_id(), entry_id)
+
+
+@blp.route("/parameters/entries/<int:entry_id>/withdraw", methods=["POST"])
+@blp.doc(
+    requestBody={
+        "content": {
+            "application/json": {
+                "schema": {
+                    "type": "object",
+                    "required": ["reason"],
+                    "properties": {"reason": {"type": "string", "maxLength": 300}},
+                }
+            }
+        }
+    }
+)
+def withdraw_parameter_entry(entry_id: int) -> dict[str, Any]:
+    """撤回参数录入并说明理由；已作出的结论保留当时所用的数值"""
+    return parameter_entries.withdraw(database(), user_id(), entry_id, json_body())

@@ -9,6 +9,7 @@ from typing import Any
 from flask import request
 from flask_smorest import Blueprint
 
+from assistance.http import database
 from assistance.parameters import parameter_table
 from rules import CaseFileError, ParameterError, evaluate_data
 
@@ -29,8 +30,11 @@ def evaluate() -> tuple[dict[str, Any], int]:
         data = json.loads(request.get_data(as_text=True) or "null", parse_float=Decimal)
     except json.JSONDecodeError as exc:
         return {"message": "请求体不是有效的 JSON", "errors": [{"field": "(根)", "message": exc.msg}]}, 400
+    with database().reading() as session:
+        # The values entered through the service are part of the parameters.
+        table = parameter_table(session=session)
     try:
-        decision = evaluate_data(data, parameter_table())
+        decision = evaluate_data(data, table)
     except CaseFileError as exc:
         return exc.to_dict(), 422
     except ParameterError as exc:

@@ -117,7 +117,7 @@ def _read_and_decide(
         keep_for_these_cases(session, cases)
         files = [PREPARE[kind](session, case, params) for case in cases]
         refs = [CaseRef(c.id or 0, c.number, c.procedure, c.state, c.applicant_member_id) for c in cases]
-    table = parameter_table()
+        table = parameter_table(session=session)
     return refs, heads, [[decide(f, table) for f in per_case] for per_case in files]
 
 

@@ -18,15 +18,16 @@ from assistance.parameters import parameter_table
 from assistance.workflow import WORKFLOWS
 from rules import CaseFileError, ParameterError, evaluate_data
 from rules.money import yuan
+from rules.parameters import ParameterTable
 
 # Cases still being decided, and families already recognised: those a new standard affects.
 CURRENT_STATES = ("recognised",)
 
 
-def _outcome(data: dict[str, Any]) -> tuple[str, str | None, str | None]:
+def _outcome(data: dict[str, Any], table: ParameterTable) -> tuple[str, str | None, str | None]:
     """(outcome, per-capita monthly income, the reason it could not be decided)."""
     try:
-        decision = evaluate_data(data, parameter_table())
+        decision = evaluate_data(data, table)
     except ParameterError as exc:
         return "undetermined", None, f"参数未配置：{exc}"
     return decision.outcome, yuan(decision.income.per_capita_monthly), None
@@ -46,12 +47,13 @@ def what_if(db: Database, user_id: int, county: str, overrides: Any, today: date
             .where(Case.county_code == county, col(Case.state).in_([*open_states, *CURRENT_STATES]))
             .order_by(col(Case.id))
         ).all()
+        table = parameter_table(session=session)
         rows = []
         for case in cases:
             current_file = case_file(session, case)
             proposed_file = {**current_file, "parameter_overrides": dict(overrides)}
             try:
-                proposed = _outcome(proposed_file)
+                proposed = _outcome(proposed_file, table)
             except CaseFileError as exc:
                 raise InvalidInput(
                     "测算参数有误",
@@ -60,7 +62,7 @@ def what_if(db: Database, user_id: int, county: str, overrides: Any, today: date
                         for e in exc.errors
                     ],
                 ) from exc
-            current = _outcome(current_file)
+            current = _outcome(current_file, table)
             applicant = session.get(Member, case.applicant_member_id) if case.applicant_member_id else None
             rows.append(
                 {

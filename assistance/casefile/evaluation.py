@@ -41,7 +41,7 @@ def evaluate_case(session: Session, case: Case, as_of: date | None = None) -> Ev
     data = case_file(session, case)
     if as_of is not None:
         data["application_date"] = as_of.isoformat()
-    table = parameter_table()
+    table = parameter_table(session=session)
     # An act decides the case for its guards and again for its documents: the same case file
     # under the same parameters is decided once per transaction.
     decided: dict[tuple[str, int], Evaluation] = for_this_transaction(session, _DECIDED, dict)

@@ -6,6 +6,7 @@ from assistance.models.documents import DocumentNumberCounter, IssuedDocument
 from assistance.models.households import Household, Member
 from assistance.models.imports import ImportBatch, MonitoringReferral
 from assistance.models.jobs import BatchJob, BatchJobItem
+from assistance.models.parameter_entries import ParameterEntry, SecurityEvent
 from assistance.models.rechecks import PeriodicRecheck
 from assistance.models.records import AssetRecord, Evidence, IncomeRecord, MedicalExpenseRecord
 from assistance.models.reports import Report
@@ -50,11 +51,13 @@ __all__ = [
     "MonitoringReferral",
     "Objection",
     "Opinion",
+    "ParameterEntry",
     "PeriodicRecheck",
     "Publicity",
     "ReferenceRevision",
     "Report",
     "RulesEvaluation",
+    "SecurityEvent",
     "Termination",
     "User",
 ]

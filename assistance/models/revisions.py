@@ -2,8 +2,9 @@
 (``reading.kept_pages``).
 
 A transaction that changes anything a case page shows gives that case a new ``revision``; one that
-changes what all case pages share (area names and delegation, staff names, holiday schedules)
-gives the one ``ReferenceRevision`` row a new one. Both are written in the changing transaction,
+changes what all case pages share (area names and delegation, staff names, holiday schedules,
+parameter entries) gives the one ``ReferenceRevision`` row a new one. Both are written in the
+changing transaction,
 so a reader sees the new revision exactly when it can see the change. A revision is a random
 number drawn once per transaction, not a count: a database emptied, restored from a backup or
 swapped for another under a running process cannot bring back a revision it kept a page for. The ORM's
@@ -23,6 +24,7 @@ from assistance.models.areas import Area
 from assistance.models.base import new_revision
 from assistance.models.cases import Case
 from assistance.models.households import Household, Member
+from assistance.models.parameter_entries import ParameterEntry
 from assistance.models.steps import HolidaySchedule
 from assistance.models.users import User
 
@@ -36,7 +38,8 @@ class ReferenceRevision(SQLModel, table=True):
 
 # A user's password hash, login time and the like appear on no case page.
 _USER_FIELDS_SHOWN = ("display_name",)
-_REFERENCE_MODELS = (Area, HolidaySchedule)
+# Parameter entries change what a case page's actions may decide (a guard evaluates the case).
+_REFERENCE_MODELS = (Area, HolidaySchedule, ParameterEntry)
 # Rows that name a case but appear on no case page: no reason to turn its page over.
 _NOT_ON_THE_PAGE = ("batch_job_item", "monitoring_referral", "report", "issued_document")
 # Once per transaction is enough: a reader sees all of a transaction's changes or none.
@@ -121,6 +124,23 @@ def households_changed(session: Session, households: set[int]) -> None:
         update = sa.update(table).where(table.c.household_id.in_(fresh)).values(revision=moved["revision"])
         session.connection().execute(update)
         moved["households"] |= fresh
+
+
+_READ = "reference_revision_read"
+
+
+def remember_reference_revision(session: Session, revision: int | None) -> None:
+    """The reference revision this transaction read first (with the actor): what the process
+    keeps per revision (parameter entries in force) is good for it."""
+    for_this_transaction(session, _READ, lambda: revision)
+
+
+def reference_revision_read(session: Session) -> int | None:
+    """The revision remembered above, unless this transaction moved it itself."""
+    if reference_moved(session):
+        return None
+    revision: int | None = session.info.get(_READ)
+    return revision
 
 
 def reference_moved(session: Session) -> bool:

@@ -228,11 +228,38 @@ def _parameters_page(
         problems=view_problems,
         entry_values=values if values is not None else defaults,
         entry_problems=problems or Problems(),
-        kind_options=[(code, title) for code, (title, _) in parameter_entries.ENTERABLE.items()],
+        kind_options=[(code, e.title) for code, e in parameter_entries.ENTERABLE.items()],
         area_options=list(parameter_entries.AREAS.items()),
         county_options=[(own, COUNTIES[own])] if own else [("*", "全市各县（市、区）"), *COUNTIES.items()],
-        **parameters_in_force(on, county),
+        entries=parameter_entries.list_entries(database(), user.id),
+        **parameters_in_force(database(), on, county),
     )
+
+
+@bp.post("/admin/parameters/entries/<int:entry_id>/approve")
+@login_required
+def admin_approve_parameter(entry_id: int) -> ResponseReturnValue:
+    user = require_permission("approve_parameter_entries")
+    try:
+        approved = parameter_entries.approve(database(), user.id, entry_id)
+    except ServiceError as exc:
+        return _parameters_page(problems=problems_from(exc), status=exc.status)
+    flash(f"已批准参数录入第{approved['id']}号，自{approved['effective_from']}起施行", "success")
+    return redirect(url_for("web.admin_parameters"))
+
+
+@bp.post("/admin/parameters/entries/<int:entry_id>/withdraw")
+@login_required
+def admin_withdraw_parameter(entry_id: int) -> ResponseReturnValue:
+    user = require_permission("enter_parameters")
+    try:
+        withdrawn = parameter_entries.withdraw(
+            database(), user.id, entry_id, {"reason": request.form.get("reason", "")}
+        )
+    except ServiceError as exc:
+        return _parameters_page(problems=problems_from(exc), status=exc.status)
+    flash(f"已撤回参数录入第{withdrawn['id']}号", "success")
+    return redirect(url_for("web.admin_parameters"))
 
 
 def signed_in_county(area_code: str | None) -> str | None:
@@ -256,9 +283,10 @@ def admin_enter_parameter() -> ResponseReturnValue:
         entered = parameter_entries.enter_value(database(), user.id, values.to_dict(), today())
     except ServiceError as exc:
         return _parameters_page(values, problems_from(exc), exc.status)
+    waiting = "，待另一名管理员批准后施行" if entered["status"] == "pending" else ""
     flash(
         f"已录入{entered['title']}：{entered['county']} {parameter_entries.AREAS[entered['area']]} "
-        f"{entered['amount']}元，自{entered['effective_from']}起施行",
+        f"{entered['amount']}元，自{entered['effective_from']}起施行{waiting}（录入第{entered['id']}号）",
         "success",
     )
     return redirect(

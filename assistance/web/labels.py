@@ -112,6 +112,8 @@ PUBLICITY_STAGES = {"township": "乡镇初审公示", "county": "县级确认后
 OBJECTION_KINDS = {"publicity": "公示期间的异议", "applicant": "申请人对审核结果的异议"}
 CHECK_RESULTS = {"qualified": "符合", "not_qualified": "不符合"}
 TERMINATION_ACTIONS = {"suspend": "暂缓", "terminate": "终止", "resume": "恢复"}
+ADMIN_EVENTS = {"parameter_entered": "录入", "parameter_approved": "批准", "parameter_withdrawn": "撤回"}
+PARAMETER_AREAS = {"urban": "城市", "rural": "农村", "*": "城乡同一"}
 PUSH_STATUSES = {"queued": "待推送医保部门", "pushed": "已推送医保部门"}
 
 # Audit events that are not transitions of either table.

@@ -7,7 +7,8 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from assistance.parameters import local_parameter_dirs, parameter_table
+from assistance.db import Database
+from assistance.parameters import parameter_table
 from rules.counties import COUNTIES
 from rules.parameters import ParameterError, ParameterValue
 
@@ -35,11 +36,12 @@ class Row:
         return list(found.values())
 
 
-def parameters_in_force(on: date, county: str | None = None) -> dict[str, Any]:
+def parameters_in_force(db: Database, on: date, county: str | None = None) -> dict[str, Any]:
     try:
-        table = parameter_table()
+        with db.reading() as session:
+            table = parameter_table(session=session)
     except ParameterError as exc:
-        return {"kinds": [], "error": str(exc), "counties": COUNTIES, "local_dirs": local_parameter_dirs()}
+        return {"kinds": [], "error": str(exc), "counties": COUNTIES}
     codes = [county] if county in COUNTIES else sorted(COUNTIES)
     kinds = []
     for kind in table.kinds:
@@ -57,4 +59,4 @@ def parameters_in_force(on: date, county: str | None = None) -> dict[str, Any]:
                     unit = unit or value.unit
             rows.append(Row(code, COUNTIES[code], by_area))
         kinds.append({"kind": kind, "title": table.title(kind), "unit": unit, "rows": rows})
-    return {"kinds": kinds, "error": "", "counties": COUNTIES, "local_dirs": local_parameter_dirs()}
+    return {"kinds": kinds, "error": "", "counties": COUNTIES}

@@ -1010,15 +1010,28 @@ def test_the_county_enters_a_new_dibao_standard_on_the_parameters_page(
     assert "来源文件" in field_error(refused, "entry-source")
 
     source = "运城市民政局《关于调整城乡低保标准的通知》（测试用）"
+    entry = {"kind": "dibao_standard", "area": "urban", "amount": "760.00", "source": source}
     done = county.submit(
         form_of(county.get("/admin/parameters"), "/admin/parameters/entries"),
-        {"kind": "dibao_standard", "area": "urban", "effective_from": "2025-07-01", "amount": "760.00",
-         "source": source},
-    )  # fmt: skip
-    shown = county.get(redirected_to(done) + "&on=2025-09-22")
-    assert "已录入城乡最低生活保障标准：140802 城市 760.00元，自2025-07-01起施行" in text(shown)
+        {**entry, "effective_from": "2025-10-01"},
+    )
+    shown = county.get(redirected_to(done) + "&on=2025-10-10")
+    assert "已录入城乡最低生活保障标准：140802 城市 760.00元，自2025-10-01起施行（录入第" in text(shown)
     assert source in text(shown) and "760.00" in text(shown)
-    assert (tmp_path / "entered" / "entered.toml").exists()
+    assert "施行中" in text(shown)
+    assert not (tmp_path / "entered").exists()  # a record, not a file
+
+    # Effective before today: it waits for an administrator, who is someone else.
+    backdated = county.submit(
+        form_of(county.get("/admin/parameters"), "/admin/parameters/entries"),
+        {**entry, "effective_from": "2025-07-01", "amount": "750.00"},
+    )
+    assert "待另一名管理员批准后施行" in text(county.get(redirected_to(backdated)))
+    admin = sign_in(app, "admin")
+    page = admin.get("/admin/parameters")
+    approve = next(f for f in forms_of(page) if f.action.endswith("/approve"))
+    approved = admin.submit(approve)
+    assert "已批准参数录入第" in text(admin.get(redirected_to(approved)))
 
 
 @pytest.mark.parametrize("username", ["wangjianguo", "huaidong"])
