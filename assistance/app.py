@@ -12,7 +12,7 @@ from assistance import api, logs, web
 from assistance.config import database_url, secret_key
 from assistance.db import Database
 from assistance.documents.rendering import BackgroundRenderer
-from assistance.http import guard_api_request, no_store, refuse_unstorable_text, remember_address
+from assistance.http import guard_api_request, limiter, no_store, refuse_unstorable_text, remember_request
 
 
 def create_app(config: dict[str, Any] | None = None) -> Flask:
@@ -43,7 +43,16 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     if app.config["RENDER_DOCUMENTS"] == "background":
         app.extensions["assistance_renderer"] = BackgroundRenderer(app.extensions["assistance_db"]).start()
     logs.install(app)
-    app.before_request(remember_address)
+    # Per remote address, on top of the account's own lockout (docs/security.md).
+    app.config.setdefault(
+        "SIGN_IN_RATE_LIMIT", os.environ.get("ASSISTANCE_SIGN_IN_RATE_LIMIT", "20 per minute;200 per hour")
+    )
+    app.config.setdefault(
+        "RATELIMIT_STORAGE_URI", os.environ.get("ASSISTANCE_RATELIMIT_STORAGE", "memory://")
+    )
+    app.config.setdefault("RATELIMIT_HEADERS_ENABLED", True)
+    limiter.init_app(app)
+    app.before_request(remember_request)
     app.before_request(guard_api_request)
     app.before_request(refuse_unstorable_text)
     app.after_request(no_store)

@@ -57,6 +57,12 @@ class UnsupportedMediaType(ServiceError):
     status = 415
 
 
+class TooManyAttempts(ServiceError):
+    """Too many failed sign-ins for the account: it is locked for a while."""
+
+    status = 429
+
+
 class Unavailable(ServiceError):
     """A facility the act needs (the document renderer's fonts, say) is missing on this server."""
 

@@ -12,8 +12,12 @@ from typing import Any, TypeVar, cast
 from urllib.parse import quote, urlsplit
 
 from flask import Response, current_app, request, session
+from flask_limiter import Limiter
+from flask_limiter.util import get_remote_address
 
 from assistance import security_log, storable
+from assistance.access.actors import SIGNED_IN_EPOCH
+from assistance.admin.signing_in import SignedIn
 from assistance.batch import running
 from assistance.clock import china_today
 from assistance.db import Database
@@ -21,6 +25,7 @@ from assistance.documents.issued import DocumentFile
 from assistance.errors import FieldProblem, Forbidden, InvalidInput, NotAuthenticated, UnsupportedMediaType
 
 SESSION_USER = "user_id"
+SESSION_EPOCH = "epoch"  # the account's session epoch at sign-in (access.actors)
 F = TypeVar("F", bound=Callable[..., Any])
 
 
@@ -38,9 +43,38 @@ def today() -> date:
     return china_today()
 
 
-def remember_address() -> None:
-    """The request's remote address, for the security log of whatever the request does."""
+def remember_request() -> None:
+    """What the services need to know of the request: its remote address (for the security log)
+    and the session epoch it was signed in at (a session without one predates epochs: ended)."""
     security_log.ADDRESS.set(request.remote_addr or "")
+    SIGNED_IN_EPOCH.set(session.get(SESSION_EPOCH, -1) if SESSION_USER in session else None)
+
+
+# Signing in and registering, limited per remote address (``SIGN_IN_RATE_LIMIT``); the account's
+# own count of failures is in the database (``admin.signing_in``). The counts are kept where
+# ``RATELIMIT_STORAGE_URI`` says: memory by default, one worker's own; redis:// shares them.
+limiter = Limiter(get_remote_address)
+
+
+def sign_in_limit() -> str:
+    return str(current_app.config["SIGN_IN_RATE_LIMIT"])
+
+
+limit_signing_in = limiter.limit(sign_in_limit, methods=["POST"])
+
+
+def begin_session(signed_in: SignedIn) -> None:
+    """A fresh session on sign-in (no fixation), carrying the account's epoch."""
+    session.clear()
+    session[SESSION_USER] = signed_in.user_id
+    session[SESSION_EPOCH] = signed_in.epoch
+    session.permanent = True
+    SIGNED_IN_EPOCH.set(signed_in.epoch)
+
+
+def end_session() -> None:
+    session.clear()
+    SIGNED_IN_EPOCH.set(None)
 
 
 def user_id() -> int:

@@ -11,7 +11,8 @@ from typing import Any
 
 from sqlmodel import Session, col, select
 
-from assistance.access import Actor
+from assistance.access import Actor, actor_for, require
+from assistance.db import Database
 from assistance.models import SecurityEvent, User
 
 # The address the current request came from, set by the HTTP layer (``http``); "" elsewhere.
@@ -75,3 +76,18 @@ def _plain(event: SecurityEvent, name: str | None) -> dict[str, Any]:
         "subject_id": event.subject_id,
         "detail": event.detail,
     }
+
+
+def list_events(db: Database, user_id: int, *, limit: int, offset: int) -> dict[str, Any]:
+    """The newest events first, a page at a time."""
+    with db.reading() as session:
+        require(actor_for(session, user_id), "read_security_log")
+        query = (
+            select(SecurityEvent, User.display_name)
+            .outerjoin(User, col(User.id) == col(SecurityEvent.user_id))
+            .order_by(col(SecurityEvent.id).desc())
+            .limit(limit)
+            .offset(offset)
+        )
+        items = [_plain(event, name) for event, name in session.exec(query).all()]
+    return {"items": items, "limit": limit, "offset": offset}

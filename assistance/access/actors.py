@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Any
 
@@ -47,6 +48,7 @@ _ACTOR = (
         _USERS.c.area_id,
         _USERS.c.active,
         _USERS.c.id_number,
+        _USERS.c.session_epoch,
         _AREAS.c.level,
         _AREAS.c.county_code,
         _REFERENCE.c.revision.label("reference_revision"),
@@ -78,9 +80,18 @@ def actor_and_case_stamp(
     return actor, None if found.case_version is None else (found.case_version, found.case_revision)
 
 
+# The session epoch of the request's sign-in (``http``); None outside a signed-in request (the
+# command line, jobs), where no session can have been ended.
+SIGNED_IN_EPOCH: ContextVar[int | None] = ContextVar("signed_in_epoch", default=None)
+
+
 def _actor(session: Session, user_id: int | None, found: Any) -> Actor:
     if found is None or not found.active:
         raise NotAuthenticated("请先登录")
+    epoch = SIGNED_IN_EPOCH.get()
+    if epoch is not None and epoch != found.session_epoch:
+        # Signed out since, or the password changed: this session (or a copy of it) has ended.
+        raise NotAuthenticated("登录已失效，请重新登录")
     remember_reference_revision(session, found.reference_revision)
     return Actor(
         user_id=user_id or 0,

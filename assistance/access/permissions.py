@@ -83,6 +83,8 @@ PERMISSIONS: Final[Mapping[str, Permission]] = {
     "enter_parameters": _p("只有系统管理员和县级民政部门工作人员可以录入参数", ADMIN, COUNTY),
     # An entry effective before the day it is entered reaches back over cases in progress: an
     # administrator other than the person who entered it approves it.
+    # Sign-ins, lockouts, password changes and administrator acts (assistance/security_log.py).
+    "read_security_log": _p("只有系统管理员可以查看安全日志", ADMIN),
     "approve_parameter_entries": _p("只有系统管理员可以批准追溯施行的参数", ADMIN),
     "manage_accounts": _p("只有系统管理员可以管理账号", ADMIN),
     "manage_areas": _p("只有系统管理员可以维护行政区划", ADMIN),

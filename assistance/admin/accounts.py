@@ -8,18 +8,20 @@ from typing import Any
 import sqlalchemy as sa
 from marshmallow import validate
 from sqlmodel import Session, col, select
-from werkzeug.security import check_password_hash, generate_password_hash
+from werkzeug.security import generate_password_hash
 
+from assistance import security_log
 from assistance.access import actor_for, may, require
 from assistance.access.permissions import holders
+from assistance.admin.passwords import check_new_password
+from assistance.admin.signing_in import SignedIn
 from assistance.db import Database
-from assistance.errors import Conflict, FieldProblem, InvalidInput, NotAuthenticated
+from assistance.errors import Conflict, FieldProblem, InvalidInput
 from assistance.models import Area, User
 from assistance.models.users import APPLICANT, COUNTY, ROLES, TOWNSHIP, VILLAGE
 from assistance.validation import ChineseSchema, choice, load, text
 from rules.idnumber import InvalidIdNumber, birth_date_of
 
-MIN_PASSWORD = 8
 # The area level each staff role works at.
 ROLE_LEVEL = {VILLAGE: "village", TOWNSHIP: "township", COUNTY: "county"}
 _USERNAME = validate.Regexp(r"^[A-Za-z0-9_.@-]{3,60}$", error="用户名应为3至60位字母、数字或 _ . @ -")
@@ -50,23 +52,14 @@ class StaffSchema(_Account):
     area = text(max_length=12, metadata={"description": "工作区域代码（村、乡镇或县）"})
 
 
-class LoginSchema(_Password):
-    username = text(required=True, max_length=60)
-
-
 _BOUND_TO_NUMBER = select(User.id).where(
     col(User.role).in_(holders("bound_to_registered_id_number")), User.id_number == sa.bindparam("number")
 )
 
 
-def _check_password(password: str) -> None:
-    if len(password) < MIN_PASSWORD or password.isdigit() or password.isalpha():
-        raise InvalidInput.field("password", f"密码至少{MIN_PASSWORD}位，且须同时包含字母和数字")
-
-
 def _new_user(session: Session, data: dict[str, Any], role: str, area_id: int | None) -> User:
-    _check_password(data["password"])
     number = str(data.get("id_number") or "").upper()
+    check_new_password(data["password"], username=data["username"], id_number=number)
     if number:
         try:
             birth_date_of(number)
@@ -98,18 +91,21 @@ def _new_user(session: Session, data: dict[str, Any], role: str, area_id: int | 
     return user
 
 
-def register(db: Database, payload: Any) -> int:
+def register(db: Database, payload: Any) -> SignedIn:
+    """A new applicant account, signed in."""
     data = load(RegisterSchema(), payload)
     with db.transaction() as session:
         user = _new_user(session, data, APPLICANT, None)
         assert user.id is not None
-        return user.id
+        security_log.record(session, "registered", user_id=user.id, username=user.username)
+        return SignedIn(user.id, user.session_epoch)
 
 
 def create_user(db: Database, admin_id: int, payload: Any) -> int:
     data = load(StaffSchema(), payload)
     with db.transaction() as session:
-        require(actor_for(session, admin_id), "manage_accounts")
+        actor = actor_for(session, admin_id)
+        require(actor, "manage_accounts")
         area_id = None
         if data["role"] in ROLE_LEVEL:
             area = session.exec(select(Area).where(Area.code == (data.get("area") or ""))).first()
@@ -120,21 +116,14 @@ def create_user(db: Database, admin_id: int, payload: Any) -> int:
             area_id = area.id
         user = _new_user(session, data, data["role"], area_id)
         assert user.id is not None
+        detail = {"username": user.username, "role": user.role, "area": data.get("area") or ""}
+        security_log.record(
+            session, "user_created", actor=actor, subject="user", subject_id=user.id, detail=detail
+        )
         return user.id
 
 
 _LEVEL_NAMES = {"village": "村（社区）", "township": "乡镇（街道）", "county": "县（市、区）"}
-
-
-def authenticate(db: Database, payload: Any) -> int:
-    data = load(LoginSchema(), payload)
-    with db.reading() as session:
-        user = session.exec(select(User).where(User.username == data["username"])).first()
-        # The same answer for an unknown user and a wrong password: no account enumeration.
-        if user is None or not user.active or not check_password_hash(user.password_hash, data["password"]):
-            raise NotAuthenticated("用户名或密码错误")
-        assert user.id is not None
-        return user.id
 
 
 def user_view(db: Database, user_id: int) -> dict[str, Any]:

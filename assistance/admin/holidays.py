@@ -6,6 +6,7 @@ from typing import Any
 
 from sqlmodel import col, select
 
+from assistance import security_log
 from assistance.access import actor_for, require
 from assistance.cases import deadlines
 from assistance.db import Database
@@ -25,7 +26,8 @@ def load_schedule(db: Database, admin_id: int, payload: Any, year: int | None = 
     if year is not None and schedule.year != year:
         raise InvalidInput.field("year", f"与地址中的年份 {year} 不一致")
     with db.transaction() as session:
-        require(actor_for(session, admin_id), "load_holidays")
+        actor = actor_for(session, admin_id)
+        require(actor, "load_holidays")
         row = session.get(HolidaySchedule, schedule.year)
         data = schedule_to_data(schedule)
         if row is None:
@@ -35,6 +37,10 @@ def load_schedule(db: Database, admin_id: int, payload: Any, year: int | None = 
             row.source, row.data, row.loaded_by, row.loaded_at = schedule.source, data, admin_id, utcnow()
         session.flush()
         recounted = deadlines.recompute_estimated(session, deadlines.calendar_for(session))
+        detail = {"year": schedule.year, "source": schedule.source, "deadlines_recounted": recounted}
+        security_log.record(
+            session, "holidays_loaded", actor=actor, subject="holiday_schedule", detail=detail
+        )
         return {"year": schedule.year, "source": schedule.source, **data, "deadlines_recounted": recounted}
 
 

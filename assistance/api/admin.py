@@ -7,8 +7,9 @@ from typing import Any
 from flask import request
 from flask_smorest import Blueprint
 
+from assistance import security_log
 from assistance.admin import accounts, holidays, parameter_entries
-from assistance.http import database, json_body, today, user_id
+from assistance.http import database, json_body, paging, today, user_id
 from assistance.reference import areas
 
 blp = Blueprint("admin", __name__, url_prefix="", description="系统管理")
@@ -123,3 +124,10 @@ def approve_parameter_entry(entry_id: int) -> dict[str, Any]:
 def withdraw_parameter_entry(entry_id: int) -> dict[str, Any]:
     """撤回参数录入并说明理由；已作出的结论保留当时所用的数值"""
     return parameter_entries.withdraw(database(), user_id(), entry_id, json_body())
+
+
+@blp.route("/security-log", methods=["GET"])
+def get_security_log() -> dict[str, Any]:
+    """安全日志（系统管理员）：登录、登录失败、锁定、退出、修改密码及各项管理操作，最新的在前"""
+    limit, offset = paging()
+    return security_log.list_events(database(), user_id(), limit=limit, offset=offset)

@@ -53,4 +53,10 @@ class User(SQLModel, table=True):
     # An applicant's own ID number, which binds the account to the household it files for.
     id_number: str = Field(default="", max_length=18)
     active: bool = Field(default=True)
+    # Every session of the account carries the epoch it was signed in at; signing out, a password
+    # change and deactivation move it on, which ends every session, copies of the cookie included.
+    session_epoch: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
+    # Failed sign-ins since the last good one; past a few the account is locked for a while.
+    failed_sign_ins: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
+    locked_until: datetime | None = Field(default=None, sa_type=UTCDateTime)
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)

@@ -8,7 +8,8 @@ from typing import Any
 from marshmallow import fields, validate
 from sqlmodel import Session, col, select
 
-from assistance.access import actor_for, require
+from assistance import security_log
+from assistance.access import Actor, actor_for, require
 from assistance.db import Database
 from assistance.errors import Conflict, InvalidInput, NotFound
 from assistance.models import Area
@@ -69,7 +70,8 @@ def list_areas(db: Database, parent: str | None = None) -> list[dict[str, Any]]:
 def create_area(db: Database, admin_id: int, payload: Any) -> dict[str, Any]:
     data = load(AreaSchema(), payload)
     with db.transaction() as session:
-        require(actor_for(session, admin_id), "manage_areas")
+        actor = actor_for(session, admin_id)
+        require(actor, "manage_areas")
         if session.exec(select(Area).where(Area.code == data["code"])).first():
             raise Conflict(f"区域代码 {data['code']} 已存在")
         level = data["level"]
@@ -92,7 +94,14 @@ def create_area(db: Database, admin_id: int, payload: Any) -> dict[str, Any]:
             )
         session.add(area)
         session.flush()
+        _log(session, actor, "area_created", area)
         return area_view(area)
+
+
+def _log(session: Session, actor: Actor, action: str, area: Area) -> None:
+    security_log.record(
+        session, action, actor=actor, subject="area", subject_id=area.id, detail=area_view(area)
+    )
 
 
 def _county(session: Session, code: str) -> Area:
@@ -105,9 +114,11 @@ def _county(session: Session, code: str) -> Area:
 def set_delegation(db: Database, admin_id: int, county: str, payload: Any) -> dict[str, Any]:
     data = load(DelegationSchema(), payload)
     with db.transaction() as session:
-        require(actor_for(session, admin_id), "manage_areas")
+        actor = actor_for(session, admin_id)
+        require(actor, "manage_areas")
         area = _county(session, county)
         area.confirmation_delegated = data["confirmation_delegated"]
+        _log(session, actor, "delegation_set", area)
         return area_view(area)
 
 
@@ -115,7 +126,9 @@ def set_backdating(db: Database, admin_id: int, county: str, payload: Any) -> di
     """How many working days before the day it is entered a county's acts may take effect."""
     data = load(BackdatingSchema(), payload)
     with db.transaction() as session:
-        require(actor_for(session, admin_id), "manage_areas")
+        actor = actor_for(session, admin_id)
+        require(actor, "manage_areas")
         area = _county(session, county)
         area.backdating_working_days = data["working_days"]
+        _log(session, actor, "backdating_set", area)
         return area_view(area)

@@ -11,9 +11,10 @@ from flask import flash, redirect, request, url_for
 from flask.typing import ResponseReturnValue
 from werkzeug.datastructures import MultiDict
 
+from assistance import security_log
 from assistance.admin import accounts, holidays, parameter_entries
 from assistance.errors import InvalidInput, ServiceError
-from assistance.http import database, today
+from assistance.http import database, paging, today
 from assistance.reference import areas
 from assistance.web import labels
 from assistance.web.base import bp, login_required, page, require_permission
@@ -292,3 +293,12 @@ def admin_enter_parameter() -> ResponseReturnValue:
     return redirect(
         url_for("web.admin_parameters", county=entered["county"] if entered["county"] != "*" else None)
     )
+
+
+@bp.get("/admin/security-log")
+@login_required
+def admin_security_log() -> ResponseReturnValue:
+    user = require_permission("read_security_log")
+    limit, offset = paging()
+    found = security_log.list_events(database(), user.id, limit=limit, offset=offset)
+    return page("admin/security_log.html", **found)

@@ -113,6 +113,24 @@ OBJECTION_KINDS = {"publicity": "公示期间的异议", "applicant": "申请人
 CHECK_RESULTS = {"qualified": "符合", "not_qualified": "不符合"}
 TERMINATION_ACTIONS = {"suspend": "暂缓", "terminate": "终止", "resume": "恢复"}
 ADMIN_EVENTS = {"parameter_entered": "录入", "parameter_approved": "批准", "parameter_withdrawn": "撤回"}
+SECURITY_EVENTS = {
+    "sign_in": "登录",
+    "sign_in_failed": "登录失败",
+    "locked_out": "账号锁定",
+    "sign_in_refused_locked": "锁定期间尝试登录",
+    "sign_out": "退出",
+    "registered": "申请人注册",
+    "password_changed": "修改密码",
+    "password_change_failed": "修改密码失败（当前密码错误）",
+    "user_created": "开设账号",
+    "area_created": "新增行政区域",
+    "delegation_set": "设置审核确认权限下放",
+    "backdating_set": "设置补录期限",
+    "holidays_loaded": "录入节假日安排",
+    "parameter_entered": "录入参数",
+    "parameter_approved": "批准参数",
+    "parameter_withdrawn": "撤回参数",
+}
 PARAMETER_AREAS = {"urban": "城市", "rural": "农村", "*": "城乡同一"}
 PUSH_STATUSES = {"queued": "待推送医保部门", "pushed": "已推送医保部门"}
 

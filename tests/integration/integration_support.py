@@ -14,7 +14,7 @@ from werkzeug.test import TestResponse
 
 from assistance.db import Database
 from assistance.demo import dibao_edge_household, illness_poverty_household
-from assistance.http import SESSION_USER
+from assistance.http import SESSION_EPOCH, SESSION_USER
 from assistance.models import User
 
 
@@ -55,6 +55,7 @@ class ApiClient:
             client = self.app.test_client()
             with client.session_transaction() as cookie:
                 cookie[SESSION_USER] = user.id
+                cookie[SESSION_EPOCH] = user.session_epoch
                 cookie.permanent = True
             self._clients[username] = client
         return self._clients[username]
