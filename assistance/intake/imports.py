@@ -19,6 +19,8 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
+import itertools
+import zipfile
 from dataclasses import dataclass
 from datetime import date
 from typing import Any, Final
@@ -60,6 +62,12 @@ SOURCES: Final = {
 }
 MAX_BYTES: Final = 5 * 1024 * 1024
 MAX_ROWS: Final = 20000
+# A workbook is a zip of XML: what it unpacks to is bounded before any of it is parsed, so that a
+# crafted file (a "zip bomb", or billions of empty cells) is refused at once with flat memory.
+MAX_UNPACKED: Final = 40 * 1024 * 1024
+MAX_RATIO: Final = 200  # unpacked to packed, per member; real sheets compress about 10:1
+MAX_MEMBERS: Final = 200
+MAX_COLUMNS: Final = 60
 # Header → field; several spellings the bureau's exports use.
 HEADERS: Final = {
     "户主姓名": "name",
@@ -110,6 +118,42 @@ def _cell(value: Any) -> str:
     return str(value).strip()
 
 
+def _check_packing(content: bytes) -> None:
+    try:
+        members = zipfile.ZipFile(io.BytesIO(content)).infolist()
+    except (zipfile.BadZipFile, ValueError) as exc:
+        raise InvalidInput.field("file", "不是有效的 Excel（.xlsx）文件") from exc
+    if len(members) > MAX_MEMBERS:
+        raise InvalidInput.field("file", "不是有效的 Excel（.xlsx）文件：内部文件过多")
+    unpacked = sum(m.file_size for m in members)
+    too_dense = any(
+        m.file_size > MAX_RATIO * max(m.compress_size, 1) for m in members if m.file_size > 1024 * 1024
+    )
+    if unpacked > MAX_UNPACKED or too_dense:
+        raise InvalidInput.field(
+            "file", f"表格解压后过大（不超过{MAX_UNPACKED // (1024 * 1024)}MB），请删去多余内容后再导入"
+        )
+
+
+def _workbook_rows(content: bytes) -> list[list[str]]:
+    """The first sheet's rows, read no further than the row limit allows. openpyxl parses with
+    defusedxml (installed with the service), so entity tricks are refused too."""
+    _check_packing(content)
+    from openpyxl import load_workbook  # type: ignore[import-untyped]
+
+    try:
+        sheet = load_workbook(io.BytesIO(content), read_only=True, data_only=True).worksheets[0]
+        rows = sheet.iter_rows(values_only=True, max_col=MAX_COLUMNS)
+        # The header may sit a few rows down: the limit plus some, then no further.
+        table = [[_cell(v) for v in row] for row in itertools.islice(rows, MAX_ROWS + 21)]
+    # openpyxl raises many kinds of error for a file that is not a workbook.
+    except Exception as exc:
+        raise InvalidInput.field("file", "不是有效的 Excel（.xlsx）文件") from exc
+    if len(table) > MAX_ROWS + 20:
+        raise InvalidInput.field("file", f"一次不超过{MAX_ROWS}行")
+    return table
+
+
 def read_rows(filename: str, content: bytes, kind: str = KIND) -> list[Row]:
     """The file's rows as text by field, or InvalidInput naming what is wrong with the file."""
     if not content:
@@ -118,14 +162,7 @@ def read_rows(filename: str, content: bytes, kind: str = KIND) -> list[Row]:
         raise InvalidInput.field("file", "文件不超过5MB")
     lower = filename.lower()
     if lower.endswith(".xlsx"):
-        from openpyxl import load_workbook  # type: ignore[import-untyped]
-
-        try:
-            sheet = load_workbook(io.BytesIO(content), read_only=True, data_only=True).worksheets[0]
-        # openpyxl raises many kinds of error for a file that is not a workbook.
-        except Exception as exc:
-            raise InvalidInput.field("file", "不是有效的 Excel（.xlsx）文件") from exc
-        table = [[_cell(v) for v in row] for row in sheet.iter_rows(values_only=True)]
+        table = _workbook_rows(content)
     elif lower.endswith(".csv"):
         for encoding in ("utf-8-sig", "gb18030"):
             try:
@@ -230,6 +267,9 @@ def _check(
 def import_list(
     db: Database, user_id: int, kind: str, filename: str, content: bytes, today: date
 ) -> dict[str, Any]:
+    # Who may import is known before a byte of the file is read.
+    with db.reading() as session:
+        require(actor_for(session, user_id), "import_agency_lists")
     rows = read_rows(filename, content, kind)
     source = SOURCES[kind]
     with db.transaction() as session:

@@ -4,6 +4,7 @@ nothing, row by row, then filed by the township for direct recognition; on both 
 from __future__ import annotations
 
 import io
+import zipfile
 from typing import Any
 
 from integration_support import (
@@ -221,3 +222,40 @@ def test_disability_certificate_changes_point_the_township_at_the_cases_they_tou
         "beicheng", f"/referrals/{touched['id']}/dismiss", {"reason": "已在案件中更新成员残疾情况"}
     )
     assert checked.status_code == 200
+
+
+def _bomb(unpacked_mb: int) -> bytes:
+    """A workbook whose one sheet unpacks to ``unpacked_mb`` megabytes of blank XML."""
+    workbook = io.BytesIO()
+    Workbook().save(workbook)
+    source = zipfile.ZipFile(io.BytesIO(workbook.getvalue()))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as bomb:
+        for member in source.infolist():
+            if member.filename.endswith("sheet1.xml"):
+                bomb.writestr(
+                    member.filename, b"<worksheet>" + b" " * (unpacked_mb * 1024 * 1024) + b"</worksheet>"
+                )
+            else:
+                bomb.writestr(member, source.read(member))
+    return out.getvalue()
+
+
+def test_the_role_is_checked_before_the_file_is_read(api: ApiClient) -> None:
+    for who in ("wangjianguo", "beicheng"):
+        response = upload(api, who, "list.xlsx", b"PK\x03\x04 not a workbook at all")
+        assert response.status_code == 403, response.json
+
+
+def test_a_workbook_that_unpacks_too_far_is_refused_before_it_is_parsed(api: ApiClient) -> None:
+    bomb = _bomb(100)
+    assert len(bomb) < 1024 * 1024  # a small file
+    response = upload(api, "yanhu", "list.xlsx", bomb)
+    assert response.status_code == 422
+    assert errors(response.json or {}, "file")[0].startswith("表格解压后过大")
+
+
+def test_workbooks_are_parsed_without_entity_expansion() -> None:
+    import openpyxl.xml
+
+    assert openpyxl.xml.DEFUSEDXML and openpyxl.xml.defusedxml_available()
