@@ -168,7 +168,41 @@ def verify_all(session: Session, batch: int = 5000) -> tuple[int, int, list[Chai
     if current:
         breaks.extend(verify_chain(current))
         cases += 1
+    breaks.extend(_against_the_cases(session))
     return cases, events, breaks
+
+
+def _against_the_cases(session: Session) -> list[ChainBreak]:
+    """Each case against its trail's last event: a case with no events, or whose state is not the
+    one its last event left it in, has lost events from the end of its trail (which the chain
+    alone cannot show)."""
+    last = (
+        sa.select(_EVENTS.c.case_id, sa.func.max(_EVENTS.c.seq).label("seq"))
+        .group_by(_EVENTS.c.case_id)
+        .subquery()
+    )
+    cases: sa.Table = Case.__table__  # type: ignore[attr-defined]
+    query = (
+        sa.select(cases.c.id, cases.c.state, last.c.seq, _EVENTS.c.to_state)
+        .select_from(cases)
+        .outerjoin(last, last.c.case_id == cases.c.id)
+        .outerjoin(_EVENTS, sa.and_(_EVENTS.c.case_id == cases.c.id, _EVENTS.c.seq == last.c.seq))
+        .order_by(cases.c.id)
+    )
+    breaks = []
+    for case_id, state, seq, to_state in session.execute(query):
+        if seq is None:
+            breaks.append(ChainBreak(case_id, 0, None, "案件没有任何审计记录（记录已被删除）"))
+        elif to_state != state:
+            breaks.append(
+                ChainBreak(
+                    case_id,
+                    seq,
+                    None,
+                    f"案件状态“{state}”与最后一条审计记录（“{to_state}”）不一致：其后的记录可能已被删除",
+                )
+            )
+    return breaks
 
 
 __all__ = ["GENESIS", "ChainBreak", "event_hash", "record", "verify_all", "verify_chain"]

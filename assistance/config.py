@@ -20,6 +20,24 @@ def database_url(raw: str | None = None) -> str:
     return url
 
 
+class UnsafeSetting(RuntimeError):
+    """A setting production must not run with."""
+
+
+def in_production() -> bool:
+    """``ASSISTANCE_ENV=production``: the service refuses what is only for a first run or a demo."""
+    return os.environ.get("ASSISTANCE_ENV", "").strip().lower() == "production"
+
+
+def check_production_database(url: str) -> None:
+    """SQLite has no roles and no triggers: the audit trail is only append-only on PostgreSQL."""
+    if in_production() and url.startswith("sqlite"):
+        raise UnsafeSetting(
+            "生产环境（ASSISTANCE_ENV=production）不能使用 SQLite：请设置 DATABASE_URL 指向 PostgreSQL"
+            "（见 docs/operations.md）"
+        )
+
+
 def secret_key() -> str:
     """SECRET_KEY, or a key kept in instance/ so that sessions survive a restart of a first run."""
     configured = os.environ.get("SECRET_KEY")

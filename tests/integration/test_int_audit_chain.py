@@ -90,3 +90,41 @@ def test_a_changed_or_removed_event_is_found(
     code, report = verify(database, monkeypatch)
     problems = {b["problem"] for b in report["breaks"]}  # type: ignore[attr-defined]
     assert code == 1 and "序号应为2，实为3" in problems and "与前一条记录的哈希不衔接" in problems
+
+
+def test_events_removed_from_the_end_of_a_trail_are_found(
+    api: ApiClient, clock: Clock, db: Database, database: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The chain cannot show its own tail cut off; the case's state can (issue 18 item 15)."""
+    cid = dibao_edge_to_publicity(api, clock)["id"]
+    with db.engine.begin() as connection:
+        if db.engine.dialect.name == "postgresql":
+            connection.execute(sa.text("SET LOCAL session_replication_role = replica"))
+        last = connection.execute(
+            sa.text("SELECT max(seq) FROM auditevent WHERE case_id = :c"), {"c": cid}
+        ).scalar_one()
+        connection.execute(
+            sa.text("DELETE FROM auditevent WHERE case_id = :c AND seq = :s"), {"c": cid, "s": last}
+        )
+    code, report = verify(database, monkeypatch)
+    assert code == 1
+    assert [(b["case_id"], b["seq"]) for b in report["breaks"]] == [(cid, last - 1)]  # type: ignore[index]
+    assert "其后的记录可能已被删除" in report["breaks"][0]["problem"]  # type: ignore[index]
+
+    with db.engine.begin() as connection:
+        if db.engine.dialect.name == "postgresql":
+            connection.execute(sa.text("SET LOCAL session_replication_role = replica"))
+        connection.execute(sa.text("DELETE FROM auditevent WHERE case_id = :c"), {"c": cid})
+    code, report = verify(database, monkeypatch)
+    assert report["breaks"] == [  # type: ignore[comparison-overlap]
+        {"case_id": cid, "seq": 0, "event_id": None, "problem": "案件没有任何审计记录（记录已被删除）"}
+    ]
+
+
+def test_production_refuses_sqlite(monkeypatch: pytest.MonkeyPatch) -> None:
+    from assistance.app import create_app
+    from assistance.config import UnsafeSetting
+
+    monkeypatch.setenv("ASSISTANCE_ENV", "production")
+    with pytest.raises(UnsafeSetting, match="不能使用 SQLite"):
+        create_app({"DATABASE_URL": "sqlite:///:memory:", "SECRET_KEY": "x"})
