@@ -36,6 +36,27 @@ def db_upgrade() -> None:
 
     upgrade(database_url())
     click.echo("数据库已是最新结构")
+    role = os.environ.get("ASSISTANCE_SERVICE_ROLE")
+    if role:
+        _grant(role)
+
+
+@db.command("grant")
+@click.argument("role")
+def db_grant(role: str) -> None:
+    """（PostgreSQL，由属主角色运行）授予服务角色所需权限：审计记录和安全日志只能新增和读取。"""
+    _grant(role)
+
+
+def _grant(role: str) -> None:
+    from assistance.config import database_url
+    from assistance.migrate import grant_service_role
+
+    try:
+        grant_service_role(database_url(), role)
+    except ValueError as exc:
+        fail(str(exc))
+    click.echo(f"已授予 {role} 服务所需权限（审计记录、安全日志只能新增和读取）")
 
 
 @main.command()
