@@ -20,14 +20,7 @@ from rules.declaration import Fact
 
 def _labelled(record: type) -> dict[str, tuple[tuple[str, ...], Fact]]:
     """Each field of a record and of the records nested in it, by label: its path and declaration."""
-    found: dict[str, tuple[tuple[str, ...], Fact]] = {}
-    for fact in d.facts(record):
-        if fact.kind == d.RECORD and fact.record is not None:
-            for sub in d.facts(fact.record):
-                found[sub.label] = ((fact.key, sub.key), sub)
-        elif fact.kind != d.ITEMS:
-            found[fact.label] = ((fact.key,), fact)
-    return found
+    return {fact.label: (path, fact) for path, fact, _ in d.leaves(record)}
 
 
 MEMBER_FIELDS: Final = _labelled(Member)
@@ -51,16 +44,10 @@ def value_of(fact: Fact, text: str) -> Any:
     return text
 
 
-def _put(target: dict[str, Any], path: tuple[str, ...], value: Any) -> None:
-    for key in path[:-1]:
-        target = target.setdefault(key, {})
-    target[path[-1]] = value
-
-
 @given(step_re(rf"{NAME}的(?P<label>{_choice(MEMBER_FIELDS)})为“(?P<value>[^“”]*)”"))
 def member_field(scene: Scene, name: str, label: str, value: str) -> None:
     path, fact = MEMBER_FIELDS[label]
-    _put(scene.person(name).details, path, value_of(fact, value))
+    d.place(scene.person(name).details, path, value_of(fact, value))
 
 
 @given(step_re(rf"{NAME}有一项(?P<list_label>{_choice(LISTS)})：(?P<pairs>.+)"))
@@ -76,6 +63,6 @@ def list_item(scene: Scene, name: str, list_label: str, pairs: str) -> None:
         label = match["label"]
         assert label in fields, f"“{list_label}”没有“{label}”这一项，可填：{'、'.join(fields)}"
         path, fact = fields[label]
-        _put(item, path, value_of(fact, match["value"]))
+        d.place(item, path, value_of(fact, match["value"]))
     target = {"incomes": scene.incomes, "assets": scene.assets, "medical_expenses": scene.expenses}
     target[declared.key].append(item)

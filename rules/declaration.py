@@ -79,10 +79,6 @@ class Fact:
     on_form: bool = True
     item_label: str = ""  # a list's one row ("成员")
 
-    @property
-    def name(self) -> str:
-        return self.key
-
     def required_for(self, values: Mapping[str, Any]) -> bool:
         return self.required or (self.required_when is not None and holds(self.required_when, values))
 
@@ -135,16 +131,28 @@ def facts(record: type) -> tuple[Fact, ...]:
     return tuple(found)
 
 
-def fact(record: type, name: str) -> Fact:
+def leaves(record: type) -> list[tuple[tuple[str, ...], Fact, Fact | None]]:
+    """The record's own fields and those of the records nested in it (not its lists): each
+    with its path of keys in the case-file format, its declaration, and the field holding it."""
+    found: list[tuple[tuple[str, ...], Fact, Fact | None]] = []
     for declared in facts(record):
-        if declared.name == name or declared.attribute == name:
-            return declared
-    raise KeyError(f"{record.__name__} 没有字段 {name}")
+        if declared.kind == RECORD and declared.record is not None:
+            found.extend(((declared.key, inner.key), inner, declared) for inner in facts(declared.record))
+        elif declared.kind != ITEMS:
+            found.append(((declared.key,), declared, None))
+    return found
+
+
+def place(target: dict[str, Any], path: tuple[str, ...], value: Any) -> None:
+    """Set ``value`` at ``path`` in case-file data, making the nested objects on the way."""
+    for key in path[:-1]:
+        target = target.setdefault(key, {})
+    target[path[-1]] = value
 
 
 @functools.cache
 def keys_of(record: type) -> frozenset[str]:
-    return frozenset(f.name for f in facts(record))
+    return frozenset(f.key for f in facts(record))
 
 
 def choice_label(value: Any) -> str:

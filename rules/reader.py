@@ -14,11 +14,9 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from rules import declaration as d
-from rules.declaration import Fact, facts, holds, keys_of, positional
+from rules.declaration import MAX_ITEMS, Fact, facts, holds, keys_of, positional
 
 SCHEMA_VERSION = 1
-MAX_MEMBERS = 30
-MAX_ITEMS = 500
 MAX_AMOUNT = Decimal("100000000000")  # ten times any plausible household figure, in yuan
 EARLIEST_DATE = date(2000, 1, 1)
 LATEST_DATE = date(2100, 12, 31)
@@ -292,7 +290,3 @@ def join(path: str, key: str | int) -> str:
     if isinstance(key, int):
         return f"{path}[{key}]"
     return f"{path}.{key}" if path else key
-
-
-def keys(*names: str) -> frozenset[str]:
-    return frozenset(names)

@@ -40,8 +40,12 @@ def parse_household(procedure: str, application_date: date, county: str, househo
     ]
     if problems:
         raise InvalidInput("提交的数据有误", problems)
-    data = {**household, "procedure": procedure, "application_date": application_date.isoformat()}
-    data["county"] = county
+    data = {
+        **household,
+        "procedure": procedure,
+        "application_date": application_date.isoformat(),
+        "county": county,
+    }
     try:
         return parse_case_file(data)
     except CaseFileError as exc:

@@ -85,8 +85,12 @@ def to_json(fact: Fact, value: Any) -> Any:
 
 
 def record_json(record: type, item: Any) -> dict[str, Any]:
-    data = {f.key: to_json(f, getattr(item, f.attribute)) for f in d.facts(record)}
-    return {key: value for key, value in data.items() if not _omitted(d.fact(record, key), value)}
+    data = {}
+    for fact in d.facts(record):
+        value = to_json(fact, getattr(item, fact.attribute))
+        if not _omitted(fact, value):
+            data[fact.key] = value
+    return data
 
 
 def _plain(value: Any) -> Any:

@@ -77,12 +77,6 @@ def _cell(column: Column, cells: Mapping[str, str], checked: set[str]) -> Any:
     return _whole(raw) if column.widget == NUMBER else raw
 
 
-def _put(target: dict[str, Any], path: tuple[str, ...], value: Any) -> None:
-    for key in path[:-1]:
-        target = target.setdefault(key, {})
-    target[path[-1]] = value
-
-
 def _item(
     section: Section, columns: tuple[Column, ...], cells: dict[str, str], checked: set[str], row: int
 ) -> dict[str, Any]:
@@ -90,7 +84,7 @@ def _item(
     for column in columns:
         value = _cell(column, cells, checked)
         if value is not None:
-            _put(item, column.path, value)
+            d.place(item, column.path, value)
     # Details that mean something only under a condition (support details for a support income)
     # are dropped otherwise: the script hides them, so a kind changed after typing them does not
     # fail the form.
@@ -107,7 +101,7 @@ def read(form: MultiDict[str, str], procedure: str, *, staff: bool) -> tuple[dic
     for top in top_fields_for(procedure):
         value = _value(form, top.name)
         if value:
-            _put(household, top.path, value)
+            d.place(household, top.path, value)
     rowmap = RowMap()
     for section in sections_for(procedure, staff=staff):
         items: list[dict[str, Any]] = []

@@ -87,12 +87,12 @@ def _default(fact: Fact) -> str:
     return fact.default if isinstance(fact.default, str) else ""
 
 
-def _column(fact: Fact, outer: Fact | None = None) -> Column:
+def _column(path: tuple[str, ...], fact: Fact, outer: Fact | None) -> Column:
     choices = tuple((key, d.choice_label(value)) for key, value in (fact.choices or {}).items())
     widget = _WIDGETS.get(fact.kind, TEXT)
     default = _default(fact)
     return Column(
-        name=f"{outer.key}_{fact.key}" if outer else fact.key,
+        name="_".join(path),
         label=fact.label,
         widget=widget,
         choices=choices,
@@ -102,23 +102,18 @@ def _column(fact: Fact, outer: Fact | None = None) -> Column:
         group="more" if (outer or fact).advanced else "",
         procedure=(outer or fact).shown_for,
         default=default,
-        path=(outer.key, fact.key) if outer else (fact.key,),
+        path=path,
         fact=fact,
     )
 
 
 def columns_of(record: type) -> tuple[Column, ...]:
     """A record's form columns: its own fields, and those of the records nested in it."""
-    found: list[Column] = []
-    for fact in d.facts(record):
-        if not fact.on_form:
-            continue
-        if fact.kind == d.RECORD:
-            assert fact.record is not None
-            found.extend(_column(sub, fact) for sub in d.facts(fact.record) if sub.on_form)
-        else:
-            found.append(_column(fact))
-    return tuple(found)
+    return tuple(
+        _column(path, fact, outer)
+        for path, fact, outer in d.leaves(record)
+        if fact.on_form and (outer is None or outer.on_form)
+    )
 
 
 def _section(fact: Fact) -> Section:
@@ -145,7 +140,7 @@ MEMBERS, INCOMES, ASSETS, EXPENSES = (
     BY_NAME[n] for n in ("members", "incomes", "assets", "medical_expenses")
 )
 
-TOP_FIELDS = tuple(c for c in columns_of(CaseFile) if c.fact is None or c.fact.kind != d.ITEMS)
+TOP_FIELDS = columns_of(CaseFile)
 
 
 def sections_for(procedure: str, *, staff: bool) -> tuple[Section, ...]:

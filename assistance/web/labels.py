@@ -11,6 +11,7 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
+from assistance.admin import parameter_entries
 from assistance.clock import beijing
 from assistance.models import users
 from assistance.models.areas import COUNTY, TOWNSHIP, VILLAGE
@@ -112,7 +113,6 @@ PUBLICITY_STAGES = {"township": "乡镇初审公示", "county": "县级确认后
 OBJECTION_KINDS = {"publicity": "公示期间的异议", "applicant": "申请人对审核结果的异议"}
 CHECK_RESULTS = {"qualified": "符合", "not_qualified": "不符合"}
 TERMINATION_ACTIONS = {"suspend": "暂缓", "terminate": "终止", "resume": "恢复"}
-ADMIN_EVENTS = {"parameter_entered": "录入", "parameter_approved": "批准", "parameter_withdrawn": "撤回"}
 SECURITY_EVENTS = {
     "sign_in": "登录",
     "sign_in_failed": "登录失败",
@@ -131,7 +131,7 @@ SECURITY_EVENTS = {
     "parameter_approved": "批准参数",
     "parameter_withdrawn": "撤回参数",
 }
-PARAMETER_AREAS = {"urban": "城市", "rural": "农村", "*": "城乡同一"}
+PARAMETER_AREAS = dict(parameter_entries.AREAS)
 PUSH_STATUSES = {"queued": "待推送医保部门", "pushed": "已推送医保部门"}
 
 # Audit events that are not transitions of either table.
