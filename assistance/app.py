@@ -9,6 +9,7 @@ from typing import Any
 from flask import Flask
 
 from assistance import api, logs, web
+from assistance.audit_key import audit_key
 from assistance.config import check_production_database, database_url, secret_key
 from assistance.db import Database
 from assistance.documents.rendering import BackgroundRenderer
@@ -36,6 +37,8 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.config.update(config or {})
     app.config["DATABASE_URL"] = database_url(app.config["DATABASE_URL"])
     check_production_database(app.config["DATABASE_URL"])
+    # Read (or, on a first run, made) now: without it no act could be recorded.
+    audit_key()
     app.extensions["assistance_db"] = Database(app.config["DATABASE_URL"])
     # "background": this process lays out the documents its acts issue, on a thread, just after
     # each act; "worker": `assistance documents render --follow` does, on its own process. Either

@@ -1,12 +1,15 @@
 """The audit trail: one event per act on a case, written in the act's own transaction, each chained
-to the case's previous event by hash so that a changed, removed or inserted event is detected
-(64号 第二十八条, 65号 第二十条: 档案“不得随意涂改、变更和销毁”)."""
+to the case's previous event by a keyed hash (HMAC-SHA-256, the key outside the database) so that
+a changed, removed or inserted event is detected, even when the one who changed it could write
+the database (64号 第二十八条, 65号 第二十条: 档案“不得随意涂改、变更和销毁”)."""
 
 from __future__ import annotations
 
+import functools
 import hashlib
+import hmac
 import json
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, date
 from typing import Any
@@ -15,6 +18,7 @@ import sqlalchemy as sa
 from sqlmodel import Session, col, select
 
 from assistance.access.actors import Actor
+from assistance.audit_key import audit_key, derived_key
 from assistance.db import for_this_transaction
 from assistance.models import AuditEvent, Case
 
@@ -25,8 +29,8 @@ def _canonical(value: Any) -> str:
     return json.dumps(value, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
 
 
-def event_hash(event: AuditEvent, prev_hash: str) -> str:
-    """SHA-256 over the previous hash and every field of the event except its own id and hash."""
+def _sealed_text(event: AuditEvent, prev_hash: str) -> bytes:
+    """The previous hash and every field of the event except its own id and hash."""
     fields = {
         "case_id": event.case_id,
         "seq": event.seq,
@@ -39,7 +43,25 @@ def event_hash(event: AuditEvent, prev_hash: str) -> str:
         "to_state": event.to_state,
         "detail": event.detail,
     }
-    return hashlib.sha256(f"{prev_hash}\n{_canonical(fields)}".encode()).hexdigest()
+    return f"{prev_hash}\n{_canonical(fields)}".encode()
+
+
+@functools.cache
+def chain_key(key: bytes) -> bytes:
+    return derived_key(key, "assistance audit chain")
+
+
+def event_hash(event: AuditEvent, prev_hash: str, key: bytes | None = None) -> str:
+    """HMAC-SHA-256, under the audit key (``key``, by default the configured one), of the event
+    and the previous event's hash."""
+    sealing = chain_key(audit_key() if key is None else key)
+    return hmac.new(sealing, _sealed_text(event, prev_hash), hashlib.sha256).hexdigest()
+
+
+def unkeyed_event_hash(event: AuditEvent, prev_hash: str) -> str:
+    """The plain SHA-256 the trail was chained with before revision 0016: anyone who could write
+    the database could recompute it. Only the migrations use it."""
+    return hashlib.sha256(_sealed_text(event, prev_hash)).hexdigest()
 
 
 _EVENTS: sa.Table = AuditEvent.__table__  # type: ignore[attr-defined]
@@ -119,11 +141,20 @@ class ChainBreak:
     problem: str
 
 
-def verify_chain(events: Iterable[AuditEvent]) -> list[ChainBreak]:
+# A case's anchored head: the seq and hash of its last event when the anchor was taken.
+Head = tuple[int, str]
+
+
+def verify_chain(
+    events: Iterable[AuditEvent], key: bytes | None = None, anchored: Head | None = None
+) -> list[ChainBreak]:
     """The breaks in one case's events, given in ``seq`` order: a changed event no longer matches
-    its hash, a removed or inserted one breaks the numbering or the link to its predecessor."""
+    its keyed hash, a removed or inserted one breaks the numbering or the link to its
+    predecessor; against the case's ``anchored`` head, a trail re-sealed or cut back since."""
+    key = audit_key() if key is None else key
     breaks: list[ChainBreak] = []
     prev_hash, expected_seq = GENESIS, 1
+    last: AuditEvent | None = None
     for event in events:
         if event.seq != expected_seq:
             breaks.append(
@@ -131,26 +162,47 @@ def verify_chain(events: Iterable[AuditEvent]) -> list[ChainBreak]:
             )
         if event.prev_hash != prev_hash:
             breaks.append(ChainBreak(event.case_id, event.seq, event.id, "与前一条记录的哈希不衔接"))
-        if event_hash(event, event.prev_hash) != event.hash:
+        if event_hash(event, event.prev_hash, key) != event.hash:
             breaks.append(ChainBreak(event.case_id, event.seq, event.id, "记录内容与其哈希不符（已被改动）"))
-        prev_hash, expected_seq = event.hash, event.seq + 1
+        if anchored is not None and event.seq == anchored[0] and event.hash != anchored[1]:
+            breaks.append(
+                ChainBreak(event.case_id, event.seq, event.id, "与锚点所记的哈希不符（锚定后被改写）")
+            )
+        prev_hash, expected_seq, last = event.hash, event.seq + 1, event
+    if anchored is not None and last is not None and last.seq < anchored[0]:
+        breaks.append(
+            ChainBreak(
+                last.case_id,
+                last.seq,
+                last.id,
+                f"锚定时已有{anchored[0]}条记录，现只到第{last.seq}条（其后的记录已被删除）",
+            )
+        )
     return breaks
 
 
-def verify_all(session: Session, batch: int = 5000) -> tuple[int, int, list[ChainBreak]]:
-    """Every case's chain: (cases checked, events checked, breaks). Reads in batches of events in
-    (case, seq) order, so memory stays flat on a large archive."""
+def verify_all(
+    session: Session, batch: int = 5000, anchor: Mapping[int, Head] | None = None
+) -> tuple[int, int, list[ChainBreak]]:
+    """Every case's chain, and each against its head in ``anchor`` if one is given: (cases
+    checked, events checked, breaks). Reads in batches of events in (case, seq) order, so memory
+    stays flat on a large archive."""
+    key = audit_key()
+    heads = anchor or {}
     cases = events = 0
     breaks: list[ChainBreak] = []
     current: list[AuditEvent] = []
+    seen: set[int] = set()
+
+    def close(trail: list[AuditEvent]) -> None:
+        breaks.extend(verify_chain(trail, key, heads.get(trail[0].case_id)))
+        seen.add(trail[0].case_id)
+
     last_key: tuple[int, int] = (0, 0)
     while True:
         rows = session.exec(
             select(AuditEvent)
-            .where(
-                (col(AuditEvent.case_id) > last_key[0])
-                | ((col(AuditEvent.case_id) == last_key[0]) & (col(AuditEvent.seq) > last_key[1]))
-            )
+            .where(_after(last_key))
             .order_by(col(AuditEvent.case_id), col(AuditEvent.seq))
             .limit(batch)
         ).all()
@@ -158,7 +210,7 @@ def verify_all(session: Session, batch: int = 5000) -> tuple[int, int, list[Chai
             break
         for row in rows:
             if current and current[0].case_id != row.case_id:
-                breaks.extend(verify_chain(current))
+                close(current)
                 cases += 1
                 current = []
             current.append(row)
@@ -166,10 +218,60 @@ def verify_all(session: Session, batch: int = 5000) -> tuple[int, int, list[Chai
         last_key = (rows[-1].case_id, rows[-1].seq)
         session.expunge_all()
     if current:
-        breaks.extend(verify_chain(current))
+        close(current)
         cases += 1
+    for case_id in sorted(set(heads) - seen):
+        seq = heads[case_id][0]
+        breaks.append(ChainBreak(case_id, seq, None, f"锚定时有{seq}条记录，现已全部删除"))
     breaks.extend(_against_the_cases(session))
     return cases, events, breaks
+
+
+def _after(key: tuple[int, int]) -> sa.ColumnElement[bool]:
+    """The events after ``key`` (case, seq) in trail order: the next batch of a walk."""
+    case_id, seq = _EVENTS.c.case_id, _EVENTS.c.seq
+    return (case_id > key[0]) | ((case_id == key[0]) & (seq > key[1]))
+
+
+Hasher = Callable[[Any, str], str]
+
+
+def reseal(connection: sa.Connection, old: Hasher, new: Hasher, batch: int = 5000) -> tuple[int, int]:
+    """Chain every event again with ``new`` where it verifies under ``old`` (a migration to a new
+    hash, or to a new key, run by the owner of the table). A break found under ``old`` is carried
+    over, never healed: a changed event keeps its old hash and a broken link its old ``prev_hash``,
+    so `verify` still reports each where it was. Returns (events re-sealed, breaks carried)."""
+    columns = [_EVENTS.c[name] for name in ("id", "case_id", "seq", "at", "actor_id", "actor_role")]
+    columns += [_EVENTS.c[name] for name in ("action", "on", "from_state", "to_state", "detail")]
+    columns += [_EVENTS.c.prev_hash, _EVENTS.c.hash]
+    update = (
+        _EVENTS.update()
+        .where(_EVENTS.c.id == sa.bindparam("event_id"))
+        .values(prev_hash=sa.bindparam("new_prev"), hash=sa.bindparam("new_hash"))
+    )
+    resealed = carried = 0
+    case_id, old_prev, new_prev = None, GENESIS, GENESIS
+    after: tuple[int, int] = (0, 0)
+    while True:
+        rows = connection.execute(
+            sa.select(*columns).where(_after(after)).order_by(_EVENTS.c.case_id, _EVENTS.c.seq).limit(batch)
+        ).all()
+        if not rows:
+            return resealed, carried
+        changes = []
+        for row in rows:
+            if row.case_id != case_id:
+                case_id, old_prev, new_prev = row.case_id, GENESIS, GENESIS
+            linked = row.prev_hash == old_prev
+            intact = old(row, row.prev_hash) == row.hash
+            prev = new_prev if linked else row.prev_hash
+            sealed = new(row, prev) if intact else row.hash
+            carried += (not linked) + (not intact)
+            resealed += intact
+            changes.append({"event_id": row.id, "new_prev": prev, "new_hash": sealed})
+            old_prev, new_prev = row.hash, sealed
+        connection.execute(update, changes)
+        after = (rows[-1].case_id, rows[-1].seq)
 
 
 def _against_the_cases(session: Session) -> list[ChainBreak]:
@@ -205,4 +307,14 @@ def _against_the_cases(session: Session) -> list[ChainBreak]:
     return breaks
 
 
-__all__ = ["GENESIS", "ChainBreak", "event_hash", "record", "verify_all", "verify_chain"]
+__all__ = [
+    "GENESIS",
+    "ChainBreak",
+    "Head",
+    "event_hash",
+    "record",
+    "reseal",
+    "unkeyed_event_hash",
+    "verify_all",
+    "verify_chain",
+]

@@ -46,3 +46,14 @@ def documents_laid_out_when_read() -> Iterator[None]:
     start one where they need it."""
     with _environment("ASSISTANCE_RENDER_DOCUMENTS", "on-demand"):
         yield
+
+
+@pytest.fixture(scope="session", autouse=True)
+def audit_key_and_anchors_outside_the_checkout(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """One audit key for every app, server and command of the run (servers inherit it), and anchors
+    in a throw-away directory, never the checkout's instance/, whose key a first run made."""
+    with (
+        _environment("ASSISTANCE_AUDIT_KEY", "5e" * 32),
+        _environment("ASSISTANCE_ANCHOR_DIR", str(tmp_path_factory.mktemp("anchors"))),
+    ):
+        yield

@@ -1,4 +1,4 @@
-"""Casework from the command line: what-ifs, holidays, the audit trail, rechecks, batch jobs,
+"""Casework from the command line: what-ifs, holidays, rechecks, batch jobs,
 document layout and the lists sent to other agencies."""
 
 from __future__ import annotations
@@ -61,46 +61,6 @@ def holidays_load(schedule_file: IO[str], username: str) -> None:
         lines = "\n".join(f"  {e.field}: {e.message}" for e in exc.errors)
         fail(f"{exc.message}：\n{lines}")
     click.echo(f"已录入{loaded['year']}年节假日安排（{loaded['source']}）")
-
-
-@main.group()
-def audit() -> None:
-    """审计记录（只增不改，逐条以哈希链接）。"""
-
-
-@audit.command("verify")
-@click.option("--json", "as_json", is_flag=True, help="以 JSON 输出结果。")
-def audit_verify(as_json: bool) -> None:
-    """校验每个案件的审计记录链：记录被改动、删除或插入时报告所在位置，退出码为 1。"""
-    from assistance.audit import verify_all
-    from assistance.config import database_url
-    from assistance.db import Database
-
-    with Database(database_url()).reading() as session:
-        cases, events, breaks = verify_all(session)
-    if as_json:
-        click.echo(
-            json.dumps(
-                {
-                    "cases": cases,
-                    "events": events,
-                    "intact": not breaks,
-                    "breaks": [
-                        {"case_id": b.case_id, "seq": b.seq, "event_id": b.event_id, "problem": b.problem}
-                        for b in breaks
-                    ],
-                },
-                ensure_ascii=False,
-                indent=2,
-            )
-        )
-    else:
-        for b in breaks:
-            click.echo(f"案件 {b.case_id} 第{b.seq}条（记录 {b.event_id}）：{b.problem}")
-        status = "完好" if not breaks else f"发现 {len(breaks)} 处问题"
-        click.echo(f"已校验 {cases} 件案件的 {events} 条审计记录：{status}")
-    if breaks:
-        raise SystemExit(1)
 
 
 @main.group()

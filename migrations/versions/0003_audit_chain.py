@@ -17,7 +17,7 @@ import sqlalchemy as sa
 import sqlmodel
 from alembic import op
 
-from assistance.audit import GENESIS, event_hash
+from assistance.audit import GENESIS, unkeyed_event_hash
 
 revision: str = '0003'
 down_revision: str | None = '0002'
@@ -57,7 +57,7 @@ def _backfill() -> None:
             actor_id=row["actor_id"], actor_role=row["actor_role"], action=row["action"], on=on,
             from_state=row["from_state"], to_state=row["to_state"], detail=detail or {},
         )
-        digest = event_hash(event, prev)  # type: ignore[arg-type]
+        digest = unkeyed_event_hash(event, prev)  # type: ignore[arg-type]
         connection.execute(
             sa.text("UPDATE auditevent SET seq = :seq, prev_hash = :prev, hash = :hash WHERE id = :id"),
             {"seq": seq + 1, "prev": prev, "hash": digest, "id": row["id"]},
