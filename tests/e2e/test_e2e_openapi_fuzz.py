@@ -3,6 +3,7 @@ answers with a 4xx or a success, never a server error."""
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
@@ -10,23 +11,28 @@ from typing import Any
 
 import pytest
 import schemathesis
+from database_support import migrated_database
 from flask import Flask
 from hypothesis import HealthCheck, given, settings
 
 from assistance.app import create_app
 from assistance.db import Database
 from assistance.demo import dibao_edge_household, seed_areas_and_accounts
-from assistance.migrate import upgrade
 from assistance.parameters import ENTRY_DIR_VARIABLE, ENVIRONMENT_VARIABLE
 
 ROOT = Path(__file__).resolve().parents[2]
 PASSWORD = "demo12345"
 
 
+# The suite's run is short; a red-team run sets these, e.g. 300 examples on postgresql.
+EXAMPLES = int(os.environ.get("ASSISTANCE_FUZZ_EXAMPLES", "25"))
+BACKEND = os.environ.get("ASSISTANCE_FUZZ_BACKEND", "sqlite")
+
+
 @pytest.fixture(scope="module")
 def app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
-    url = f"sqlite:///{tmp_path_factory.mktemp('fuzz') / 'fuzz.sqlite3'}"
-    upgrade(url)
+    databases = migrated_database(BACKEND, tmp_path_factory, "fuzz")
+    url = next(databases)
     monkeypatch = pytest.MonkeyPatch()
     monkeypatch.setenv(ENVIRONMENT_VARIABLE, str(ROOT / "examples" / "local-parameters"))
     # Whatever values the fuzzer manages to enter stay with this module.
@@ -59,6 +65,7 @@ def app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
     yield application
     monkeypatch.undo()
     db.engine.dispose()
+    next(databases, None)
 
 
 def _session(app: Flask, username: str) -> dict[str, str]:
@@ -80,7 +87,9 @@ def test_no_input_makes_the_api_fail(app: Flask) -> None:
     for operation in operations:
 
         @given(operation.as_strategy())
-        @settings(max_examples=25, deadline=None, suppress_health_check=list(HealthCheck), database=None)
+        @settings(
+            max_examples=EXAMPLES, deadline=None, suppress_health_check=list(HealthCheck), database=None
+        )
         def call(case: Any) -> None:
             for cookies in identities:
                 response = case.call(cookies=cookies)
