@@ -13,7 +13,14 @@ from assistance.audit_key import audit_key
 from assistance.config import check_production_database, database_url, secret_key
 from assistance.db import Database
 from assistance.documents.rendering import BackgroundRenderer
-from assistance.http import guard_api_request, limiter, no_store, refuse_unstorable_text, remember_request
+from assistance.http import (
+    guard_api_request,
+    limiter,
+    no_store,
+    refuse_unstorable_text,
+    refuse_until_password_changed,
+    remember_request,
+)
 
 
 def create_app(config: dict[str, Any] | None = None) -> Flask:
@@ -59,6 +66,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.before_request(remember_request)
     app.before_request(guard_api_request)
     app.before_request(refuse_unstorable_text)
+    app.before_request(refuse_until_password_changed)
     app.after_request(no_store)
     api.register(app)
     web.register(app)

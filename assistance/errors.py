@@ -43,6 +43,10 @@ class Forbidden(ServiceError):
     status = 403
 
 
+class PasswordChangeRequired(Forbidden):
+    """Signed in with a password an administrator reset: it must be changed first."""
+
+
 class NotFound(ServiceError):
     status = 404
 

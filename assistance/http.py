@@ -11,7 +11,8 @@ from decimal import Decimal
 from typing import Any, TypeVar, cast
 from urllib.parse import quote, urlsplit
 
-from flask import Response, current_app, request, session
+from flask import Response, current_app, redirect, request, session, url_for
+from flask.typing import ResponseReturnValue
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 
@@ -22,10 +23,30 @@ from assistance.batch import running
 from assistance.clock import china_today
 from assistance.db import Database
 from assistance.documents.issued import DocumentFile
-from assistance.errors import FieldProblem, Forbidden, InvalidInput, NotAuthenticated, UnsupportedMediaType
+from assistance.errors import (
+    FieldProblem,
+    Forbidden,
+    InvalidInput,
+    NotAuthenticated,
+    PasswordChangeRequired,
+    UnsupportedMediaType,
+)
 
 SESSION_USER = "user_id"
 SESSION_EPOCH = "epoch"  # the account's session epoch at sign-in (access.actors)
+SESSION_MUST_CHANGE = "must_change_password"  # signed in with a password an administrator reset
+# What a user whose password was reset may still do: change it, sign out, say who is signed in.
+_WHILE_PASSWORD_RESET = frozenset(
+    {
+        "auth.change_password",
+        "auth.logout",
+        "auth.me",
+        "web.change_password",
+        "web.logout",
+        "static",
+        "web.static",
+    }
+)
 F = TypeVar("F", bound=Callable[..., Any])
 
 
@@ -68,8 +89,23 @@ def begin_session(signed_in: SignedIn) -> None:
     session.clear()
     session[SESSION_USER] = signed_in.user_id
     session[SESSION_EPOCH] = signed_in.epoch
+    if signed_in.must_change_password:
+        session[SESSION_MUST_CHANGE] = True
     session.permanent = True
     SIGNED_IN_EPOCH.set(signed_in.epoch)
+
+
+def refuse_until_password_changed() -> ResponseReturnValue | None:
+    """Before every request: one signed in with a password an administrator reset (and so told to
+    someone else) may do nothing but change it. A page leads to the form; the API says so."""
+    if not session.get(SESSION_MUST_CHANGE) or request.endpoint in _WHILE_PASSWORD_RESET:
+        return None
+    if request.path.startswith("/api/"):
+        raise PasswordChangeRequired(
+            "管理员重置了您的密码，请先修改密码",
+            [FieldProblem("password", "请先通过 POST /api/v1/auth/password 修改密码")],
+        )
+    return redirect(url_for("web.change_password"))
 
 
 def end_session() -> None:

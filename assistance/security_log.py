@@ -91,3 +91,10 @@ def list_events(db: Database, user_id: int, *, limit: int, offset: int) -> dict[
         )
         items = [_plain(event, name) for event, name in session.exec(query).all()]
     return {"items": items, "limit": limit, "offset": offset}
+
+
+def about(db: Database, user_id: int, subject: str, subject_id: int) -> list[dict[str, Any]]:
+    """What the log holds about one row (an account, an area), oldest first."""
+    with db.reading() as session:
+        require(actor_for(session, user_id), "read_security_log")
+        return of(session, subject, [subject_id]).get(subject_id, [])

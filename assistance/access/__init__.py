@@ -16,6 +16,7 @@ from assistance.access.permissions import (
     may_fire,
     reads_audience,
     require,
+    role_holds,
 )
 from assistance.access.scopes import (
     AGENCY_LISTS,
@@ -47,5 +48,6 @@ __all__ = [
     "not_visible",
     "reads_audience",
     "require",
+    "role_holds",
     "visible_case",
 ]

@@ -30,6 +30,8 @@ class Actor:
     reference_revision: int | None = None
     # The ID number the account registered with: an applicant files as ``self`` only for it.
     id_number: str = ""
+    # Reset by an administrator: only changing the password is allowed (``http``).
+    must_change_password: bool = False
 
 
 _CASES: sa.Table = Case.__table__  # type: ignore[attr-defined]
@@ -49,6 +51,7 @@ _ACTOR = (
         _USERS.c.active,
         _USERS.c.id_number,
         _USERS.c.session_epoch,
+        _USERS.c.must_change_password,
         _AREAS.c.level,
         _AREAS.c.county_code,
         _REFERENCE.c.revision.label("reference_revision"),
@@ -103,6 +106,7 @@ def _actor(session: Session, user_id: int | None, found: Any) -> Actor:
         county_code=found.county_code,
         reference_revision=found.reference_revision,
         id_number=found.id_number or "",
+        must_change_password=bool(found.must_change_password),
     )
 
 

@@ -126,6 +126,11 @@ def may(actor: HasRole | None, permission: str) -> bool:
     return actor is not None and actor.role in PERMISSIONS[permission].roles
 
 
+def role_holds(role: str, permission: str) -> bool:
+    """Whether a role (not yet anyone's: an account being made or given a new role) holds it."""
+    return role in PERMISSIONS[permission].roles
+
+
 def require(actor: HasRole, permission: str) -> None:
     """Refuse (403, in Chinese) an actor without ``permission``."""
     if not may(actor, permission):

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from types import SimpleNamespace
 from typing import Any
 
 import sqlalchemy as sa
@@ -11,7 +10,7 @@ from sqlmodel import Session, col, select
 from werkzeug.security import generate_password_hash
 
 from assistance import security_log
-from assistance.access import actor_for, may, require
+from assistance.access import actor_for, require, role_holds
 from assistance.access.permissions import holders
 from assistance.admin.passwords import check_new_password
 from assistance.admin.signing_in import SignedIn
@@ -57,7 +56,7 @@ _BOUND_TO_NUMBER = select(User.id).where(
 )
 
 
-def _new_user(session: Session, data: dict[str, Any], role: str, area_id: int | None) -> User:
+def new_user(session: Session, data: dict[str, Any], role: str, area_id: int | None) -> User:
     number = str(data.get("id_number") or "").upper()
     check_new_password(data["password"], username=data["username"], id_number=number)
     if number:
@@ -67,7 +66,7 @@ def _new_user(session: Session, data: dict[str, Any], role: str, area_id: int | 
             raise InvalidInput.field("id_number", str(exc)) from exc
     if session.exec(select(User).where(User.username == data["username"])).first():
         raise Conflict("用户名已被使用", [])
-    bound = may(SimpleNamespace(role=role), "bound_to_registered_id_number")
+    bound = role_holds(role, "bound_to_registered_id_number")
     if number and bound and session.exec(_BOUND_TO_NUMBER, params={"number": number}).first():
         raise Conflict(
             "该身份证号码已注册申请人账号",
@@ -95,7 +94,7 @@ def register(db: Database, payload: Any) -> SignedIn:
     """A new applicant account, signed in."""
     data = load(RegisterSchema(), payload)
     with db.transaction() as session:
-        user = _new_user(session, data, APPLICANT, None)
+        user = new_user(session, data, APPLICANT, None)
         assert user.id is not None
         security_log.record(session, "registered", user_id=user.id, username=user.username)
         return SignedIn(user.id, user.session_epoch)
@@ -106,15 +105,7 @@ def create_user(db: Database, admin_id: int, payload: Any) -> int:
     with db.transaction() as session:
         actor = actor_for(session, admin_id)
         require(actor, "manage_accounts")
-        area_id = None
-        if data["role"] in ROLE_LEVEL:
-            area = session.exec(select(Area).where(Area.code == (data.get("area") or ""))).first()
-            if area is None or area.level != ROLE_LEVEL[data["role"]]:
-                raise InvalidInput.field(
-                    "area", f"{ROLES[data['role']]}应属于一个{_LEVEL_NAMES[ROLE_LEVEL[data['role']]]}"
-                )
-            area_id = area.id
-        user = _new_user(session, data, data["role"], area_id)
+        user = new_user(session, data, data["role"], area_of_role(session, data["role"], data.get("area")))
         assert user.id is not None
         detail = {"username": user.username, "role": user.role, "area": data.get("area") or ""}
         security_log.record(
@@ -124,6 +115,18 @@ def create_user(db: Database, admin_id: int, payload: Any) -> int:
 
 
 _LEVEL_NAMES = {"village": "村（社区）", "township": "乡镇（街道）", "county": "县（市、区）"}
+
+
+def area_of_role(session: Session, role: str, code: str | None) -> int | None:
+    """The area a staff member of ``role`` works in, which must be of the role's level; none for
+    an administrator."""
+    level = ROLE_LEVEL.get(role)
+    if level is None:
+        return None
+    area = session.exec(select(Area).where(Area.code == (code or ""))).first()
+    if area is None or area.level != level:
+        raise InvalidInput.field("area", f"{ROLES[role]}应属于一个{_LEVEL_NAMES[level]}")
+    return area.id
 
 
 def user_view(db: Database, user_id: int) -> dict[str, Any]:
@@ -137,21 +140,29 @@ def user_view(db: Database, user_id: int) -> dict[str, Any]:
             "role": actor.role,
             "role_name": ROLES[actor.role],
             "area": {"code": area.code, "name": area.name, "level": area.level} if area else None,
+            "must_change_password": actor.must_change_password,
         }
 
 
 def list_users(db: Database, admin_id: int) -> list[dict[str, Any]]:
     with db.reading() as session:
         require(actor_for(session, admin_id), "manage_accounts")
-        areas = {a.id: a for a in session.exec(select(Area)).all()}
+        codes = {a.id: a.code for a in session.exec(select(Area)).all()}
         return [
-            {
-                "id": u.id,
-                "username": u.username,
-                "display_name": u.display_name,
-                "role": u.role,
-                "area": areas[u.area_id].code if u.area_id in areas else None,
-                "active": u.active,
-            }
-            for u in session.exec(select(User).order_by(col(User.id))).all()
+            account_row(u, codes.get(u.area_id)) for u in session.exec(select(User).order_by(col(User.id)))
         ]
+
+
+def account_row(user: User, area_code: str | None) -> dict[str, Any]:
+    """An account as the administrator sees it (never its password hash)."""
+    return {
+        "id": user.id,
+        "username": user.username,
+        "display_name": user.display_name,
+        "role": user.role,
+        "area": area_code,
+        "active": user.active,
+        "phone": user.phone,
+        "must_change_password": user.must_change_password,
+        "locked_until": user.locked_until.isoformat() if user.locked_until else None,
+    }

@@ -49,6 +49,8 @@ class PasswordChangeSchema(ChineseSchema):
 class SignedIn:
     user_id: int
     epoch: int
+    # A password an administrator reset: until it is changed, nothing else may be done (``http``).
+    must_change_password: bool = False
 
 
 def authenticate(db: Database, payload: Any) -> SignedIn:
@@ -81,7 +83,7 @@ def authenticate(db: Database, payload: Any) -> SignedIn:
             user.failed_sign_ins, user.locked_until = 0, None
             security_log.record(session, "sign_in", user_id=user.id, username=user.username)
             assert user.id is not None
-            return SignedIn(user.id, user.session_epoch)
+            return SignedIn(user.id, user.session_epoch, user.must_change_password)
     # Raised once the failure is counted and logged: the transaction has committed.
     raise refusal
 
@@ -115,8 +117,11 @@ def change_password(db: Database, user_id: int, payload: Any) -> SignedIn:
         if check_password_hash(user.password_hash, data["current_password"]):
             new = data["new_password"]
             check_new_password(new, username=user.username, id_number=user.id_number, field="new_password")
+            if check_password_hash(user.password_hash, new):
+                raise InvalidInput.field("new_password", "新密码不能与当前密码相同")
             user.password_hash = generate_password_hash(new)
             user.session_epoch += 1
+            user.must_change_password = False
             security_log.record(session, "password_changed", actor=actor)
             return SignedIn(user_id, user.session_epoch)
         security_log.record(session, "password_change_failed", actor=actor)

@@ -8,7 +8,7 @@ from flask import request
 from flask_smorest import Blueprint
 
 from assistance import security_log
-from assistance.admin import accounts, holidays, parameter_entries
+from assistance.admin import account_admin, accounts, holidays, parameter_entries
 from assistance.http import database, json_body, paging, today, user_id
 from assistance.reference import areas
 
@@ -55,6 +55,32 @@ def post_user() -> tuple[dict[str, Any], int]:
     """新增工作人员账号（管理员）"""
     uid = accounts.create_user(database(), user_id(), json_body())
     return {"id": uid}, 201
+
+
+@blp.route("/users/<int:account_id>", methods=["PATCH"])
+@blp.doc(requestBody={"content": {"application/json": {"schema": account_admin.EditSchema}}})
+def patch_user(account_id: int) -> dict[str, Any]:
+    """修改账号的姓名、电话，工作人员账号的角色、工作区域（管理员）；改角色或区域即结束其登录"""
+    return account_admin.edit_user(database(), user_id(), account_id, json_body())
+
+
+@blp.route("/users/<int:account_id>/deactivate", methods=["POST"])
+def deactivate_user(account_id: int) -> dict[str, Any]:
+    """停用账号（管理员）：其所有登录随即失效，不能再登录"""
+    return account_admin.set_active(database(), user_id(), account_id, False)
+
+
+@blp.route("/users/<int:account_id>/reactivate", methods=["POST"])
+def reactivate_user(account_id: int) -> dict[str, Any]:
+    """重新启用账号（管理员）"""
+    return account_admin.set_active(database(), user_id(), account_id, True)
+
+
+@blp.route("/users/<int:account_id>/reset-password", methods=["POST"])
+@blp.doc(requestBody={"content": {"application/json": {"schema": account_admin.ResetSchema}}})
+def reset_user_password(account_id: int) -> dict[str, Any]:
+    """重置密码（管理员）：不填则生成临时密码并只返回这一次；用户下次登录须先修改密码"""
+    return account_admin.reset_password(database(), user_id(), account_id, json_body())
 
 
 @blp.route("/holiday-schedules", methods=["GET"])

@@ -59,4 +59,6 @@ class User(SQLModel, table=True):
     # Failed sign-ins since the last good one; past a few the account is locked for a while.
     failed_sign_ins: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
     locked_until: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    # Set when an administrator resets the password: nothing but changing it is allowed until then.
+    must_change_password: bool = Field(default=False, sa_column_kwargs={"server_default": sa.false()})
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)

@@ -16,6 +16,7 @@ from __future__ import annotations
 from flask import Flask
 
 from assistance.web import (  # noqa: F401  (routes register on import)
+    accounts,
     admin,
     auth,
     cases,

@@ -1,5 +1,5 @@
-"""Administration pages: areas and delegation, staff accounts, holiday schedules, and the
-parameters in force with a form to enter a new dated value."""
+"""Administration pages: areas and delegation, holiday schedules, and the parameters in force
+with a form to enter a new dated value (accounts: ``web.accounts``)."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from flask.typing import ResponseReturnValue
 from werkzeug.datastructures import MultiDict
 
 from assistance import security_log
-from assistance.admin import accounts, holidays, parameter_entries
+from assistance.admin import holidays, parameter_entries
 from assistance.errors import InvalidInput, ServiceError
 from assistance.http import database, paging, today
 from assistance.reference import areas
@@ -23,7 +23,6 @@ from assistance.web.parameters import parameters_in_force
 from rules.counties import COUNTIES
 
 AREA_FIELDS = ("code", "name", "level", "parent")
-USER_FIELDS = ("username", "display_name", "role", "area", "phone", "id_number")
 # A holiday schedule is a small JSON object; anything larger is not one.
 SCHEDULE_MAX_BYTES = 64 * 1024
 
@@ -120,46 +119,6 @@ def admin_delegation(code: str) -> ResponseReturnValue:
     state = "已下放乡镇（街道）" if area["confirmation_delegated"] else "由县级办理"
     flash(f"{area['name']}：审核确认权限{state}（64号 第三十二条，65号 第二十六条）。", "success")
     return redirect(url_for("web.admin_areas"))
-
-
-def _users_page(values: MultiDict[str, str], problems: Problems, status: int = 200) -> ResponseReturnValue:
-    user = require_permission("manage_accounts")
-    all_areas = areas.list_areas(database())
-    return page(
-        "admin/users.html",
-        status,
-        users=accounts.list_users(database(), user.id),
-        areas={a["code"]: a for a in all_areas},
-        area_choices=[
-            (a["code"], f"{labels.name(labels.LEVELS, a['level'])} {a['name']}（{a['code']}）")
-            for a in all_areas
-        ],
-        roles=[(k, v) for k, v in labels.ROLE_NAMES.items() if k != "applicant"],
-        values=values,
-        problems=problems,
-    )
-
-
-@bp.route("/admin/users", methods=["GET", "POST"])
-@login_required
-def admin_users() -> ResponseReturnValue:
-    user = require_permission("manage_accounts")
-    if request.method == "GET":
-        return _users_page(MultiDict(), Problems())
-    payload = {k: request.form.get(k, "").strip() for k in USER_FIELDS}
-    payload["password"] = request.form.get("password", "")
-    values = MultiDict({k: v for k, v in payload.items() if k != "password"})
-    try:
-        accounts.create_user(database(), user.id, {k: v for k, v in payload.items() if v})
-    except ServiceError as exc:
-        problems = problems_from(exc)
-        if not exc.errors:
-            problems.add("username", exc.message)
-        return _users_page(values, problems, exc.status)
-    flash(
-        f"已新增账号：{payload['username']}（{labels.name(labels.ROLE_NAMES, payload['role'])}）", "success"
-    )
-    return redirect(url_for("web.admin_users"))
 
 
 def _holidays_page(values: MultiDict[str, str], problems: Problems, status: int = 200) -> ResponseReturnValue:

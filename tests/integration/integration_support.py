@@ -15,7 +15,7 @@ from werkzeug.test import TestResponse
 from assistance.db import Database
 from assistance.demo import dibao_edge_household, illness_poverty_household
 from assistance.http import SESSION_EPOCH, SESSION_USER
-from assistance.models import User
+from assistance.models import SecurityEvent, User
 
 
 @dataclass
@@ -228,3 +228,29 @@ __all__ = [
     "leaving_dibao_household",
     "monitoring_household",
 ]
+
+
+PASSWORD = "demo12345"
+LOGIN = "/api/v1/auth/login"
+
+
+# Signing in through the endpoint itself, with the password checked (``ApiClient.as_`` skips it).
+def sign_in(app: Flask, username: str, password: str = PASSWORD) -> tuple[FlaskClient, Any]:
+    client = app.test_client()
+    response = client.post(LOGIN, json={"username": username, "password": password})
+    return client, response
+
+
+def copy_of(app: Flask, client: FlaskClient) -> FlaskClient:
+    """Another browser holding the same cookie, as someone who copied it would."""
+    other = app.test_client()
+    cookie = client.get_cookie("session")
+    assert cookie is not None
+    other.set_cookie("session", cookie.value)
+    return other
+
+
+def logged(db: Database, *actions: str) -> list[SecurityEvent]:
+    with db.reading() as session:
+        query = select(SecurityEvent).order_by(SecurityEvent.id)
+        return [e for e in session.exec(query).all() if not actions or e.action in actions]

@@ -7,41 +7,18 @@ from __future__ import annotations
 
 import re
 from datetime import timedelta
-from typing import Any
 
 from flask import Flask
-from flask.testing import FlaskClient
-from integration_support import ApiClient, errors
+from integration_support import ApiClient, copy_of, errors, logged, sign_in
 from sqlmodel import select
 
 from assistance.admin.signing_in import LOCK_AFTER
 from assistance.clock import utcnow
 from assistance.db import Database
-from assistance.models import SecurityEvent, User
+from assistance.models import User
 
 PASSWORD = "demo12345"
 LOGIN = "/api/v1/auth/login"
-
-
-def sign_in(app: Flask, username: str, password: str = PASSWORD) -> tuple[FlaskClient, Any]:
-    client = app.test_client()
-    response = client.post(LOGIN, json={"username": username, "password": password})
-    return client, response
-
-
-def copy_of(app: Flask, client: FlaskClient) -> FlaskClient:
-    """Another browser holding the same cookie, as someone who copied it would."""
-    other = app.test_client()
-    cookie = client.get_cookie("session")
-    assert cookie is not None
-    other.set_cookie("session", cookie.value)
-    return other
-
-
-def logged(db: Database, *actions: str) -> list[SecurityEvent]:
-    with db.reading() as session:
-        query = select(SecurityEvent).order_by(SecurityEvent.id)
-        return [e for e in session.exec(query).all() if not actions or e.action in actions]
 
 
 def test_signing_out_ends_every_session_a_copied_cookie_too(app: Flask, db: Database) -> None:
