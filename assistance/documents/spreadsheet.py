@@ -17,6 +17,8 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side  # type: 
 from openpyxl.utils import get_column_letter  # type: ignore[import-untyped]
 from openpyxl.writer.excel import ExcelWriter  # type: ignore[import-untyped]
 
+from assistance.clock import beijing
+
 Cell = str | int | Decimal | date | datetime | None
 
 # The earliest date a zip entry can carry; used wherever a file format insists on a timestamp.
@@ -91,6 +93,9 @@ def write_xlsx(
         for column, value in enumerate(row, 1):
             if isinstance(value, float | bool) or not isinstance(value, Cell):
                 raise TypeError(f"row {row_number - 2}, column {column}: unsupported {type(value).__name__}")
+            if isinstance(value, datetime):
+                # Stored in UTC; a reader of the list reads Beijing time (Excel keeps no zone).
+                value = beijing(value).replace(tzinfo=None)
             cell = sheet.cell(row=row_number, column=column, value=value)
             cell.border = _BORDER
             if isinstance(value, str):

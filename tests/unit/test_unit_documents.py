@@ -12,7 +12,7 @@ import subprocess
 import sys
 import textwrap
 from collections.abc import Iterator
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -521,6 +521,14 @@ def test_xlsx_is_deterministic() -> None:
     assert stamped != first
     properties = load_workbook(io.BytesIO(stamped)).properties
     assert properties.created == properties.modified == datetime(2026, 11, 25, 9, 30)
+
+
+def test_xlsx_shows_stored_instants_in_beijing_time() -> None:
+    # 04:29 UTC, as the database gives it back, is 12:29 in Beijing (issue 20 item 7).
+    stored = datetime(2026, 12, 4, 4, 29, tzinfo=UTC)
+    data = write_xlsx("名单", ["办理时间"], [[stored]])
+    cell = load_workbook(io.BytesIO(data)).active.cell(row=3, column=1).value
+    assert cell == datetime(2026, 12, 4, 12, 29)
 
 
 def test_xlsx_refuses_floats_and_ragged_rows() -> None:
