@@ -22,11 +22,10 @@ from sqlmodel import Session
 
 from assistance.audit import Head
 from assistance.audit_key import derived_key, key_id
-from assistance.config import PROJECT_ROOT
+from assistance.config import instance_dir
 from assistance.models import AuditEvent
 
 ANCHOR_DIR_VARIABLE = "ASSISTANCE_ANCHOR_DIR"
-DEFAULT_ANCHOR_DIR = PROJECT_ROOT / "instance" / "anchors"
 KIND = "assistance-audit-anchor"
 VERSION = 1
 
@@ -49,7 +48,7 @@ class Anchor:
 
 
 def anchor_directory() -> Path:
-    return Path(os.environ.get(ANCHOR_DIR_VARIABLE, "").strip() or DEFAULT_ANCHOR_DIR)
+    return Path(os.environ.get(ANCHOR_DIR_VARIABLE, "").strip() or instance_dir() / "anchors")
 
 
 def take(session: Session, key: bytes, now: datetime) -> Anchor:

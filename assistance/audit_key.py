@@ -11,11 +11,10 @@ import os
 import secrets
 from pathlib import Path
 
-from assistance.config import PROJECT_ROOT, UnsafeSetting, in_production
+from assistance.config import UnsafeSetting, in_production, instance_dir
 
 KEY_VARIABLE = "ASSISTANCE_AUDIT_KEY"
 KEY_FILE_VARIABLE = "ASSISTANCE_AUDIT_KEY_FILE"
-DEFAULT_KEY_FILE = PROJECT_ROOT / "instance" / "audit.key"
 
 # 32 bytes, as 64 hexadecimal digits: the strength of the SHA-256 the key is used with.
 _KEY_DIGITS = 64
@@ -28,7 +27,7 @@ def audit_key() -> bytes:
     configured = os.environ.get(KEY_VARIABLE, "").strip()
     if configured:
         return _parsed(configured, KEY_VARIABLE)
-    return _from_file(os.environ.get(KEY_FILE_VARIABLE, "").strip() or str(DEFAULT_KEY_FILE))
+    return _from_file(os.environ.get(KEY_FILE_VARIABLE, "").strip() or str(instance_dir() / "audit.key"))
 
 
 def key_id(key: bytes) -> str:
@@ -69,4 +68,4 @@ def _parsed(text: str, where: str) -> bytes:
     return key
 
 
-__all__ = ["DEFAULT_KEY_FILE", "KEY_FILE_VARIABLE", "KEY_VARIABLE", "audit_key", "derived_key", "key_id"]
+__all__ = ["KEY_FILE_VARIABLE", "KEY_VARIABLE", "audit_key", "derived_key", "key_id"]

@@ -7,12 +7,33 @@ import secrets
 from pathlib import Path
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
-DEFAULT_DATABASE = PROJECT_ROOT / "instance" / "assistance.sqlite3"
+# Installed from a wheel, the templates, migrations and alembic.ini ride inside the package
+# (setup.py copies them there); in a checkout they are the project's own, edited in place.
+_SHIPPED = Path(__file__).resolve().parent / "_shipped"
+INSTANCE_VARIABLE = "ASSISTANCE_INSTANCE"
+
+
+def shipped(name: str) -> Path:
+    """``templates``, ``migrations`` or ``alembic.ini``: in the installed package, or the checkout's."""
+    inside = _SHIPPED / name
+    return inside if inside.exists() else PROJECT_ROOT / name
+
+
+def instance_dir() -> Path:
+    """Where this installation keeps what is its own and not in the database: the SQLite file of a
+    first run, the secret and audit keys, audit anchors. ``ASSISTANCE_INSTANCE``; else the
+    checkout's ``instance/``, or, installed from a wheel, ``./instance`` of the working directory."""
+    configured = os.environ.get(INSTANCE_VARIABLE, "").strip()
+    if configured:
+        return Path(configured)
+    if (PROJECT_ROOT / "pyproject.toml").exists():
+        return PROJECT_ROOT / "instance"
+    return Path.cwd() / "instance"
 
 
 def database_url(raw: str | None = None) -> str:
     """DATABASE_URL, with `postgresql://` made to use psycopg 3."""
-    url = raw or os.environ.get("DATABASE_URL") or f"sqlite:///{DEFAULT_DATABASE}"
+    url = raw or os.environ.get("DATABASE_URL") or f"sqlite:///{instance_dir() / 'assistance.sqlite3'}"
     if url.startswith("postgres://"):
         url = "postgresql://" + url.removeprefix("postgres://")
     if url.startswith("postgresql://"):
@@ -43,9 +64,9 @@ def secret_key() -> str:
     configured = os.environ.get("SECRET_KEY")
     if configured:
         return configured
-    path = PROJECT_ROOT / "instance" / "secret_key"
+    path = instance_dir() / "secret_key"
     if not path.exists():
-        path.parent.mkdir(exist_ok=True)
+        path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(secrets.token_hex(32), encoding="ascii")
         path.chmod(0o600)
     return path.read_text(encoding="ascii").strip()

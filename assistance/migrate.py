@@ -6,13 +6,13 @@ import sqlalchemy as sa
 from alembic import command
 from alembic.config import Config
 
-from assistance.config import PROJECT_ROOT
+from assistance.config import shipped
 from assistance.db import make_engine
 
 
 def alembic_config(url: str) -> Config:
-    config = Config(str(PROJECT_ROOT / "alembic.ini"))
-    config.set_main_option("script_location", str(PROJECT_ROOT / "migrations"))
+    config = Config(str(shipped("alembic.ini")))
+    config.set_main_option("script_location", str(shipped("migrations")))
     config.attributes["database_url"] = url
     return config
 

@@ -14,7 +14,7 @@ from typing import Final
 
 from sqlmodel import Session, col, select
 
-from assistance.config import PROJECT_ROOT
+from assistance.config import instance_dir
 from assistance.models.parameter_entries import IN_FORCE, ParameterEntry
 from assistance.models.revisions import reference_revision_read
 from rules.parameters import ParameterTable, ParameterValue, load_parameters
@@ -43,7 +43,6 @@ ENTERABLE: Final = {
 ENVIRONMENT_VARIABLE = "ASSISTANCE_PARAMETERS"
 # Where values entered through the service are written (one TOML file, FORMAT.md's format).
 ENTRY_DIR_VARIABLE = "ASSISTANCE_PARAMETER_ENTRIES"
-DEFAULT_ENTRY_DIR = PROJECT_ROOT / "instance" / "parameters"
 
 
 @lru_cache(maxsize=64)
@@ -54,7 +53,7 @@ def _resolved(path: str) -> Path:
 
 def entry_dir() -> Path:
     configured = os.environ.get(ENTRY_DIR_VARIABLE, "")
-    return _resolved(configured) if configured else DEFAULT_ENTRY_DIR
+    return _resolved(configured) if configured else instance_dir() / "parameters"
 
 
 def local_parameter_dirs(extra: Iterable[str] = ()) -> tuple[Path, ...]:

@@ -21,9 +21,10 @@ from urllib.parse import unquote, urlsplit
 
 import jinja2
 
+from assistance.config import shipped
 from assistance.documents.masking import mask_id, mask_name, mask_phone
 
-TEMPLATE_DIR = Path(__file__).resolve().parents[2] / "templates" / "documents"
+TEMPLATE_DIR = shipped("templates") / "documents"
 DEFAULT_STYLESHEETS: tuple[str, ...] = ("official.css",)
 
 _CENT = Decimal("0.01")

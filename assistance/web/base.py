@@ -16,7 +16,7 @@ from werkzeug.exceptions import Forbidden
 from assistance.access import may
 from assistance.access.permissions import PERMISSIONS
 from assistance.admin import accounts
-from assistance.config import PROJECT_ROOT
+from assistance.config import shipped
 from assistance.errors import FieldProblem, InvalidInput, NotAuthenticated
 from assistance.http import LARGEST_OFFSET, SESSION_USER, database, today
 from assistance.web import csrf, labels
@@ -26,7 +26,7 @@ bp = Blueprint(
     "web",
     __name__,
     url_prefix="/",
-    template_folder=str(PROJECT_ROOT / "templates"),
+    template_folder=str(shipped("templates")),
     static_folder="static",
     static_url_path="/static/web",
 )
