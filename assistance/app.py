@@ -8,7 +8,7 @@ from typing import Any
 
 from flask import Flask
 
-from assistance import api, logs, web
+from assistance import api, logs, readiness, web
 from assistance.audit_key import audit_key
 from assistance.config import check_production_database, database_url, secret_key
 from assistance.db import Database
@@ -73,6 +73,12 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
     @app.get("/healthz")
     def healthz() -> dict[str, str]:
+        """Liveness: the process answers. Nothing else is asked."""
         return {"status": "ok"}
+
+    @app.get("/readyz")
+    def readyz() -> tuple[dict[str, Any], int]:
+        """Readiness: database at head, Chinese fonts, documents and jobs keeping up (503 if not)."""
+        return readiness.report(app.extensions["assistance_db"])
 
     return app
