@@ -31,3 +31,12 @@ def post_worker_init(worker: Any) -> None:
     # every request waiting on that worker shares); frozen, a collection walks only what requests
     # made since.
     gc.freeze()
+
+
+def child_exit(server: Any, worker: Any) -> None:
+    # With PROMETHEUS_MULTIPROC_DIR set, /metrics adds up every worker's counts: a dead worker's
+    # files are marked so that its gauges stop counting (assistance/metrics.py).
+    if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+        from prometheus_flask_exporter.multiprocess import GunicornInternalPrometheusMetrics
+
+        GunicornInternalPrometheusMetrics.mark_process_dead_on_child_exit(worker.pid)

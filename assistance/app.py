@@ -8,7 +8,7 @@ from typing import Any
 
 from flask import Flask
 
-from assistance import api, logs, readiness, web
+from assistance import api, logs, metrics, readiness, web
 from assistance.audit_key import audit_key
 from assistance.config import check_production_database, database_url, secret_key
 from assistance.db import Database
@@ -20,6 +20,7 @@ from assistance.http import (
     refuse_unstorable_text,
     refuse_until_password_changed,
     remember_request,
+    today,
 )
 
 
@@ -54,6 +55,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     if app.config["RENDER_DOCUMENTS"] == "background":
         app.extensions["assistance_renderer"] = BackgroundRenderer(app.extensions["assistance_db"]).start()
     logs.install(app)
+    metrics.install(app, app.extensions["assistance_db"], today)
     # Per remote address, on top of the account's own lockout (docs/security.md).
     app.config.setdefault(
         "SIGN_IN_RATE_LIMIT", os.environ.get("ASSISTANCE_SIGN_IN_RATE_LIMIT", "20 per minute;200 per hour")

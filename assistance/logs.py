@@ -1,5 +1,12 @@
 """What the service writes to its log, and what it never writes there.
 
+Lines are JSON objects, one a line (``ASSISTANCE_LOG_FORMAT=text`` for a person at a terminal):
+``time`` (Beijing time, with its offset), ``level``, ``logger``, ``message``, ``request_id``, and
+for the access log (logger ``assistance.access``, one line per request) ``method``, ``route``,
+``path`` (never the query string, which may carry a searched name or ID number), ``status``,
+``duration_ms``, ``user_id`` and ``address``. The security log is not here: it is a table
+(``security_log``).
+
 Every line carries the id of the request it belongs to (``X-Request-ID``: the caller's, or one
 drawn here), which the answer carries too, so that a person reporting an error can name it. An
 error is logged as its kind and where it was raised, never with its message: a database error's
@@ -10,18 +17,28 @@ engines are built with ``hide_parameters`` so that SQL parameters never reach a 
 from __future__ import annotations
 
 import logging
+import os
 import re
 import sys
+import time
 import traceback
 import uuid
-from typing import TextIO
+from datetime import datetime
+from typing import Any, TextIO
 
-from flask import Flask, g, has_request_context, request
+from flask import Flask, g, has_request_context, request, session
 from flask.wrappers import Response
+from pythonjsonlogger.json import JsonFormatter
+
+from assistance.clock import CHINA
 
 REQUEST_ID_HEADER = "X-Request-ID"
 _ACCEPTED_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
 _FORMAT = "%(asctime)s %(levelname)s [%(request_id)s] %(name)s: %(message)s"
+FORMAT_VARIABLE = "ASSISTANCE_LOG_FORMAT"
+ACCESS = logging.getLogger("assistance.access")
+# Every module's logger is a child of it: one handler, one format.
+_SERVICE = logging.getLogger("assistance")
 
 
 def request_id() -> str:
@@ -52,8 +69,48 @@ class _RequestIdFilter(logging.Filter):
         return True
 
 
+class _Json(JsonFormatter):
+    def __init__(self) -> None:
+        super().__init__(
+            "%(levelname)s %(name)s %(message)s %(request_id)s",
+            rename_fields={"levelname": "level", "name": "logger"},
+            json_ensure_ascii=False,
+        )
+
+    def add_fields(
+        self, log_record: dict[str, Any], record: logging.LogRecord, message_dict: dict[str, Any]
+    ) -> None:
+        log_record["time"] = datetime.fromtimestamp(record.created, CHINA).isoformat(timespec="milliseconds")
+        super().add_fields(log_record, record, message_dict)
+
+
+def _formatter() -> logging.Formatter:
+    return logging.Formatter(_FORMAT) if os.environ.get(FORMAT_VARIABLE, "json") == "text" else _Json()
+
+
+def _start_clock() -> None:
+    g.started = time.perf_counter()
+
+
 def _answer_with_id(response: Response) -> Response:
     response.headers[REQUEST_ID_HEADER] = request_id()
+    started = g.get("started")
+    user = session.get("user_id")
+    ACCESS.info(
+        "%s %s %s",
+        request.method,
+        request.path,
+        response.status_code,
+        extra={
+            "method": request.method,
+            "route": request.url_rule.rule if request.url_rule is not None else "",
+            "path": request.path,
+            "status": response.status_code,
+            "duration_ms": round((time.perf_counter() - started) * 1000, 1) if started else None,
+            "user_id": user if isinstance(user, int) else None,
+            "address": request.remote_addr or "",
+        },
+    )
     return response
 
 
@@ -68,13 +125,17 @@ def log_unhandled(logger: logging.Logger, exc: BaseException) -> None:
 
 
 def install(app: Flask) -> None:
-    """Request ids on every line of the app's log and on every answer."""
+    """Request ids on every line of the service's log and on every answer; an access line for
+    every request."""
     handler = _Stderr()
-    handler.setFormatter(logging.Formatter(_FORMAT))
+    handler.setFormatter(_formatter())
     handler.addFilter(_RequestIdFilter())
-    app.logger.handlers[:] = [handler]
-    app.logger.propagate = False
-    app.logger.setLevel(logging.INFO)
+    _SERVICE.handlers[:] = [handler]
+    _SERVICE.propagate = False
+    _SERVICE.setLevel(logging.INFO)
+    app.logger.handlers[:] = []  # "assistance.app": its lines go up to the service's handler
+    app.logger.propagate = True
+    app.before_request(_start_clock)
     app.after_request(_answer_with_id)
 
 

@@ -8,7 +8,7 @@ import functools
 from datetime import date
 from typing import Any
 
-from assistance import audit
+from assistance import audit, metrics
 from assistance.access import may_fire
 from assistance.casefile.evaluation import evaluate_case
 from assistance.cases import deadlines
@@ -135,6 +135,7 @@ def fire(
         _apply(CaseSnapshot(session, actor, case), action, payload, today, renderer or default_renderer())
         if then is not None:
             then(CaseSnapshot(session, actor, case))
+    metrics.act_fired(action)  # once committed
     return case_id
 
 

@@ -5,6 +5,7 @@ and a report's content in the log after a 500.)"""
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import pytest
@@ -48,7 +49,9 @@ def test_a_server_error_logs_its_request_without_personal_data(
     assert answer.status_code in (500, 503)
     assert answer.headers["X-Request-ID"] == "req-7f3a"
     logged = "".join(capsys.readouterr())
-    assert "[req-7f3a]" in logged, logged
+    lines = [json.loads(line) for line in logged.splitlines() if line.startswith("{")]
+    error = [line for line in lines if line["level"] == "ERROR"]
+    assert error and all(line["request_id"] == "req-7f3a" for line in error), logged
     assert ID_NUMBER not in logged and NAME not in logged and "举报内容" not in logged, logged
 
 
@@ -57,3 +60,32 @@ def test_every_answer_names_its_request(app: Flask) -> None:
     assert first.headers["X-Request-ID"] != second.headers["X-Request-ID"]
     offered = app.test_client().get("/healthz", headers={"X-Request-ID": "<script>"})
     assert offered.headers["X-Request-ID"] != "<script>"
+
+
+def test_every_request_writes_one_json_access_line(
+    app: Flask, api: ApiClient, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Issue 20 item 4: structured lines, a request id on each, the access log on, and no query
+    string (a search by name or ID number would put them in the log)."""
+    capsys.readouterr()
+    answer = api.as_("beicheng").get(f"/api/v1/cases?q={ID_NUMBER}", headers={"X-Request-ID": "req-acc1"})
+    (line,) = [
+        json.loads(raw)
+        for raw in capsys.readouterr().err.splitlines()
+        if raw.startswith("{") and json.loads(raw)["logger"] == "assistance.access"
+    ]
+    assert line["request_id"] == "req-acc1" and line["status"] == answer.status_code
+    assert line["route"] == "/api/v1/cases" and line["method"] == "GET"
+    assert isinstance(line["user_id"], int) and line["duration_ms"] >= 0
+    assert line["time"].endswith("+08:00")
+    assert ID_NUMBER not in json.dumps(line)
+
+
+def test_metrics_count_requests_acts_and_the_backlog(app: Flask, api: ApiClient) -> None:
+    case = api.file("wangjianguo", "dibao_edge", "140802001001", dibao_edge_household())
+    api.act("beicheng", case["id"], "accept")
+    scraped = app.test_client().get("/metrics").get_data(as_text=True)
+    assert 'assistance_acts_total{action="accept"}' in scraped
+    assert "assistance_documents_waiting" in scraped and "assistance_batch_jobs" in scraped
+    assert 'flask_http_request_total{method="POST",status="200"}' in scraped
+    assert "王建国" not in scraped
