@@ -14,6 +14,8 @@ packages=(
   libharfbuzz-subset0
   # The notices are Chinese; fonts come from Debian through fontconfig, never downloaded at run time.
   fonts-noto-cjk
+  # pg_dump and pg_restore: `assistance backup` and `assistance restore` on PostgreSQL.
+  postgresql-client
   # pdftotext, pdfinfo, pdffonts: the document tests read the rendered PDFs back.
   poppler-utils
   # The browser tests (tests/e2e/test_e2e_web_browser.py) drive Debian's Chromium through Playwright's
