@@ -9,8 +9,11 @@ from flask_smorest import Blueprint
 
 from assistance import security_log
 from assistance.admin import account_admin, accounts, holidays, parameter_entries
-from assistance.http import database, json_body, paging, today, user_id
-from assistance.reference import areas
+from assistance.api.imports import UPLOAD
+from assistance.errors import InvalidInput
+from assistance.http import database, json_body, paging, takes_upload, today, user_id
+from assistance.intake.tables import MAX_BYTES
+from assistance.reference import area_import, areas
 
 blp = Blueprint("admin", __name__, url_prefix="", description="系统管理")
 
@@ -27,6 +30,17 @@ def get_areas() -> dict[str, Any]:
 def post_area() -> tuple[dict[str, Any], int]:
     """新增区域（管理员）"""
     return areas.create_area(database(), user_id(), json_body()), 201
+
+
+@blp.route("/areas/import", methods=["POST"])
+@blp.doc(requestBody=UPLOAD)
+@takes_upload
+def post_area_import() -> dict[str, Any]:
+    """导入区划表（CSV 或 XLSX：区划代码、名称；有错误行时不导入任何一行；管理员）"""
+    upload = request.files.get("file")
+    if upload is None or not upload.filename:
+        raise InvalidInput.field("file", "请上传 .csv 或 .xlsx 文件")
+    return area_import.import_areas(database(), user_id(), upload.filename, upload.read(MAX_BYTES + 1))
 
 
 @blp.route("/areas/<code>/delegation", methods=["PUT"])

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from datetime import datetime
+from pathlib import Path
 
 import click
 
@@ -96,3 +97,26 @@ def demo(today: datetime | None, reset: bool) -> None:
     click.echo(f"以 {day.isoformat()} 为今天，新建演示案件 {len(cases)} 件：")
     for case in cases:
         click.echo(f"  {case.applicant:<6} 待 {case.waiting_at} 办理")
+
+
+@main.group()
+def areas() -> None:
+    """行政区划。"""
+
+
+@areas.command("import")
+@click.argument("table", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+def areas_import(table: Path) -> None:
+    """导入区划表（CSV 或 XLSX：区划代码、名称）；有错误行时不导入任何一行。"""
+    from assistance.config import database_url
+    from assistance.db import Database
+    from assistance.errors import ServiceError
+    from assistance.reference.area_import import import_areas
+
+    try:
+        done = import_areas(Database(database_url()), None, table.name, table.read_bytes())
+    except ServiceError as exc:
+        refused(exc)
+    click.echo(
+        f"区划表已导入：共{done['rows']}行，新增{done['created']}个，更名{done['renamed']}个，未变{done['unchanged']}个"
+    )

@@ -15,7 +15,8 @@ from assistance import security_log
 from assistance.admin import holidays, parameter_entries
 from assistance.errors import InvalidInput, ServiceError
 from assistance.http import database, paging, today
-from assistance.reference import areas
+from assistance.intake.tables import MAX_BYTES
+from assistance.reference import area_import, areas
 from assistance.web import labels
 from assistance.web.base import bp, login_required, page, require_permission
 from assistance.web.forms import Problems, problems_from
@@ -52,7 +53,12 @@ def _area_tree(all_areas: list[dict[str, Any]]) -> list[dict[str, Any]]:
     ]
 
 
-def _areas_page(values: MultiDict[str, str], problems: Problems, status: int = 200) -> ResponseReturnValue:
+def _areas_page(
+    values: MultiDict[str, str],
+    problems: Problems,
+    status: int = 200,
+    import_problems: Problems | None = None,
+) -> ResponseReturnValue:
     all_areas = areas.list_areas(database())
     parents = [
         (a["code"], f"{labels.name(labels.LEVELS, a['level'])} {a['name']}（{a['code']}）")
@@ -62,6 +68,7 @@ def _areas_page(values: MultiDict[str, str], problems: Problems, status: int = 2
     return page(
         "admin/areas.html",
         status,
+        import_problems=import_problems or Problems(),
         tree=_area_tree(all_areas),
         parents=parents,
         values=values,
@@ -85,6 +92,26 @@ def admin_areas() -> ResponseReturnValue:
         return _areas_page(MultiDict(payload), problems, exc.status)
     flash(
         f"已新增{labels.name(labels.LEVELS, created['level'])}：{created['name']}（{created['code']}）",
+        "success",
+    )
+    return redirect(url_for("web.admin_areas"))
+
+
+@bp.post("/admin/areas/import")
+@login_required
+def admin_areas_import() -> ResponseReturnValue:
+    user = require_permission("manage_areas")
+    upload = request.files.get("file")
+    try:
+        if upload is None or not upload.filename:
+            raise InvalidInput.field("file", "请选择 .csv 或 .xlsx 文件")
+        done = area_import.import_areas(database(), user.id, upload.filename, upload.read(MAX_BYTES + 1))
+    except ServiceError as exc:
+        problems = problems_from(exc, lambda field: field if field == "file" else None)
+        return _areas_page(MultiDict(), Problems(), exc.status, problems)
+    flash(
+        f"区划表已导入：共{done['rows']}行，新增{done['created']}个，更名{done['renamed']}个，"
+        f"未变{done['unchanged']}个。",
         "success",
     )
     return redirect(url_for("web.admin_areas"))
