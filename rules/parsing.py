@@ -102,6 +102,21 @@ class _CaseFileReader(Reader):
             if not present and not self.has_error(where):
                 self.fail(where, message)
 
+        # 65号 第十一条: the patient, or an agent for the patient, applies; 第六条（四） counts the
+        # patient's household. The roster's relations are to its ``self``, so the patient must be
+        # that member: a roster built around an agent would count the agent's family and set the
+        # patient's own income aside as a non-member's.
+        patient_member = next((m for m in members if m.id == patient), None)
+        if (
+            procedure == v.ILLNESS_POVERTY
+            and patient_member is not None
+            and patient_member.relation != "self"
+        ):
+            self.fail(
+                "patient",
+                "患者应为申请人本人（关系为“本人”）：由他人代为申请的，家庭成员及其关系按患者本人填写，"
+                "代理人不列入家庭成员（65号 第十一条、第六条（四））",
+            )
         for member in members:
             if procedure == v.DIBAO_EDGE and member.relation == "self":
                 need(member, "hukou_region", member.hukou_region, "申请人户籍地必填（64号 第八条）")
