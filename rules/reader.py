@@ -1,7 +1,8 @@
 """Reading JSON-shaped data field by field, each error recorded against its path in Chinese, so
 that a case file reports every error it has at once (``rules.parsing``). Money arrives as a string
-(``"1200.50"``), an integer, or a ``Decimal``; a binary float is refused because it cannot be
-trusted to the fen."""
+(``"1200.50"``), an integer, or a ``Decimal`` (a JSON number as the CLI and the API read it, in
+decimal; the published schema allows it); a binary float is refused because it cannot be trusted
+to the fen."""
 
 from __future__ import annotations
 

@@ -146,10 +146,17 @@ def case_file_schema() -> JSON:
         **_record_schema(CaseFile),
         "$defs": {
             "money": {
-                "description": "金额（元），精确到分；字符串或整数，不接受浮点数",
+                "description": "金额（元），精确到分：字符串、整数，或带小数的数值（引擎按十进制精确读取，"
+                "不经二进制浮点数；小数超过两位的退回）",
                 "oneOf": [
                     {"type": "string", "pattern": "^\\s*\\+?[0-9]{1,12}(\\.[0-9]{1,2})?\\s*$"},
                     {"type": "integer", "minimum": 0, "maximum": 100000000000},
+                    {
+                        "type": "number",
+                        "not": {"type": "integer"},
+                        "exclusiveMinimum": 0,
+                        "maximum": 100000000000,
+                    },
                 ],
             },
             "decimal": {

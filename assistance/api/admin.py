@@ -12,8 +12,8 @@ from assistance.admin import account_admin, accounts, holidays, parameter_entrie
 from assistance.api.imports import UPLOAD
 from assistance.errors import InvalidInput
 from assistance.http import database, json_body, paging, takes_upload, today, user_id
-from assistance.intake.tables import MAX_BYTES
 from assistance.reference import area_import, areas
+from assistance.uploaded_tables import MAX_BYTES
 
 blp = Blueprint("admin", __name__, url_prefix="", description="系统管理")
 

@@ -26,7 +26,6 @@ from sqlmodel import Session, col, select
 from assistance.access import REFERRALS, actor_for, may, may_file_in, require
 from assistance.db import Database
 from assistance.errors import Conflict, FieldProblem, InvalidInput, NotFound
-from assistance.intake.tables import MAX_BYTES, Row, read_table
 from assistance.models import Area, Case, ImportBatch, Member, MonitoringReferral
 from assistance.models.imports import (
     CERTIFICATE_CHANGES,
@@ -39,6 +38,7 @@ from assistance.models.imports import (
     RURAL_REVITALISATION,
 )
 from assistance.reference.places import Place
+from assistance.uploaded_tables import MAX_BYTES, Row, read_table
 from assistance.validation import record_id
 from rules.idnumber import InvalidIdNumber, birth_date_of
 from rules.vocabulary import MONITORING_CATEGORIES

@@ -24,9 +24,9 @@ from assistance import security_log
 from assistance.access import actor_for, require
 from assistance.db import Database
 from assistance.errors import FieldProblem, InvalidInput
-from assistance.intake.tables import Row, read_table
 from assistance.models import Area
 from assistance.models.areas import COUNTY, TOWNSHIP, VILLAGE
+from assistance.uploaded_tables import Row, read_table
 from rules.counties import COUNTIES
 
 HEADERS: Final = {

@@ -15,8 +15,8 @@ from assistance import security_log
 from assistance.admin import holidays, parameter_entries
 from assistance.errors import InvalidInput, ServiceError
 from assistance.http import database, paging, today
-from assistance.intake.tables import MAX_BYTES
 from assistance.reference import area_import, areas
+from assistance.uploaded_tables import MAX_BYTES
 from assistance.web import labels
 from assistance.web.base import bp, login_required, page, require_permission
 from assistance.web.forms import Problems, problems_from

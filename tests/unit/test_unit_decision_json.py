@@ -96,6 +96,22 @@ def test_schema_rejects_a_broken_case_file() -> None:
     assert problems("case-file", data)
 
 
+@pytest.mark.parametrize("amount", ["9000.10", "9000", "9000.10 as a number", "9000.105 as a number"])
+def test_the_schema_and_the_engine_agree_on_money(amount: str) -> None:
+    """A JSON number with a fraction is read in decimal by the CLI and the API, so both the schema
+    and the engine take it (issue 19); more than two decimals is a matter for the engine alone."""
+    text = json.dumps(edge_case(incomes=[{"member": "m1", "kind": "wage", "amount": "__X__"}]))
+    raw = amount.removesuffix(" as a number")
+    document = text.replace('"__X__"', raw if amount.endswith("number") else json.dumps(raw))
+    data = json.loads(document, parse_float=Decimal)
+    assert not problems("case-file", json.loads(document))
+    if raw == "9000.105":
+        with pytest.raises(CaseFileError, match="两位小数"):
+            parse_case_file(data)
+    else:
+        assert parse_case_file(data).incomes[0].amount == Decimal(raw)
+
+
 def test_decision_dict_shape_for_the_eligible_example() -> None:
     data = as_json(decide_example(EXAMPLES / "dibao-edge-eligible.json"))
     assert data["procedure"] == "dibao_edge"

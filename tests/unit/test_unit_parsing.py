@@ -651,20 +651,29 @@ def test_dibao_edge_other_members_need_no_hukou_region() -> None:
 
 
 def test_illness_patient_hukou_region_and_insurance_required() -> None:
-    patient = member("m2", "spouse", date(1982, 6, 11))
-    data = illness_case(patient="m2", members=[applicant(), patient])
+    patient = member("m1", "self", date(1982, 6, 11))
+    data = illness_case(patient="m1", members=[patient, member("m2", "spouse", date(1980, 3, 15))])
     errors = errors_of(data)
-    assert set(errors) == {"members[1].hukou_region", "members[1].medical_insurance"}
-    assert "患者户籍地必填" in errors["members[1].hukou_region"]
-    assert "患者参保情况必填" in errors["members[1].medical_insurance"]
+    assert set(errors) == {"members[0].hukou_region", "members[0].medical_insurance"}
+    assert "患者户籍地必填" in errors["members[0].hukou_region"]
+    assert "患者参保情况必填" in errors["members[0].medical_insurance"]
 
 
-def test_illness_applicant_who_is_not_the_patient_needs_no_insurance() -> None:
+def test_illness_patient_must_be_the_applicant_of_the_roster() -> None:
+    """65号 第十一条: relations are to the roster's self, so the patient is that member; a spouse
+    named as patient would have the household built around the agent."""
     patient = member("m2", "spouse", date(1982, 6, 11), hukou_region="140802")
     patient["medical_insurance"] = {"scheme": "employee", "region": "140802"}
-    case = parse_case_file(illness_case(patient="m2", members=[applicant(), patient]))
-    assert case.patient == "m2"
-    assert case.members[0].insurance is None
+    field, message = only_error(illness_case(patient="m2", members=[applicant(), patient]))
+    assert field == "patient"
+    assert "患者应为申请人本人" in message and "65号 第十一条" in message
+
+
+def test_illness_members_other_than_the_patient_need_no_insurance() -> None:
+    spouse = member("m2", "spouse", date(1982, 6, 11))
+    case = parse_case_file(illness_case(members=[*illness_case()["members"], spouse]))
+    assert case.patient == "m1"
+    assert case.members[1].insurance is None
 
 
 def test_simplified_path_transition_on_illness_poverty() -> None:
