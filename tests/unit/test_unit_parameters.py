@@ -196,7 +196,8 @@ def test_shipped_kinds_with_empty_entries_are_known(kind: str, title: str) -> No
     table = load_parameters()
     assert kind in table.kinds
     with pytest.raises(ParameterError) as caught:
-        table.resolve(kind, YANHU, "urban", date(2025, 5, 20))
+        # Before 2025 no county's minimum-wage tier was found; no deductible at all.
+        table.resolve(kind, YANHU, "urban", date(2024, 5, 20))
     assert f"“{title}”" in str(caught.value)
     assert "没有参数" not in str(caught.value)
 
@@ -204,7 +205,7 @@ def test_shipped_kinds_with_empty_entries_are_known(kind: str, title: str) -> No
 def test_load_parameters_adds_a_local_directory(tmp_path: Path) -> None:
     local = write_local_parameters(tmp_path / "local")
     table = load_parameters(local)
-    wage = table.resolve("minimum_wage", YANHU, "urban", date(2025, 5, 20))
+    wage = table.resolve("minimum_wage", YANHU, "urban", date(2024, 5, 20))
     assert wage.amount == Decimal("1780.00")
     assert wage.source == "测试用数值"
     # The shipped values are still there, and the shipped title of the declared kind is kept.
@@ -212,7 +213,24 @@ def test_load_parameters_adds_a_local_directory(tmp_path: Path) -> None:
     assert table.title("minimum_wage") == "山西省最低工资标准（月）"
     # The shipped table itself is not changed.
     with pytest.raises(ParameterError):
-        load_parameters().resolve("minimum_wage", YANHU, "urban", date(2025, 5, 20))
+        load_parameters().resolve("minimum_wage", YANHU, "urban", date(2024, 5, 20))
+
+
+@pytest.mark.parametrize(
+    ("county", "amount"),
+    [("140802", "2150.00"), ("140882", "2150.00"), ("140881", "2050.00"), ("140830", "2050.00")],
+)
+def test_the_known_minimum_wage_is_shipped_with_its_source(county: str, amount: str) -> None:
+    """晋政办发〔2024〕58号 from 2025-01-01, for the counties whose tier was read (issue 19)."""
+    wage = load_parameters().resolve("minimum_wage", county, "rural", date(2025, 5, 20))
+    assert wage.amount == Decimal(amount)
+    assert "晋政办发〔2024〕58号" in wage.source
+
+
+@pytest.mark.parametrize("county", ["140822", "140823", "140827", "140828", "140829"])
+def test_no_minimum_wage_is_shipped_where_the_tier_is_only_inferred(county: str) -> None:
+    with pytest.raises(ParameterError):
+        load_parameters().resolve("minimum_wage", county, "urban", date(2025, 5, 20))
 
 
 def test_local_county_value_beats_shipped_star_value(tmp_path: Path) -> None:
