@@ -27,12 +27,37 @@ class ActionSchema(ChineseSchema):
     note = text(max_length=2000, metadata={"description": "备注"})
 
 
+# Words that belong to how the service works, not to the regulations: a notice states its reasons
+# in the regulations' terms, so the reasons it prints may not lean on them.
+_INTERNAL_WORDS = ("规则引擎", "引擎", "系统计算", "系统判定", "系统评估")
+
+
+def _for_the_applicant(value: str) -> None:
+    found = [word for word in _INTERNAL_WORDS if word in value]
+    if found:
+        raise ValidationError(
+            f"意见和理由会写入给申请人的通知书，请用条例的用语说明，不要提及“{found[0]}”"
+            "（与评估结论不一致的内部说明填在“与规则引擎结论不一致的理由”中，不写入通知书）"
+        )
+
+
 class OpinionSchema(ActionSchema):
-    reasons = text(required=True, max_length=4000, metadata={"description": "意见和理由"})
+    reasons = text(
+        required=True,
+        max_length=4000,
+        metadata={"description": "意见和理由：写入给申请人的通知书，以条例的用语说明"},
+    )
     departure_reason = text(
         max_length=2000,
-        metadata={"description": "与规则引擎结论不一致时，必须说明理由（通知书不得将人工决定归因于规则）"},
+        metadata={"description": "与规则引擎结论不一致时，必须说明理由；只留在案卷中，不写入通知书"},
     )
+
+    @validates_schema
+    def _reasons_in_the_regulations_terms(self, data: dict[str, Any], **_: Any) -> None:
+        try:
+            _for_the_applicant(data.get("reasons", ""))
+        except ValidationError as exc:
+            raise ValidationError(exc.messages, "reasons") from None
 
 
 class RequestMaterials(ActionSchema):
@@ -63,9 +88,8 @@ class Objection(ActionSchema):
     evidence_ids = listing(whole(), metadata={"description": "已上传的佐证材料编号"})
 
 
-class RecheckResult(ActionSchema):
+class RecheckResult(OpinionSchema):
     reasons = text(required=True, max_length=4000)
-    departure_reason = text(max_length=2000)
 
 
 class CloseNotQualified(ActionSchema):

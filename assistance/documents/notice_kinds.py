@@ -118,10 +118,12 @@ def reasons_from_opinion(stated: str, departure: str, decision: Mapping[str, Any
 
     ``decision`` is the rules engine's decision (RulesEvaluation.decision) on the facts the
     opinion was given on. Its failed criteria are the reasons only where the opinion follows it;
-    a departure is explained by the people's own words, and the notice must not cite the engine.
+    a departure is explained by the people's stated reasons alone. Why they departed from the
+    calculation (``departure``) is staff's internal record: it stays on the case, and no notice
+    mentions the calculation.
     """
     if departure.strip():
-        return {"basis": "human", "stated": stated.strip(), "further": departure.strip(), "criteria": []}
+        return {"basis": "human", "stated": stated.strip(), "further": "", "criteria": []}
     criteria = []
     if decision is not None and decision.get("outcome") == "not_eligible":
         criteria = [

@@ -39,7 +39,7 @@ from assistance.documents.notice_kinds import (
     reasons_from_check,
     reasons_from_opinion,
 )
-from assistance.documents.source import Source, area_label, common_context, member_rows
+from assistance.documents.source import Source, area_label, common_context, member_rows, power
 from assistance.models import (
     AuditEvent,
     InformationCheck,
@@ -54,6 +54,12 @@ from assistance.workflow.vocabulary import FILING_CHANNELS, INVESTIGATION_METHOD
 from rules import vocabulary as rv
 
 # The builders, one per kind.
+
+
+def _income_basis(income: Any) -> str:
+    if income.amount is None and income.declared_amount is not None:
+        return f"本人申报，{income.months}个月" if income.months else "本人申报"
+    return f"{income.months}个月" if income.months else ""
 
 
 def _edge_application(src: Source) -> dict[str, Any]:
@@ -73,8 +79,9 @@ def _edge_application(src: Source) -> dict[str, Any]:
             {
                 "member": names.get(i.member_id, ""),
                 "kind": rv.INCOME_KINDS[i.kind].label if i.kind in rv.INCOME_KINDS else i.kind,
-                "amount": i.amount,
-                "note": i.note,
+                # A flexible worker's income is what they declared (65号 第八条（一）): shown as such.
+                "amount": i.amount if i.amount is not None else i.declared_amount,
+                "note": "；".join(part for part in (_income_basis(i), i.note) if part),
             }
             for i in incomes
         ],
@@ -171,7 +178,8 @@ def _not_qualified(src: Source) -> dict[str, Any]:
 _PROPOSALS: Final = {
     ("dibao_edge", "start_publicity"): "拟认定为低保边缘家庭",
     ("dibao_edge", "start_simplified_publicity"): "拟按简化程序认定为低保边缘家庭",
-    ("dibao_edge", "confirm"): "经县级审查，拟确认为低保边缘家庭",
+    # 64号 第二十三条: the county has confirmed; the publicity follows the confirmation.
+    ("dibao_edge", "confirm"): "确认为低保边缘家庭",
     ("illness_poverty", "start_publicity"): "拟确认为因病致贫重病患者",
 }
 
@@ -239,6 +247,7 @@ def _refusal(src: Source) -> dict[str, Any]:
     return {
         **common_context(src),
         "issuer": issuer,
+        "power": power(src) if src.action in ("refuse", "confirm_exit") else None,
         "authority": AUTHORITY[(src.case.procedure, src.action)],
         "stage": src.action,
         "reasons": reasons,
@@ -255,6 +264,7 @@ def _edge_recognition(src: Source) -> dict[str, Any]:
     return {
         **common_context(src),
         "issuer": src.decider,
+        "power": power(src),
         "path": path or "standard",
         "area": area_label(src),
         "members": [m for m in member_rows(src) if m["counted"]],
@@ -273,6 +283,7 @@ def _illness_recognition(src: Source) -> dict[str, Any]:
     return {
         **common_context(src),
         "issuer": src.decider,
+        "power": power(src),
         "patient": {"name": src.patient.name, "id_number": src.patient.id_number},
         "confirmed_on": src.on,
         "out_of_pocket": Decimal(out_of_pocket) if out_of_pocket is not None else None,

@@ -144,6 +144,19 @@ def common_context(src: Source) -> dict[str, Any]:
     }
 
 
+# Where a county has delegated its power to confirm to the townships.
+DELEGATION_ARTICLES = {"dibao_edge": "第三十二条", "illness_poverty": "第二十六条"}
+
+
+def power(src: Source) -> dict[str, Any]:
+    """Who decided, and how the applicant is told: the county, through the township for 65号
+    (第十七条 “通过乡镇人民政府（街道办事处）告知”); or a township under delegation (64号 第三十二条,
+    65号 第二十六条), which the notice then says."""
+    delegated = src.case.decided_by_level == "township"
+    through = src.township_organ if not delegated and src.case.procedure == "illness_poverty" else ""
+    return {"delegated": delegated, "article": DELEGATION_ARTICLES[src.case.procedure], "through": through}
+
+
 def member_rows(src: Source) -> list[dict[str, Any]]:
     counted = {
         m["id"]: bool(m.get("counted"))

@@ -12,6 +12,7 @@ import subprocess
 from datetime import date
 from typing import Any
 
+import pytest
 from integration_support import (
     ApiClient,
     Clock,
@@ -39,6 +40,32 @@ def pdf_text(pdf: bytes) -> str:
     assert pdf.startswith(b"%PDF"), pdf[:20]
     out = subprocess.run(["pdftotext", "-layout", "-", "-"], input=pdf, capture_output=True, check=True)
     return re.sub(r"\s+", "", out.stdout.decode())
+
+
+def pages_with_only_the_seal(pdf: bytes) -> list[int]:
+    """Pages whose text is nothing but the 落款 (signer, date, the seal's label) and a page number:
+    a seal split from the text it seals (issue 19)."""
+    info = subprocess.run(["pdfinfo", "-"], input=pdf, capture_output=True, check=True).stdout.decode()
+    count = int(re.search(r"Pages:\s+(\d+)", info).group(1))  # type: ignore[union-attr]
+    alone = []
+    for page in range(1, count + 1):
+        out = subprocess.run(
+            ["pdftotext", "-f", str(page), "-l", str(page), "-", "-"],
+            input=pdf,
+            capture_output=True,
+            check=True,
+        ).stdout.decode()
+        lines = [line.strip() for line in out.splitlines() if line.strip()]
+        rest = [
+            line
+            for line in lines
+            if not re.fullmatch(
+                r"—\s*\d+\s*—|（印章）|\d{4}年\d{1,2}月\d{1,2}日|.*(人民政府|民政局|办事处)", line
+            )
+        ]
+        if page > 1 and not rest:
+            alone.append(page)
+    return alone
 
 
 def documents(api: ApiClient, username: str, case_id: int) -> list[dict[str, Any]]:
@@ -80,6 +107,9 @@ def test_dibao_edge_recognition_issues_application_publicities_and_notice(
     issued = {e["action"]: e["detail"].get("documents") for e in case["history"]}
     assert issued["accept"][0]["kind"] == "edge_application"
 
+    # No issued document leaves its seal alone on a page (issue 19).
+    for doc in docs:
+        assert not pages_with_only_the_seal(download(api, "yanhu", doc["id"])), doc["kind"]
     recognition = pdf_text(download(api, "wangjianguo", by_kind(docs, "edge_recognition")[0]["id"]))
     assert "低保边缘家庭认定通知书" in recognition and "王建国" in recognition
     assert "盐民边认〔2025〕1号" in recognition
@@ -90,6 +120,12 @@ def test_dibao_edge_recognition_issues_application_publicities_and_notice(
     assert "王*" in publicity or "王＊" in publicity
     assert "1408" in publicity  # the masked ID keeps its region
     assert "工资" not in publicity and not re.search(r"\d元", publicity)
+
+    # 64号 第二十三条: after the county confirms, the publicity says it is confirmed, once, and not
+    # as a proposal (issue 19).
+    confirmed = pdf_text(download(api, "wangjianguo", by_kind(docs, "edge_county_publicity")[0]["id"]))
+    assert "经县级民政部门审查，下列申请家庭确认为低保边缘家庭，现予公示" in confirmed
+    assert "拟" not in confirmed and confirmed.count("审查") == 1
 
     # The application form names the authorisation and the commitment (64号 第十七条).
     application = pdf_text(download(api, "yanhu", by_kind(docs, "edge_application")[0]["id"]))
@@ -119,6 +155,13 @@ def test_refusal_agreeing_with_the_engine_gives_each_failed_criterion_and_appeal
 def test_a_human_departure_is_explained_in_human_words_only(api: ApiClient, clock: Clock) -> None:
     case = dibao_edge_to_county_review(api, clock)
     cid = case["id"]
+    # The reasons go to the applicant in the regulations' terms, never the engine's (issue 19).
+    leaning = api.post(
+        "yanhu",
+        f"/cases/{cid}/actions/refuse",
+        {"reasons": "规则引擎按申报案卷计算人均收入超标", "departure_reason": "x"},
+    )
+    assert leaning.status_code == 422 and errors(leaning.json, "reasons"), leaning.json
     api.act(
         "yanhu",
         cid,
@@ -128,7 +171,10 @@ def test_a_human_departure_is_explained_in_human_words_only(api: ApiClient, cloc
     )
     refusal = by_kind(documents(api, "wangjianguo", cid), "edge_refusal")[0]
     text = pdf_text(download(api, "wangjianguo", refusal["id"]))
-    assert "县级入户核查发现配偶另有未申报的长期务工收入" in text
+    assert "家庭存在隐性收入" in text
+    # Why staff departed from the calculation is their internal record: it stays on the case page.
+    assert "县级入户核查发现配偶另有未申报的长期务工收入" not in text
+    assert "县级入户核查发现配偶另有未申报的长期务工收入" in str(api.case("yanhu", cid))
     # The notice must not blame the rules for a human decision: no criterion, no article of one.
     assert "规则" not in text and "系统" not in text and "第二条" not in text
 
@@ -274,3 +320,53 @@ def test_regenerating_a_document_from_its_stored_context_gives_the_same_bytes(
             assert pdf == document.content, document.kind
             assert hashlib.sha256(pdf).hexdigest() == document.sha256
             assert sheet is None
+
+
+def test_the_application_form_shows_a_declared_flexible_income(api: ApiClient, clock: Clock) -> None:
+    """The 申请书 printed "—" for a flexible worker's declared 12,000 (issue 19)."""
+    household = dibao_edge_household()
+    household["incomes"].append(
+        {"member": "m2", "kind": "flexible", "months": 6, "declared_amount": "12000.00"}
+    )
+    cid = api.file("wangjianguo", "dibao_edge", "140802001001", household)["id"]
+    api.act("beicheng", cid, "accept")
+    application = by_kind(documents(api, "beicheng", cid), "edge_application")[0]
+    text = pdf_text(download(api, "beicheng", application["id"]))
+    assert "¥12,000.00" in text and "本人申报，6个月" in text
+
+
+@pytest.mark.parametrize("delegated", [False, True])
+def test_a_65_refusal_is_issued_by_whoever_holds_the_power(
+    api: ApiClient, clock: Clock, delegated: bool
+) -> None:
+    """65号 第四条、第十七条: the county confirms or refuses, through the township; under delegation
+    (第二十六条) the township does, and the notice says so (issue 19)."""
+    if delegated:
+        done = api.as_("admin").put("/api/v1/areas/140802/delegation", json={"confirmation_delegated": True})
+        assert done.status_code == 200, done.json
+    cid = illness_poverty_to_investigation(api, clock)
+    api.investigate("xiguan", cid, clock.today)
+    api.act("yanhu", cid, "record_check_qualified")
+    case = api.act("jiezhou", cid, "start_publicity", place="西关村公示栏")
+    clock.today = after_publicity(case)
+    api.act("jiezhou", cid, "close_publicity")
+    decider = "jiezhou" if delegated else "yanhu"
+    api.act(
+        decider,
+        cid,
+        "refuse",
+        reasons="家庭人均收入超过当地低保标准的2倍",
+        departure_reason="入户核查发现另有收入",
+    )
+    refusal = by_kind(documents(api, "chenzhiqiang", cid), "illness_refusal")
+    assert len(refusal) == 1, documents(api, "chenzhiqiang", cid)
+    pdf = download(api, "chenzhiqiang", refusal[0]["id"])
+    assert not pages_with_only_the_seal(pdf)
+    text = pdf_text(pdf)
+    if delegated:
+        assert text.startswith("解州镇人民政府") or "解州镇人民政府" in text[:40], text[:80]
+        assert "第二十六条的规定，行使县级民政部门下放的审核确认权限作出" in text
+    else:
+        assert "盐湖区民政局" in text[:40], text[:80]
+        assert "解州镇人民政府" not in text[:40]
+        assert "本通知由运城市盐湖区解州镇人民政府转交你" in text

@@ -538,3 +538,19 @@ def test_xlsx_refuses_floats_and_ragged_rows() -> None:
         write_xlsx("名单", ["序号", "姓名"], [[1, "王"], [2]])
     with pytest.raises(ValueError):
         write_xlsx("名单", [], [])
+
+
+def test_an_article_is_cited_without_a_space_that_justification_would_stretch() -> None:
+    """ "64号　　第七条" showed a gap in a justified line of the recognition notice (issue 19)."""
+    from assistance.documents.render import make_environment
+
+    printed = (
+        make_environment()
+        .from_string("{{ a }}（依据：{{ b }}）")
+        .render(a="64号 第七条", b="65号  第六条（四）")
+    )
+    assert printed == "64号第七条（依据：65号第六条（四））"
+    written = [
+        p.name for p in TEMPLATE_DIR.glob("*.html") if re.search(r"\d号 第", p.read_text(encoding="utf-8"))
+    ]
+    assert not written
