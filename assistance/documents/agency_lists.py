@@ -93,6 +93,18 @@ def quarter_period(code: str) -> Period:
     return Period(code, f"{year}年第{_QUARTER_NAMES[quarter - 1]}季度", first, last)
 
 
+def last_complete_month(on: date) -> str:
+    """64号 第二十五条: by the 10th, the list of the month before."""
+    previous = on.replace(day=1) - timedelta(days=1)
+    return f"{previous.year}-{previous.month:02d}"
+
+
+def last_complete_quarter(on: date) -> str:
+    """The last quarter that has ended by ``on``."""
+    quarter = (on.month - 1) // 3  # the current one's index, 0-3; the one before it ended
+    return f"{on.year}-Q{quarter}" if quarter else f"{on.year - 1}-Q4"
+
+
 def _county_actor(session: Session, user_id: int) -> tuple[Actor, str]:
     actor = actor_for(session, user_id)
     require(actor, "send_agency_lists")
@@ -234,8 +246,15 @@ def issue_periodic(
         raise InvalidInput.field("kind", f"应为 {EDGE_MEDICAL.code} 或 {EDGE_DISABILITY.code}")
     kind = LIST_KINDS[kind_code]
     period = month_period(period_code) if kind is EDGE_MEDICAL else quarter_period(period_code)
-    if period.first > today:
-        raise InvalidInput.field("period", f"{period.label}尚未开始，不能生成名单")
+    if period.last >= today:
+        # A list for a period still running would be missing its last days, and the real one
+        # would then be a second permanent document for the same period (issue 19).
+        latest = last_complete_month(today) if kind is EDGE_MEDICAL else last_complete_quarter(today)
+        raise InvalidInput.field(
+            "period",
+            f"{period.label}至{period.last.month}月{period.last.day}日才结束，"
+            f"尚不能生成名单；最近一期为 {latest}",
+        )
     with db.transaction() as session:
         actor, county_code = _county_actor(session, user_id)
         county = _issuers(county_code)

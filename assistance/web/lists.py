@@ -3,8 +3,6 @@ confirmed patients to 医保, and download what was sent (64号 第二十五条;
 
 from __future__ import annotations
 
-from datetime import date, timedelta
-
 from flask import flash, redirect, request, url_for
 from flask.typing import ResponseReturnValue
 from werkzeug.datastructures import MultiDict
@@ -21,24 +19,18 @@ FORMS = {
 }
 
 
-def last_month(on: date) -> str:
-    """64号 第二十五条: by the 10th, the list of the month before."""
-    previous = on.replace(day=1) - timedelta(days=1)
-    return f"{previous.year}-{previous.month:02d}"
-
-
-def this_quarter(on: date) -> str:
-    """64号 第二十五条: at the end of each quarter, that quarter's new families."""
-    return f"{on.year}-Q{(on.month - 1) // 3 + 1}"
-
-
 def lists_page(
     form: str | None = None, values: MultiDict[str, str] | None = None, problems: Problems | None = None,
     status: int = 200,
 ) -> ResponseReturnValue:  # fmt: skip
     user = require_permission("send_agency_lists")
     on = today()
-    defaults = MultiDict({"monthly-period": last_month(on), "quarterly-period": this_quarter(on)})
+    defaults = MultiDict(
+        {
+            "monthly-period": agency_lists.last_complete_month(on),
+            "quarterly-period": agency_lists.last_complete_quarter(on),
+        }
+    )
     if values is not None and form is not None:
         defaults[f"{form}-period"] = values.get("period", "")
     return page(

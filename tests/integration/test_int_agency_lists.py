@@ -89,7 +89,12 @@ def test_list_requests_are_checked_and_scoped(api: ApiClient, clock: Clock) -> N
     assert future.status_code == 422 and (future.json or {})["errors"][0]["field"] == "period"
     for who in ("beicheng", "wangjianguo", "huaidong"):
         assert api.post(who, "/lists/edge-medical-monthly", {"period": "2025-08"}).status_code == 403
-    made = api.post("yanhu", "/lists/edge-disability-quarterly", {"period": "2025-Q3"})
+    # A period not yet over has no list (issue 19): 2025-Q3 runs to 09-30, today is 09-22.
+    running = api.post("yanhu", "/lists/edge-disability-quarterly", {"period": "2025-Q3"})
+    assert running.status_code == 422 and "最近一期为 2025-Q2" in str(running.json)
+    this_month = api.post("yanhu", "/lists/edge-medical-monthly", {"period": "2025-09"})
+    assert this_month.status_code == 422 and "最近一期为 2025-08" in str(this_month.json)
+    made = api.post("yanhu", "/lists/edge-disability-quarterly", {"period": "2025-Q2"})
     assert made.status_code == 201
     document = (made.json or {})["id"]
     assert "运城市盐湖区残疾人联合会" in pdf_text(api.get("yanhu", f"/documents/{document}/pdf").data)

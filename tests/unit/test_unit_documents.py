@@ -554,3 +554,18 @@ def test_an_article_is_cited_without_a_space_that_justification_would_stretch() 
         p.name for p in TEMPLATE_DIR.glob("*.html") if re.search(r"\d号 第", p.read_text(encoding="utf-8"))
     ]
     assert not written
+
+
+@pytest.mark.parametrize(
+    ("on", "month", "quarter"),
+    [
+        (date(2026, 12, 6), "2026-11", "2026-Q3"),
+        (date(2026, 1, 2), "2025-12", "2025-Q4"),
+        (date(2026, 4, 1), "2026-03", "2026-Q1"),
+        (date(2026, 3, 31), "2026-02", "2025-Q4"),
+    ],
+)
+def test_the_list_forms_offer_the_last_period_that_has_ended(on: date, month: str, quarter: str) -> None:
+    from assistance.documents.agency_lists import last_complete_month, last_complete_quarter
+
+    assert (last_complete_month(on), last_complete_quarter(on)) == (month, quarter)
