@@ -62,6 +62,25 @@ def _income_basis(income: Any) -> str:
     return f"{income.months}个月" if income.months else ""
 
 
+def _illness_income(income: dict[str, Any], decision: dict[str, Any]) -> dict[str, Any]:
+    """The figures the 65号 decision uses: the income after the self-paid medical costs of the 12
+    months before the application (65号 第六条（四）), not the income before them."""
+    test = next((c for c in decision.get("criteria", []) if c.get("id") == "illness.income"), None)
+    figures = test.get("figures", {}) if test else {}
+
+    def amount(value: Any) -> Decimal | None:
+        return Decimal(value) if value not in (None, "") else None
+
+    return {
+        "annual": amount(income.get("annual_total")),
+        "size": income.get("household_size"),
+        "out_of_pocket": amount(figures.get("out_of_pocket_12_months")),
+        "after_medical": amount(figures.get("income_after_medical")),
+        "per_capita": amount(figures.get("per_capita_monthly_income", income.get("per_capita_monthly"))),
+        "article": test.get("article", "") if test else "",
+    }
+
+
 def _edge_application(src: Source) -> dict[str, Any]:
     """64号 第十七条: the written application, signed for the household by one member, with the
     authorisation to check its economic situation and the written commitment."""
@@ -339,11 +358,7 @@ def _illness_form(src: Source) -> dict[str, Any]:
             "policy_burden": sum((e.policy_scope_personal_burden for e in expenses), Decimal("0.00")),
             "out_of_pocket": sum((e.out_of_pocket for e in expenses), Decimal("0.00")),
         },
-        "income": {
-            "annual": Decimal(income["annual_total"]) if income.get("annual_total") else None,
-            "size": income.get("household_size"),
-            "per_capita": Decimal(income["per_capita_monthly"]) if income.get("per_capita_monthly") else None,
-        },
+        "income": _illness_income(income, src.evaluation.decision),
         "investigations": [
             {
                 "conducted_on": i.conducted_on,

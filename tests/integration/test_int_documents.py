@@ -227,6 +227,10 @@ def test_illness_form_is_versioned_and_internal(api: ApiClient, clock: Clock) ->
     assert by_kind(staff, "illness_recognition") and by_kind(staff, "illness_publicity")
     text = pdf_text(download(api, "yanhu", forms[-1]["id"]))
     assert "因病致贫重病患者申请审核确认表" in text and "符合因病致贫重病患者认定条件" in text
+    # The per-capita income the decision uses: after the self-paid medical costs (65号 第六条（四）),
+    # not before them (issue 19).
+    assert "扣除申请前12个月个人自负医疗费用" in text and "扣除自负医疗费用后家庭人均月收入" in text
+    assert "65号第六条（四）" in text
 
     # The applicant sees the notices and the publicity, not the internal form.
     mine = documents(api, "chenzhiqiang", cid)
