@@ -40,25 +40,26 @@ from rules.vocabulary import INSURANCE_SCHEMES
 _MONTH = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
 _QUARTER = re.compile(r"^(\d{4})-Q([1-4])$")
 
+# Widths in % of the line; an ID number needs 23 of them (official.css td.code).
 MEMBER_COLUMNS: Final = (
     {"title": "序号", "type": "count", "width": 6},
     {"title": "类别", "type": "text", "width": 7},
     {"title": "姓名", "type": "text", "width": 10},
-    {"title": "身份证号码", "type": "code", "width": 22},
+    {"title": "身份证号码", "type": "code", "width": 23},
     {"title": "与申请人关系", "type": "text", "width": 10},
     {"title": "乡镇（街道）", "type": "text", "width": 13},
-    {"title": "村（社区）", "type": "text", "width": 12},
-    {"title": "认定（退出）日期", "type": "date", "width": 20},
+    {"title": "村（社区）", "type": "text", "width": 13},
+    {"title": "认定（退出）日期", "type": "date", "width": 18},
 )
 PUSH_COLUMNS: Final = (
     {"title": "序号", "type": "count", "width": 5},
     {"title": "姓名", "type": "text", "width": 11},
-    {"title": "身份证号码", "type": "code", "width": 21},
-    {"title": "参保类别", "type": "text", "width": 11},
-    {"title": "乡镇（街道）村（社区）", "type": "text", "width": 14},
-    {"title": "确认日期", "type": "date", "width": 13},
-    {"title": "认定通知书文号", "type": "text", "width": 14},
-    {"title": "申请前12个月个人自负医疗费用（元）", "type": "money", "width": 11},
+    {"title": "身份证号码", "type": "code", "width": 23},
+    {"title": "参保类别", "type": "text", "width": 9},
+    {"title": "乡镇（街道）村（社区）", "type": "text", "width": 12},
+    {"title": "确认日期", "type": "date", "width": 12},
+    {"title": "认定通知书文号", "type": "text", "width": 13},
+    {"title": "申请前12个月个人自负医疗费用（元）", "type": "money", "width": 15},
 )
 
 

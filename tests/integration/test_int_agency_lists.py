@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import html
 import io
+import itertools
 import re
+import subprocess
 from datetime import date
 
 import pytest
@@ -19,6 +22,35 @@ from openpyxl import load_workbook  # type: ignore[import-untyped]
 from test_int_documents import pdf_text
 
 from assistance.cli import main
+
+_WORD = re.compile(rb'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">([^<]*)</word>')
+
+
+def table_rows(pdf: bytes) -> list[list[tuple[float, float, str]]]:
+    """The cells of each numbered row of a list's table, as (left, right, text), left to right,
+    from the PDF's own word boxes. A row is what lies within a line of its number (序号); words
+    of one row whose spans overlap across are one cell set on two lines (a date breaks after 年)."""
+    out = subprocess.run(["pdftotext", "-bbox", "-", "-"], input=pdf, capture_output=True, check=True).stdout
+    words = [
+        ((float(top) + float(bottom)) / 2, float(left), float(right), html.unescape(text.decode()))
+        for left, top, right, bottom, text in _WORD.findall(out)
+    ]
+    # The 序号 column is the leftmost place a bare number stands.
+    leftmost = min((left for _, left, _, text in words if text.isdigit()), default=0.0)
+    anchors = sorted(m for m, left, _, text in words if text.isdigit() and abs(left - leftmost) < 15)
+    rows = []
+    for anchor in anchors:
+        cells: list[tuple[float, float, str]] = []
+        for _, left, right, text in sorted(
+            (w for w in words if abs(w[0] - anchor) < 12), key=lambda w: (w[1], w[0])
+        ):
+            if cells and left < cells[-1][1] and right > cells[-1][0]:
+                first, last, joined = cells[-1]
+                cells[-1] = (min(first, left), max(last, right), joined + text)
+            else:
+                cells.append((left, right, text))
+        rows.append(sorted(cells))
+    return rows
 
 
 def recognise_edge_family(api: ApiClient, clock: Clock) -> int:
@@ -62,6 +94,21 @@ def test_monthly_medical_list_names_every_recognised_member_in_pdf_and_xlsx(
     assert "新增低保边缘家庭1户" in text
     # The agency pays by the list: names and ID numbers in full.
     assert "王建国" in text and "140802198003151239" in text
+    # Every cell reads back in its own column, none printed over the next (issue 19: the ID
+    # numbers ran over 与申请人关系).
+    body = table_rows(api.get("yanhu", f"/documents/{listed['id']}/pdf").data)[-3:]
+    # 序号, 类别, 姓名, 身份证号码, 与申请人关系, 乡镇（街道）, 村（社区）, 认定（退出）日期
+    assert [w[2] for w in body[0]][:5] == [
+        "1",
+        "新增",
+        "王建国",
+        "140802198003151239",
+        "本人",
+    ], body
+    for row in body:
+        assert len(row) == 8, "|".join(w[2] for w in row)
+        for (_, right, text), (left, _, following) in itertools.pairwise(row):
+            assert right <= left, f"“{text}” runs into “{following}”"
 
     sheet = load_workbook(io.BytesIO(api.get("yanhu", f"/documents/{listed['id']}/xlsx").data)).active
     values = [[c for c in row] for row in sheet.iter_rows(values_only=True)]
@@ -116,6 +163,10 @@ def test_push_list_takes_every_confirmed_patient_once(api: ApiClient, clock: Clo
     text = pdf_text(api.get("yanhu", f"/documents/{document['id']}/pdf").data)
     assert "因病致贫重病患者认定名单推送表" in text and "陈志强" in text and "第十七条" in text
     assert "运城市盐湖区医疗保障局" in text
+    (row,) = table_rows(api.get("yanhu", f"/documents/{document['id']}/pdf").data)[-1:]
+    assert [w[2] for w in row][:3] == ["1", "陈志强", "140802197506201256"], row
+    for (_, right, text), (left, _, following) in itertools.pairwise(row):
+        assert right <= left, f"“{text}” runs into “{following}”"
 
     case = api.case("yanhu", cid)
     assert (case["filing"]["push_status"], case["history"][-1]["action"]) == (
