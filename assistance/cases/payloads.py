@@ -100,7 +100,7 @@ class Investigation(ActionSchema):
     method = choice(v.INVESTIGATION_METHODS)
     conducted_on = day(required=True)
     investigators = text(required=True, max_length=200)
-    findings = text(required=True, max_length=4000)
+    findings = text(required=True, max_length=4000, metadata={"label": "调查情况"})
     emergency_reason = text(
         max_length=500, metadata={"description": "采取非接触方式的重大突发事件（64号 第二十一条）"}
     )
@@ -114,7 +114,7 @@ class Investigation(ActionSchema):
 
 
 class Publicity(ActionSchema):
-    starts_on = day(metadata={"description": "公示开始日期（默认为行为日期）"})
+    starts_on = day(metadata={"description": "公示开始日期（默认为办理日期）"})
     place = text(required=True, max_length=200, metadata={"description": "公示地点（村、社区公示栏等）"})
 
 

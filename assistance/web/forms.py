@@ -116,7 +116,8 @@ def spec_of(
     name: str, schema_field: fields.Field[Any], evidence: Iterable[tuple[str, str]] = ()
 ) -> FieldSpec:
     description = str(schema_field.metadata.get("description", ""))
-    label = labels.FIELDS.get(name) or description or name
+    # A field whose name means something else in another act names its own label.
+    label = str(schema_field.metadata.get("label", "")) or labels.FIELDS.get(name) or description or name
     hint = description if description and description != label else ""
     required = bool(schema_field.required)
     if isinstance(schema_field, fields.List):

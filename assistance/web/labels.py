@@ -181,7 +181,7 @@ FIGURES = {
 # Names of the fields of the services' payloads (assistance/cases/payloads.py, filing,
 # accounts, areas) where the schema's own description is missing or too long for a label.
 FIELDS = {
-    "on": "行为日期",
+    "on": "办理日期",
     "note": "备注",
     "reasons": "意见和理由",
     "departure_reason": "与规则引擎结论不一致的理由",
