@@ -249,7 +249,10 @@ def update_household(
         actor, case = claim(session, user_id, case_id, expected_version)
         states = household_editable_states(actor)
         if case.state not in states:
-            raise Conflict(f"案件当前状态下，您不能修改家庭信息（可修改的状态：{'、'.join(states) or '无'}）")
+            workflow = WORKFLOWS[case.procedure]
+            named = "、".join(workflow.state(s).name for s in states if workflow.has_state(s)) or "无"
+            now = workflow.state(case.state).name
+            raise Conflict(f"案件现为“{now}”，您不能修改家庭信息（可修改的环节：{named}）")
         household = session.get(Household, case.household_id)
         assert household is not None
         body = payload.get("household") if isinstance(payload, dict) and "household" in payload else payload

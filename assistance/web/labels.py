@@ -7,6 +7,7 @@ are only ever shown (field names, deadline statuses, figure names).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
@@ -19,8 +20,10 @@ from assistance.models.users import ROLES
 from assistance.workflow import WORKFLOWS
 from assistance.workflow import vocabulary as sv
 from rules import vocabulary as rv
+from rules.casefile import CaseFile
 from rules.counties import COUNTIES
 from rules.decision import PATHS
+from rules.declaration import facts
 
 PROCEDURES = {w.procedure: w.name for w in WORKFLOWS.values()}
 PROCEDURE_DOCUMENTS = {"dibao_edge": "运民发〔2023〕64号", "illness_poverty": "运民发〔2023〕65号"}
@@ -182,6 +185,9 @@ FIGURES = {
 # accounts, areas) where the schema's own description is missing or too long for a label.
 FIELDS = {
     "on": "办理日期",
+    "backdating_reason": "补录原因",
+    "If-Match": "页面版本",
+    "Content-Type": "请求格式",
     "note": "备注",
     "reasons": "意见和理由",
     "departure_reason": "与规则引擎结论不一致的理由",
@@ -297,5 +303,35 @@ def yes_no(value: Any) -> str:
     return "是" if value else "否"
 
 
+_STEP = re.compile(r"^(?P<key>[^\[\]]+)(?:\[(?P<index>\d+)\])?$")
+
+
 def field(name_: str) -> str:
-    return FIELDS.get(name_, name_)
+    """A field's path as a person reads it: ``household.incomes[0].declared_amount`` is
+    “第1项家庭收入的申报金额（元）”, from the case file's declarations and the payloads' names; an
+    unknown step is left as it is rather than guessed."""
+    if name_ in FIELDS:
+        return FIELDS[name_]
+    record: type | None = CaseFile
+    words: list[str] = []
+    for step in name_.split("."):
+        matched = _STEP.match(step)
+        if matched is None:
+            return name_
+        key, index = matched.group("key"), matched.group("index")
+        if key == "household" and not words:
+            continue
+        if key == "rows" and index is not None:  # an uploaded table's row, numbered as in the file
+            words.append(f"第{index}行")
+            continue
+        declared = next((f for f in facts(record) if f.key == key), None) if record is not None else None
+        if declared is None:
+            words.append(FIELDS.get(key, key))
+            record = None
+            continue
+        label = declared.item_label or declared.label
+        words.append(
+            f"第{int(index) + 1}{'位' if key == 'members' else '项'}{label}" if index is not None else label
+        )
+        record = declared.record
+    return "的".join(words) if words else name_

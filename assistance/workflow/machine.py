@@ -98,6 +98,9 @@ class Workflow:
     def state(self, state_id: str) -> State:
         return self._states[state_id]
 
+    def has_state(self, state_id: str) -> bool:
+        return state_id in self._states
+
     @property
     def open_states(self) -> tuple[str, ...]:
         return tuple(s.id for s in self.states if not s.final)

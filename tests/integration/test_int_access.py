@@ -4,6 +4,7 @@ locking and idempotent filing."""
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from typing import Any
 
@@ -270,3 +271,15 @@ def test_delegated_township_verifies_a_disputed_case_itself(api: ApiClient, cloc
     assert case["investigations"][-1]["level"] == "township"
     case = api.act("beicheng", cid, "confirm", reasons="经入户核查，举报不实", place="槐东社区公示栏")
     assert case["state"] == "county_publicity" and case["filing"]["decided_by_level"] == "township"
+
+
+def test_a_refused_correction_names_the_steps_in_words(api: ApiClient, clock: Clock) -> None:
+    """Issue 19: the refusal listed state codes ("filed、awaiting_materials"); a person reads
+    the steps' names."""
+    cid = api.file("wangjianguo", "dibao_edge", HUAIDONG, dibao_edge_household())["id"]
+    api.act("beicheng", cid, "accept")
+    refused = api.as_("wangjianguo").put(f"/api/v1/cases/{cid}/household", json=dibao_edge_household())
+    assert refused.status_code == 409
+    message = refused.json["message"]
+    assert "可修改的环节" in message and "待材料审查" in message, message
+    assert not re.search(r"[a-z_]{4,}", message), message

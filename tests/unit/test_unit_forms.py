@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
+
 
 def test_the_act_forms_use_the_clerks_words() -> None:
     """Issue 19: "行为日期" is 办理日期; the investigation's findings are 调查情况, the information
@@ -17,3 +19,20 @@ def test_the_act_forms_use_the_clerks_words() -> None:
     assert label(payloads.Investigation, "on") == "办理日期"
     assert label(payloads.Investigation, "findings") == "调查情况"
     assert label(payloads.CheckResult, "findings") == "核对情况"
+
+
+@pytest.mark.parametrize(
+    ("path", "words"),
+    [
+        ("household.incomes[0].declared_amount", "第1项收入的申报金额（元）"),
+        ("household.members[1].id_number", "第2位成员的身份证号码"),
+        ("household.patient", "患者"),
+        ("rows[3].code", "第3行的区域代码"),
+        ("backdating_reason", "补录原因"),
+    ],
+)
+def test_a_field_path_is_named_in_words(path: str, words: str) -> None:
+    """Issue 19: messages showed raw field names such as ``declared_amount``."""
+    from assistance.web.labels import field
+
+    assert field(path) == words
