@@ -50,6 +50,35 @@ def put_delegation(code: str) -> dict[str, Any]:
     return areas.set_delegation(database(), user_id(), code, json_body())
 
 
+@blp.route("/areas/<code>/step-days", methods=["PUT"])
+@blp.doc(
+    requestBody={
+        "content": {
+            "application/json": {
+                "schema": {
+                    "type": "object",
+                    "required": ["days"],
+                    "properties": {
+                        "days": {
+                            "type": "object",
+                            "additionalProperties": {
+                                "type": "integer",
+                                "nullable": True,
+                                "minimum": 1,
+                                "maximum": 30,
+                            },
+                        }
+                    },
+                }
+            }
+        }
+    }
+)
+def put_step_days(code: str) -> dict[str, Any]:
+    """设置本县各环节的办理期限（工作日；64号 要求“及时”办理的环节，null 恢复默认）"""
+    return areas.set_step_days(database(), user_id(), code, json_body())
+
+
 @blp.route("/areas/<code>/backdating", methods=["PUT"])
 @blp.doc(requestBody={"content": {"application/json": {"schema": areas.BackdatingSchema}}})
 def put_backdating(code: str) -> dict[str, Any]:

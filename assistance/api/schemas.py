@@ -65,6 +65,8 @@ COMPONENTS: Final[dict[str, dict[str, Any]]] = {
             "overdue": {"type": "boolean"},
             "met_on": _NULLABLE_DAY,
             "warning": _text(),
+            # Past due: the working days since the due date (issue 19); else null.
+            "late_working_days": {"type": "integer", "nullable": True},
         }
     ),
     "AvailableAction": _object(

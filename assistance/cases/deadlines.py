@@ -88,6 +88,12 @@ def _forget_open(session: Session, _context: Any) -> None:
                 kept.pop(d.case_id, None)
 
 
+def none_yet(session: Session, case: Case) -> None:
+    """A case made in this transaction has no deadlines: nothing to read before starting one."""
+    kept: dict[int, list[CaseDeadline]] = for_this_transaction(session, _OPEN, dict)
+    kept[case.id or 0] = []
+
+
 def start(
     session: Session, case: Case, spec: DeadlineSpec, on: date, calendar: WorkingDayCalendar
 ) -> CaseDeadline:
@@ -174,7 +180,8 @@ class Shown(Protocol):
     cancelled: bool
 
 
-def describe(deadline: Shown, today: date) -> dict[str, Any]:
+def describe(deadline: Shown, today: date, calendar: WorkingDayCalendar | None = None) -> dict[str, Any]:
+    """A deadline as people read it; past due, with how many working days late (``calendar``)."""
     if deadline.met_on is not None:
         status = "met" if deadline.met_on <= deadline.due_on else "met_late"
     elif deadline.cancelled:
@@ -191,6 +198,11 @@ def describe(deadline: Shown, today: date) -> dict[str, Any]:
         "due_on": deadline.due_on.isoformat(),
         "status": status,
         "overdue": status == "overdue",
+        "late_working_days": (
+            calendar.working_days_between(deadline.due_on, today)
+            if status == "overdue" and calendar is not None
+            else None
+        ),
         "met_on": deadline.met_on.isoformat() if deadline.met_on else None,
         "warning": deadline.warning,
     }

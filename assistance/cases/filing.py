@@ -28,6 +28,7 @@ from assistance.casefile.household import (
     store_members,
     store_records,
 )
+from assistance.cases import deadlines, steps
 from assistance.cases.claims import claim
 from assistance.cases.snapshot import AfterAct, CaseSnapshot
 from assistance.db import Database, next_in_series
@@ -234,8 +235,12 @@ def file_case(
             },
             first=True,
         )
+        snapshot = CaseSnapshot(session, actor, case)
+        deadlines.none_yet(session, case)
+        opened = steps.enter(snapshot, case.state, applied)
+        snapshot.just_filed(event, [opened] if opened is not None else [])
         if then is not None:
-            then(CaseSnapshot(session, actor, case).just_filed(event))
+            then(snapshot)
         assert case.id is not None
         return case.id, True
 

@@ -38,8 +38,8 @@ class CaseSnapshot:
         self.case = case
         self._recorded: Any = _UNREAD
         self._open: Sequence[CaseDeadline] | None = None
-        # The case was filed in this transaction and this is its only event: it has no deadlines
-        # and no records of any step yet.
+        # The case was filed in this transaction and this is its only event: no records of any
+        # step yet, and no deadlines but the one its filing opened.
         self.filed: AuditEvent | None = None
 
     def knows(self, *, recorded: Any = _UNREAD, open_deadlines: Sequence[CaseDeadline] | None = None) -> None:
@@ -49,9 +49,11 @@ class CaseSnapshot:
         if open_deadlines is not None:
             self._open = open_deadlines
 
-    def just_filed(self, event: AuditEvent) -> CaseSnapshot:
+    def just_filed(self, event: AuditEvent, opened: Sequence[CaseDeadline] = ()) -> CaseSnapshot:
+        """Filed in this transaction: no records of any step, and only the deadlines its filing
+        ``opened`` (the material review)."""
         self.filed = event
-        self.knows(recorded=nothing_recorded(), open_deadlines=[])
+        self.knows(recorded=nothing_recorded(), open_deadlines=list(opened))
         return self
 
     def county(self) -> places.Place | None:

@@ -11,7 +11,7 @@ from typing import Any
 from assistance import audit, metrics
 from assistance.access import may_fire
 from assistance.casefile.evaluation import evaluate_case
-from assistance.cases import deadlines
+from assistance.cases import deadlines, steps
 from assistance.cases.acts import ACTS
 from assistance.cases.claims import claim
 from assistance.cases.effects import ActionContext
@@ -179,6 +179,8 @@ def _apply(snapshot: CaseSnapshot, action: str, payload: Any, today: date, rende
     case.updated_at = utcnow()
     deadlines.meet(session, case, transition.meets, ctx.on)
     if target is not None and target != before:
+        # 64号 第二十七条: a suspension sets the step aside; resuming starts it again.
+        steps.leave(snapshot, before, ctx.on, done=target != "suspended")
         case.state = target
         if not pause:
             case.state_entered_on = ctx.on
@@ -195,6 +197,8 @@ def _apply(snapshot: CaseSnapshot, action: str, payload: Any, today: date, rende
             case.outcome = None
     for spec in transition.starts:
         deadlines.start(session, case, spec, ctx.on, calendar)
+    if target is not None and target != before and not workflow.state(target).final:
+        steps.enter(snapshot, target, ctx.on)
     # After the records and deadlines, so that a notice can state them (an objection window's due
     # date); before the audit event, which lists the documents issued.
     source = Source(session, case, action, transition.name, before, ctx.on, data)

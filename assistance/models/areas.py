@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlalchemy as sa
 from sqlmodel import Field, SQLModel
 
 COUNTY = "county"
@@ -22,3 +23,7 @@ class Area(SQLModel, table=True):
     # How many working days before the day it is entered an act may take effect, with a reason
     # (a county setting; acts are entered when done, a paper record a few days late at most).
     backdating_working_days: int = Field(default=3, sa_column_kwargs={"server_default": "3"})
+    # The county's own working days for the steps 64号 asks to be done “及时”
+    # ("dibao_edge.investigation" → days);
+    # a step not named keeps the default its workflow declares (workflow/steps.py).
+    step_days: dict[str, int] | None = Field(default=None, sa_type=sa.JSON)

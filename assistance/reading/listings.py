@@ -19,6 +19,7 @@ from assistance.models import (
     Case,
     CaseDeadline,
 )
+from assistance.workdays import WorkingDayCalendar
 from assistance.workflow import WORKFLOWS
 
 
@@ -46,6 +47,7 @@ def summary(
     village: dict[str, str] | None,
     next_due: deadlines.Shown | None,
     today: date,
+    calendar: WorkingDayCalendar | None = None,
 ) -> dict[str, Any]:
     """A case in a line, with the nearest of its open deadlines (``next_due``), if any."""
     workflow = WORKFLOWS[case.procedure]
@@ -65,7 +67,7 @@ def summary(
         "county": case.county_code,
         "township": township,
         "village": village,
-        "next_due": deadlines.describe(next_due, today) if next_due is not None else None,
+        "next_due": deadlines.describe(next_due, today, calendar) if next_due is not None else None,
         "overdue": next_due is not None and today > next_due.due_on,
     }
 
@@ -131,7 +133,7 @@ def page_query(where: ColumnElement[bool], order: Order, *totals: Any) -> sa.Sel
     )
 
 
-def summaries(rows: Iterable[Any], today: date) -> list[Any]:
+def summaries(rows: Iterable[Any], today: date, calendar: WorkingDayCalendar | None = None) -> list[Any]:
     """The summaries of the rows of a ``_page_query``."""
     shown: set[int] = set()
     out = []
@@ -139,11 +141,11 @@ def summaries(rows: Iterable[Any], today: date) -> list[Any]:
         if r.id in shown:  # two open deadlines due the same day: the first started
             continue
         shown.add(r.id)
-        out.append(summary_of_row(r, today))
+        out.append(summary_of_row(r, today, calendar))
     return out
 
 
-def summary_of_row(r: Any, today: date) -> dict[str, Any]:
+def summary_of_row(r: Any, today: date, calendar: WorkingDayCalendar | None = None) -> dict[str, Any]:
     """The summary of a row of a ``_page_query``."""
     return summary(
         cast(Summarised, r),
@@ -151,6 +153,7 @@ def summary_of_row(r: Any, today: date) -> dict[str, Any]:
         place(r.village_code, r.village_name),
         cast(deadlines.Shown, r) if r.due_on is not None else None,
         today,
+        calendar,
     )
 
 
@@ -173,7 +176,11 @@ def list_cases(
             where = sa.and_(where, col(Case.state) == state)
         page = page_query(where, lambda c: (c.id.desc(),))
         return {
-            "items": summaries(session.execute(page, {"limit": limit, "offset": offset}), today),
+            "items": summaries(
+                session.execute(page, {"limit": limit, "offset": offset}),
+                today,
+                deadlines.calendar_for(session, actor.reference_revision),
+            ),
             "limit": limit,
             "offset": offset,
         }

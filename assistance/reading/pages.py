@@ -221,7 +221,8 @@ DEADLINES_TABLE_OF_CASE = (
 
 def _build_case_detail(snapshot: CaseSnapshot, today: date) -> dict[str, Any]:
     session, actor, case, filed = snapshot.session, snapshot.actor, snapshot.case, snapshot.filed
-    due: Sequence[CaseDeadline] = []
+    # A case filed in this transaction has only the deadline its filing opened (snapshot.just_filed).
+    due: Sequence[CaseDeadline] = list(snapshot.open_deadlines()) if filed is not None else []
     if filed is None:
         due = session.execute(DEADLINES_TABLE_OF_CASE, {"case_id": case.id}).scalars().all()
         snapshot.knows(open_deadlines=[d for d in due if d.met_on is None and not d.cancelled])
@@ -234,8 +235,9 @@ def _build_case_detail(snapshot: CaseSnapshot, today: date) -> dict[str, Any]:
         place(village.code, village.name),
         nearest_open(due),
         today,
+        snapshot.calendar(),
     )
-    data["deadlines"] = [deadlines.describe(d, today) for d in due]
+    data["deadlines"] = [deadlines.describe(d, today, snapshot.calendar()) for d in due]
     data["filing"] = {
         "channel": case.filing_channel,
         "proxy_name": case.proxy_name,

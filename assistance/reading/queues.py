@@ -15,6 +15,7 @@ from sqlmodel import Session, func
 
 from assistance.access import CASES, Actor, actor_for
 from assistance.access.permissions import role_fires
+from assistance.cases import deadlines
 from assistance.db import Database
 from assistance.reading.kept_pages import KeptPage, KeptPages
 from assistance.reading.listings import AREAS_TABLE, CASES_TABLE, page_query, summaries, summary_of_row
@@ -119,9 +120,9 @@ def work_queue(
     """Open cases in the actor's area on which the actor's role can act, the most urgent first
     (the nearest open deadline; cases without one last), a page at a time."""
     with db.reading() as session:
-        _, rows, total, overdue = _queue(session, user_id, today, limit, offset)
+        actor, rows, total, overdue = _queue(session, user_id, today, limit, offset)
         return {
-            "items": summaries(rows, today),
+            "items": summaries(rows, today, deadlines.calendar_for(session, actor.reference_revision)),
             "total": total,
             "overdue": overdue,
             "limit": limit,
@@ -140,6 +141,7 @@ def work_queue_json(db: Database, user_id: int, today: date, *, limit: int = 50,
     falls overdue)."""
     with db.reading() as session:
         actor, rows, total, overdue = _queue(session, user_id, today, limit, offset)
+        calendar = deadlines.calendar_for(session, actor.reference_revision)
     lines = []
     shown: set[int] = set()
     for r in rows:
@@ -149,7 +151,7 @@ def work_queue_json(db: Database, user_id: int, today: date, *, limit: int = 50,
         stamp = (r.version, r.revision, actor.reference_revision, today)
         line = QUEUE_LINES.get(r.id, stamp)
         if line is None:
-            text = json.dumps(summary_of_row(r, today), ensure_ascii=False)
+            text = json.dumps(summary_of_row(r, today, calendar), ensure_ascii=False)
             QUEUE_LINES.keep(r.id, line := KeptPage(stamp, text, r.version))
         lines.append(line.text)
     totals = json.dumps({"total": total, "overdue": overdue, "limit": limit, "offset": offset})

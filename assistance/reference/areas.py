@@ -11,10 +11,13 @@ from sqlmodel import Session, col, select
 from assistance import security_log
 from assistance.access import Actor, actor_for, require
 from assistance.db import Database
-from assistance.errors import Conflict, InvalidInput, NotFound
+from assistance.errors import Conflict, FieldProblem, InvalidInput, NotFound
 from assistance.models import Area
 from assistance.models.areas import COUNTY, LEVELS, TOWNSHIP, VILLAGE
 from assistance.validation import ChineseSchema, choice, flag, load, text
+from assistance.workflow import steps
+from assistance.workflow.steps import HIGHEST_DAYS as HIGHEST
+from assistance.workflow.steps import LOWEST_DAYS as LOWEST
 from rules.counties import COUNTIES
 
 PARENT_LEVEL = {TOWNSHIP: COUNTY, VILLAGE: TOWNSHIP}
@@ -53,6 +56,7 @@ def area_view(area: Area) -> dict[str, Any]:
         "county": area.county_code,
         "confirmation_delegated": area.confirmation_delegated if area.level == COUNTY else None,
         "backdating_working_days": area.backdating_working_days if area.level == COUNTY else None,
+        "step_days": step_days_view(area) if area.level == COUNTY else None,
     }
 
 
@@ -120,6 +124,57 @@ def set_delegation(db: Database, admin_id: int, county: str, payload: Any) -> di
         area.confirmation_delegated = data["confirmation_delegated"]
         _log(session, actor, "delegation_set", area)
         return area_view(area)
+
+
+def step_days_view(area: Area) -> list[dict[str, Any]]:
+    """Each step a county may time, with its days in force and the default."""
+    own = area.step_days or {}
+    return [
+        {
+            "key": key,
+            "procedure": key.split(".")[0],
+            "label": step.label,
+            "article": step.article,
+            "default": step.days,
+            "days": int(own.get(key, step.days)),
+        }
+        for key, step in steps.settable().items()
+    ]
+
+
+def set_step_days(db: Database, admin_id: int, county: str, payload: Any) -> dict[str, Any]:
+    """A county's working days for the steps 64号 asks to be done “及时” (workflow/steps.py); a
+    step left out keeps its value, ``null`` goes back to the default. Counted for steps entered
+    from now on; deadlines already running keep their date."""
+    if not isinstance(payload, dict) or not isinstance(payload.get("days"), dict):
+        raise InvalidInput.field("days", '应为各环节的工作日数，如 {"dibao_edge.investigation": 10}')
+    known = steps.settable()
+    problems = []
+    wanted: dict[str, int | None] = {}
+    for key, value in payload["days"].items():
+        if key not in known:
+            problems.append(FieldProblem(f"days.{key}", "没有这一可设定期限的环节"))
+        elif value is not None and (
+            isinstance(value, bool) or not isinstance(value, int) or not LOWEST <= value <= HIGHEST
+        ):
+            problems.append(FieldProblem(f"days.{key}", f"应为{LOWEST}至{HIGHEST}之间的整数"))
+        else:
+            wanted[key] = value
+    if problems:
+        raise InvalidInput("提交的数据有误", problems)
+    with db.transaction() as session:
+        actor = actor_for(session, admin_id)
+        require(actor, "manage_areas")
+        area = _county(session, county)
+        own = dict(area.step_days or {})
+        for key, value in wanted.items():
+            if value is None:
+                own.pop(key, None)
+            else:
+                own[key] = value
+        area.step_days = own
+        _log(session, actor, "step_days_set", area)
+        return {**area_view(area), "step_days": step_days_view(area)}
 
 
 def set_backdating(db: Database, admin_id: int, county: str, payload: Any) -> dict[str, Any]:

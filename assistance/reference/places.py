@@ -32,6 +32,7 @@ class Place:
     parent_id: int | None
     confirmation_delegated: bool
     backdating_working_days: int
+    step_days: dict[str, int] | None = None
 
 
 @dataclass
@@ -53,7 +54,7 @@ _kept = _Kept(revision=0)
 
 _COLUMNS = (
     _AREAS.c.id, _AREAS.c.code, _AREAS.c.name, _AREAS.c.level, _AREAS.c.county_code, _AREAS.c.parent_id,
-    _AREAS.c.confirmation_delegated, _AREAS.c.backdating_working_days,
+    _AREAS.c.confirmation_delegated, _AREAS.c.backdating_working_days, _AREAS.c.step_days,
 )  # fmt: skip
 # Built once: a case's three places, a village with its township, an area by id.
 _OF_CASE = sa.select(*_COLUMNS).where(

@@ -137,6 +137,25 @@ def admin_backdating(code: str) -> ResponseReturnValue:
     return redirect(url_for("web.admin_areas"))
 
 
+@bp.post("/admin/areas/<code>/step-days")
+@login_required
+def admin_step_days(code: str) -> ResponseReturnValue:
+    user = require_permission("manage_areas")
+    days: dict[str, object] = {}
+    for key, raw in request.form.items():
+        if key.startswith("days."):
+            text = raw.strip()
+            days[key.removeprefix("days.")] = int(text) if text.isdigit() else (text or None)
+    try:
+        area = areas.set_step_days(database(), user.id, code, {"days": days})
+    except ServiceError as exc:
+        details = "；".join(f"{labels.step_name(e.field)}{e.message}" for e in exc.errors) or exc.message
+        flash(f"各环节办理期限未改：{details}", "error")
+    else:
+        flash(f"{area['name']}：各环节办理期限已保存，此后进入各环节的案件按新期限计算。", "success")
+    return redirect(url_for("web.admin_areas"))
+
+
 @bp.post("/admin/areas/<code>/delegation")
 @login_required
 def admin_delegation(code: str) -> ResponseReturnValue:

@@ -133,6 +133,7 @@ SECURITY_EVENTS = {
     "area_created": "新增行政区域",
     "delegation_set": "设置审核确认权限下放",
     "backdating_set": "设置补录期限",
+    "step_days_set": "设置各环节办理期限",
     "holidays_loaded": "录入节假日安排",
     "parameter_entered": "录入参数",
     "parameter_approved": "批准参数",
@@ -301,6 +302,15 @@ def county_name(code: str | None) -> str:
 
 def yes_no(value: Any) -> str:
     return "是" if value else "否"
+
+
+def step_name(field_: str) -> str:
+    """``days.dibao_edge.investigation`` as “低保边缘家庭认定·调查核实期限：”."""
+    from assistance.workflow.steps import settable
+
+    key = field_.removeprefix("days.")
+    step = settable().get(key)
+    return f"{PROCEDURES.get(key.split('.')[0], '')}·{step.label}：" if step else f"{key}："
 
 
 _STEP = re.compile(r"^(?P<key>[^\[\]]+)(?:\[(?P<index>\d+)\])?$")

@@ -577,7 +577,8 @@ def test_the_applicant_files_and_the_case_page_shows_state_and_household(app: Fl
 
     page = browser.get(f"/cases/{case_id}")
     assert state_badge(page) == "已申请，待材料审查"
-    assert "尚未开始计算期限" in text(section(page, "deadlines"))
+    # The material review is timed from the filing (issue 19): it shows with its due date.
+    assert "材料审查（受理）期限" in text(section(page, "deadlines"))
     household = text(section(page, "household"))
     for shown in ("王建国", "李秀英", "王小明", "140802201209011236", "24000.00", "8400.00", "20000.00"):
         assert shown in household, shown
@@ -634,7 +635,7 @@ def test_township_sees_the_application_in_its_queue_and_accepts_it(app: Flask, f
     # 30 working days from Monday 22 September 2025, over the National Day holidays.
     deadlines = text(section(page, "deadlines"))
     assert "认定办理期限 64号 第二十四条 2025-09-22 30个工作日 2025-11-07 进行中" in deadlines
-    assert "下一期限：认定办理期限， 2025-11-07 到期" in text(page)
+    assert "下一期限：提请信息核对期限， 2025-09-24 到期" in text(page)
     assert "受理日期 2025-09-22" in text(section(page, "filing"))
     # The accept form is gone: the same act cannot be done twice from the page.
     assert not [f for f in forms_of(page) if f.action == f"/cases/{filed}/actions/accept"]

@@ -10,6 +10,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from flask import Flask
 from integration_support import (
     HUAIDONG,
     XIGUAN,
@@ -93,7 +94,8 @@ def test_investigation_start_deadline_and_the_overdue_flag(api: ApiClient, clock
     case = api.act("jiezhou", cid, "start_investigation")
     start = deadline(case, "investigation_start")
     assert (start["status"], start["met_on"]) == ("met_late", "2025-10-09")
-    assert case["overdue"] is False and case["next_due"]["kind"] == "overall"
+    # The next step is timed too: the investigation (65号 第十五条, 10 working days by default).
+    assert case["overdue"] is False and case["next_due"]["kind"] == "step_investigation"
 
 
 def test_a_deadline_into_an_unknown_year_warns_until_its_schedule_is_loaded(
@@ -135,41 +137,46 @@ def test_a_deadline_into_an_unknown_year_warns_until_its_schedule_is_loaded(
 
 def test_queue_is_ordered_by_the_nearest_due_date(api: ApiClient, clock: Clock) -> None:
     clock.today = date(2025, 9, 22)
-    waiting = api.file("wangjianguo", EDGE, HUAIDONG, dibao_edge_household())["id"]  # no deadline yet
-    monday = _accepted(api, clock)["id"]  # overall 11-07
+    waiting = api.file("wangjianguo", EDGE, HUAIDONG, dibao_edge_household())["id"]
+    monday = _accepted(api, clock)["id"]
     clock.today = date(2025, 9, 26)
-    friday = _accepted(api, clock)["id"]  # overall 11-13
+    friday = _accepted(api, clock)["id"]
     objection = _accepted(api, clock)["id"]
     api.act("beicheng", objection, "request_information_check")
     case = api.act("yanhu", objection, "record_check_not_qualified", findings="存款超过标准")
     # 15 working days from Fri 09-26: 09-28, 09-29, 09-30, 10-09..11, 10-13..17, 10-20..23.
     assert deadline(case, "objection_window")["due_on"] == "2025-10-23"
 
+    # Every step is timed: the material review of the one waiting (5 working days from Mon 09-22),
+    # the request for the information check after acceptance (2), the objection window.
     queue = (api.get("beicheng", "/queue").json or {})["items"]
-    assert [(i["id"], i["next_due"]["due_on"] if i["next_due"] else None) for i in queue] == [
-        (objection, "2025-10-23"),
-        (monday, "2025-11-07"),
-        (friday, "2025-11-13"),
-        (waiting, None),
+    assert [(i["id"], i["next_due"]["kind"], i["next_due"]["due_on"]) for i in queue] == [
+        (monday, "step_accepted", "2025-09-24"),
+        (waiting, "step_filed", "2025-09-28"),  # Sunday 09-28 is worked (国庆调休)
+        (friday, "step_accepted", "2025-09-29"),
+        (objection, "objection_window", "2025-10-23"),
     ]
-    assert not any(i["overdue"] for i in queue)
+    # A step past its date is flagged, with how many working days late: Monday's request for the
+    # information check was due Wednesday 09-24; today is Friday 09-26.
+    assert [(i["id"], i["overdue"]) for i in queue] == [
+        (monday, True), (waiting, False), (friday, False), (objection, False),
+    ]  # fmt: skip
+    assert queue[0]["next_due"]["late_working_days"] == 2
     # The county's desk holds none of them: it acts only when a check or review is asked of it.
     assert (api.get("yanhu", "/queue").json or {})["items"] == []
 
     clock.today = date(2025, 11, 10)
     api.act("beicheng", objection, "close_not_qualified")
     listing = api.get("beicheng", "/queue").json or {}
-    queue = listing["items"]
-    assert [(i["id"], i["overdue"]) for i in queue] == [(monday, True), (friday, False), (waiting, False)]
-    assert queue[0]["next_due"]["status"] == "overdue"
-    assert (listing["total"], listing["overdue"]) == (3, 1)
+    assert (listing["total"], listing["overdue"]) == (3, 3)
+    assert all(i["next_due"]["status"] == "overdue" for i in listing["items"])
 
     # A page at a time, in the same order; the counts are the whole queue's.
     second = api.get("beicheng", "/queue?limit=2&offset=1").json or {}
-    assert [i["id"] for i in second["items"]] == [friday, waiting]
-    assert (second["total"], second["overdue"], second["limit"], second["offset"]) == (3, 1, 2, 1)
+    assert [i["id"] for i in second["items"]] == [i["id"] for i in listing["items"][1:3]]
+    assert (second["total"], second["overdue"], second["limit"], second["offset"]) == (3, 3, 2, 1)
     past = api.get("beicheng", "/queue?offset=10").json or {}
-    assert (past["items"], past["total"], past["overdue"]) == ([], 3, 1)
+    assert (past["items"], past["total"], past["overdue"]) == ([], 3, 3)
     assert (api.get("yanhu", "/queue").json or {}) | {"limit": 0} == {
         "items": [], "total": 0, "overdue": 0, "limit": 0, "offset": 0,
     }  # fmt: skip
@@ -183,11 +190,11 @@ def test_a_queue_line_shows_the_nearest_open_deadline_once(
 ) -> None:
     clock.today = date(2025, 9, 22)
     case = _accepted(api, clock)
-    overall = deadline(case, "overall")
+    overall = case["next_due"]  # the request for the information check, due first
     # A second open deadline due the same day, started later, and a met one due earlier: the line
     # names the first started of the open ones, and the case appears once.
     with db.transaction() as session:
-        added = (("same_day", None, overall["due_on"]), ("met", "2025-09-23", "2025-10-09"))
+        added = (("same_day", None, overall["due_on"]), ("met", "2025-09-23", "2025-09-23"))
         for kind, met_on, due_on in added:
             session.add(
                 CaseDeadline(
@@ -198,7 +205,7 @@ def test_a_queue_line_shows_the_nearest_open_deadline_once(
             )  # fmt: skip
     for path in ("/queue", "/cases"):
         lines = [i for i in (api.get("beicheng", path).json or {})["items"] if i["id"] == case["id"]]
-        assert [line["next_due"]["kind"] for line in lines] == ["overall"], path
+        assert [line["next_due"]["kind"] for line in lines] == ["step_accepted"], path
         assert lines[0]["next_due"]["due_on"] == overall["due_on"]
 
 
@@ -229,3 +236,40 @@ def test_the_case_keeps_its_nearest_open_deadline_for_the_queues(
     assert all(kept == computed for kept, computed in seen), seen
     assert len({kept for kept, _ in seen[1:-1]} - {None}) >= 2  # it moved with the overall limit
     assert seen[-1] == (None, None)  # withdrawn: nothing runs on it any more
+
+
+def test_a_county_times_the_steps_64_leaves_to_it(api: ApiClient, clock: Clock, app: Flask) -> None:
+    """64号 asks for its steps “及时”: the county sets the working days, by API and page; a step
+    entered afterwards is counted with them, and the regulation's own periods are not settable."""
+    clock.today = date(2025, 9, 22)
+    before = api.file("wangjianguo", EDGE, HUAIDONG, dibao_edge_household())
+    assert deadline(before, "step_filed")["days"] == 5
+    put = "/api/v1/areas/140802/step-days"
+    assert api.as_("yanhu").put(put, json={"days": {"dibao_edge.filed": 3}}).status_code == 403
+    refused = api.as_("admin").put(put, json={"days": {"dibao_edge.filed": 0, "illness_poverty.accepted": 2}})
+    assert refused.status_code == 422
+    assert {e["field"] for e in refused.json["errors"]} == {
+        "days.dibao_edge.filed",
+        "days.illness_poverty.accepted",
+    }
+    done = api.as_("admin").put(put, json={"days": {"dibao_edge.filed": 3}})
+    assert done.status_code == 200, done.json
+    assert next(s for s in done.json["step_days"] if s["key"] == "dibao_edge.filed")["days"] == 3
+    after = api.file("chenzhiqiang", EDGE, HUAIDONG, dibao_edge_household(), proxy_name="陈志强",
+                     channel="authorised_person", proxy_authorisation="委托书")  # fmt: skip
+    assert (deadline(after, "step_filed")["days"], deadline(after, "step_filed")["due_on"]) == (
+        3,
+        "2025-09-25",
+    )
+    # The case filed before keeps its date.
+    assert deadline(api.case("beicheng", before["id"]), "step_filed")["due_on"] == "2025-09-28"
+
+    admin = app.test_client()
+    admin.post("/api/v1/auth/login", json={"username": "admin", "password": "demo12345"})
+    page = admin.get("/admin/areas").get_data(as_text=True)
+    assert (
+        "材料审查（受理）期限" in page
+        and 'name="days.dibao_edge.filed" type="number" min="1" max="30" value="3"' in page
+    )
+    back = api.as_("admin").put(put, json={"days": {"dibao_edge.filed": None}})
+    assert next(s for s in back.json["step_days"] if s["key"] == "dibao_edge.filed")["days"] == 5

@@ -469,7 +469,14 @@ def test_termination_ends_the_case_and_cancels_its_deadlines(api: ApiClient, clo
     assert case["state"] == "terminated" and case["final"] and case["closed_on"] == "2025-09-22"
     termination = case["terminations"][-1]
     assert (termination["action"], termination["article"]) == ("terminate", "64号 第二十七条（二）")
-    assert {d["kind"]: d["status"] for d in case["deadlines"]} == {"overall": "cancelled"}
+    # The steps done are met; the step it stopped in and the overall limit lapse.
+    assert {d["kind"]: d["status"] for d in case["deadlines"]} == {
+        "overall": "cancelled",
+        "step_filed": "met",
+        "step_accepted": "met",
+        "step_information_check": "met",
+        "step_investigation": "cancelled",
+    }
     assert case["next_due"] is None and case["available_actions"] == []
     api.act("beicheng", cid, "deliver_notice", expect=409, method="in_person", recipient="王建国")
 

@@ -232,5 +232,6 @@ def test_extension_and_withdrawal(api: ApiClient, clock: Clock) -> None:
     assert case["state"] == "withdrawn"
     assert {d["kind"]: d["status"] for d in case["deadlines"]} == {
         "overall": "cancelled",
+        "step_filed": "met",
         "investigation_start": "cancelled",
     }
