@@ -184,6 +184,14 @@ def refuse_unstorable_text() -> None:
         storable.check_text(upload.filename or "", str(name or "file"))
 
 
+def search_arguments() -> dict[str, Any]:
+    """``q`` (a search) and ``overdue`` (1: past-due only) of a listing, from the query string."""
+    overdue = request.args.get("overdue", "").strip().lower()
+    if overdue not in ("", "0", "1", "true", "false"):
+        raise InvalidInput.field("overdue", "应为 1 或 0")
+    return {"q": request.args.get("q") or None, "overdue": overdue in ("1", "true")}
+
+
 def expected_version() -> int | None:
     """``If-Match: "7"``: act only if the case is still at the version the caller saw."""
     header = request.headers.get("If-Match", "").strip().strip('W/"').strip('"')

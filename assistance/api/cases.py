@@ -16,7 +16,16 @@ from assistance.cases import evidence, filing, rechecks, transitions
 from assistance.cases.acts import ACTS
 from assistance.db import Database
 from assistance.errors import InvalidInput
-from assistance.http import database, expected_version, json_body, paging, takes_upload, today, user_id
+from assistance.http import (
+    database,
+    expected_version,
+    json_body,
+    paging,
+    search_arguments,
+    takes_upload,
+    today,
+    user_id,
+)
 from assistance.reading import listings, pages, queues
 from assistance.workflow import WORKFLOWS
 
@@ -51,6 +60,7 @@ class Cases(MethodView):
             state=request.args.get("state"),
             limit=limit,
             offset=offset,
+            **search_arguments(),
         )
 
     @blp.doc(
@@ -190,7 +200,9 @@ for _action in ACTS:
 def get_queue() -> Response:
     """本人待办：本辖区内本角色可以办理的案件，期限最近的在前（分页：limit 默认50、最多200，offset）"""
     limit, offset = paging()
-    text = queues.work_queue_json(database(), user_id(), today(), limit=limit, offset=offset)
+    text = queues.work_queue_json(
+        database(), user_id(), today(), limit=limit, offset=offset, **search_arguments()
+    )
     return Response(text, mimetype="application/json")
 
 

@@ -93,6 +93,8 @@ COMPONENTS: Final[dict[str, dict[str, Any]]] = {
             "accepted_on": _NULLABLE_DAY,
             "closed_on": _NULLABLE_DAY,
             "county": _text(),
+            # On a listing's line; the case page names the household in full instead.
+            "applicant_name": _text(nullable=True),
             "township": {**_PLACE, "nullable": True},
             "village": {**_PLACE, "nullable": True},
             "next_due": {"allOf": [_ref("Deadline")], "nullable": True},

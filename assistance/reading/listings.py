@@ -14,10 +14,12 @@ from sqlmodel import col
 from assistance.access import CASES, actor_for
 from assistance.cases import deadlines
 from assistance.db import Database
+from assistance.errors import InvalidInput
 from assistance.models import (
     Area,
     Case,
     CaseDeadline,
+    Member,
 )
 from assistance.workdays import WorkingDayCalendar
 from assistance.workflow import WORKFLOWS
@@ -48,6 +50,7 @@ def summary(
     next_due: deadlines.Shown | None,
     today: date,
     calendar: WorkingDayCalendar | None = None,
+    applicant: str | None = None,
 ) -> dict[str, Any]:
     """A case in a line, with the nearest of its open deadlines (``next_due``), if any."""
     workflow = WORKFLOWS[case.procedure]
@@ -65,6 +68,7 @@ def summary(
         "accepted_on": case.accepted_on.isoformat() if case.accepted_on else None,
         "closed_on": case.closed_on.isoformat() if case.closed_on else None,
         "county": case.county_code,
+        "applicant_name": applicant,
         "township": township,
         "village": village,
         "next_due": deadlines.describe(next_due, today, calendar) if next_due is not None else None,
@@ -82,11 +86,13 @@ def nearest_open(due: Sequence[CaseDeadline]) -> CaseDeadline | None:
 AREAS_TABLE: sa.Table = Area.__table__  # type: ignore[attr-defined]
 TOWNSHIP_TABLE, VILLAGE_TABLE = AREAS_TABLE.alias("township"), AREAS_TABLE.alias("village")
 CASES_TABLE: sa.Table = Case.__table__  # type: ignore[attr-defined]
+MEMBERS_TABLE: sa.Table = Member.__table__  # type: ignore[attr-defined]
+_APPLICANTS = MEMBERS_TABLE.alias("applicant")
 DEADLINES_TABLE: sa.Table = CaseDeadline.__table__  # type: ignore[attr-defined]
 # What a summary shows of a case; the ordering columns come along for the outer query.
 _SUMMARY_COLUMNS = (
     "id", "number", "procedure", "state", "version", "application_date", "accepted_on", "closed_on",
-    "county_code", "township_id", "village_id", "next_due_on", "revision",
+    "county_code", "township_id", "village_id", "next_due_on", "revision", "applicant_member_id",
 )  # fmt: skip
 # What a summary shows of the nearest open deadline. No name is also a case column's, so that a
 # row of the page serves as both the case and its deadline (``deadlines.Shown``).
@@ -124,8 +130,10 @@ def page_query(where: ColumnElement[bool], order: Order, *totals: Any) -> sa.Sel
             TOWNSHIP_TABLE.c.name.label("township_name"),
             VILLAGE_TABLE.c.code.label("village_code"),
             VILLAGE_TABLE.c.name.label("village_name"),
+            _APPLICANTS.c.name.label("applicant_name"),
             *(DEADLINES_TABLE.c[name] for name in _DEADLINE_COLUMNS),
         )
+        .outerjoin(_APPLICANTS, _APPLICANTS.c.id == page.c.applicant_member_id)
         .outerjoin(TOWNSHIP_TABLE, TOWNSHIP_TABLE.c.id == page.c.township_id)
         .outerjoin(VILLAGE_TABLE, VILLAGE_TABLE.c.id == page.c.village_id)
         .outerjoin(DEADLINES_TABLE, nearest)
@@ -154,7 +162,55 @@ def summary_of_row(r: Any, today: date, calendar: WorkingDayCalendar | None = No
         cast(deadlines.Shown, r) if r.due_on is not None else None,
         today,
         calendar,
+        r.applicant_name,
     )
+
+
+# A search (``q``): the case number, or the name or ID number of anyone in the household; an ID
+# number in full, or its last four characters. Written with parameters (``search_parameters``), so
+# that the statements that carry it are built once.
+_LIKE = sa.bindparam("q_like", type_=sa.String)
+_SEARCH: ColumnElement[bool] = sa.or_(
+    _LIKE.is_(None),
+    CASES_TABLE.c.number.like(_LIKE, escape="\\"),
+    sa.exists(
+        sa.select(MEMBERS_TABLE.c.id).where(
+            MEMBERS_TABLE.c.household_id == CASES_TABLE.c.household_id,
+            sa.or_(
+                MEMBERS_TABLE.c.name.like(_LIKE, escape="\\"),
+                MEMBERS_TABLE.c.id_number == sa.bindparam("q_id", type_=sa.String),
+                MEMBERS_TABLE.c.id_number.like(sa.bindparam("q_tail", type_=sa.String)),
+            ),
+        )
+    ),
+)
+# ``overdue``: only the cases with a deadline past due today.
+_OVERDUE_ONLY: ColumnElement[bool] = sa.or_(
+    sa.bindparam("overdue_only", type_=sa.Boolean).is_(False),
+    CASES_TABLE.c.next_due_on < sa.bindparam("today", type_=sa.Date),
+)
+FILTERS: ColumnElement[bool] = sa.and_(_SEARCH, _OVERDUE_ONLY)
+SEARCH_LENGTH = 40
+
+
+def search_parameters(q: str | None, overdue: bool, today: date) -> dict[str, Any]:
+    """The values ``FILTERS`` takes for a search and the overdue switch."""
+    text = (q or "").strip()
+    if len(text) > SEARCH_LENGTH:
+        raise InvalidInput.field("q", f"搜索内容不超过{SEARCH_LENGTH}字")
+    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    tail = (
+        text.upper()
+        if len(text) == 4 and text[:3].isdigit() and (text[3].isdigit() or text[3] in "xX")
+        else None
+    )
+    return {
+        "q_like": f"%{escaped}%" if text else None,
+        "q_id": text.upper() if text else None,
+        "q_tail": f"%{tail}" if tail else None,
+        "overdue_only": overdue,
+        "today": today,
+    }
 
 
 def list_cases(
@@ -164,12 +220,17 @@ def list_cases(
     *,
     procedure: str | None = None,
     state: str | None = None,
+    q: str | None = None,
+    overdue: bool = False,
     limit: int = 50,
     offset: int = 0,
 ) -> dict[str, Any]:
+    """The cases in the actor's scope, newest first; narrowed by procedure, state, a search
+    (case number, a member's name or ID number, full or its last four) and past-due only."""
+    parameters = search_parameters(q, overdue, today)
     with db.reading() as session:
         actor = actor_for(session, user_id)
-        where = CASES.where(actor)
+        where = sa.and_(CASES.where(actor), FILTERS)
         if procedure:
             where = sa.and_(where, col(Case.procedure) == procedure)
         if state:
@@ -177,7 +238,7 @@ def list_cases(
         page = page_query(where, lambda c: (c.id.desc(),))
         return {
             "items": summaries(
-                session.execute(page, {"limit": limit, "offset": offset}),
+                session.execute(page, {"limit": limit, "offset": offset, **parameters}),
                 today,
                 deadlines.calendar_for(session, actor.reference_revision),
             ),

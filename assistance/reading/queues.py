@@ -18,7 +18,15 @@ from assistance.access.permissions import role_fires
 from assistance.cases import deadlines
 from assistance.db import Database
 from assistance.reading.kept_pages import KeptPage, KeptPages
-from assistance.reading.listings import AREAS_TABLE, CASES_TABLE, page_query, summaries, summary_of_row
+from assistance.reading.listings import (
+    AREAS_TABLE,
+    CASES_TABLE,
+    FILTERS,
+    page_query,
+    search_parameters,
+    summaries,
+    summary_of_row,
+)
 from assistance.workflow import WORKFLOWS
 
 # Acts on a case that do not make it anyone's work: the applicant withdrawing, the bureau
@@ -84,7 +92,7 @@ def _queue_queries(role: str) -> tuple[sa.Select[int, int], sa.Select[Any]]:
     """A role's queue: its totals and a page of it, for any actor of the role (parameters
     ``scope``, ``today``, ``limit``, ``offset``). Built once per role: a queue is read more than any
     other page, and building its statement cost more than running it."""
-    where = sa.and_(CASES.where_for_role(role), CASES_TABLE.c.closed_on.is_(None), _workable(role))
+    where = sa.and_(CASES.where_for_role(role), CASES_TABLE.c.closed_on.is_(None), _workable(role), FILTERS)
     overdue = sa.case((CASES_TABLE.c.next_due_on < sa.bindparam("today", type_=sa.Date), 1))
     totals = sa.select(func.count(), func.count(overdue)).select_from(CASES_TABLE).where(where)
     # The totals ride on the page's rows; asked alone only for a page past the end.
@@ -98,13 +106,13 @@ def _queue_queries(role: str) -> tuple[sa.Select[int, int], sa.Select[Any]]:
 
 
 def _queue(
-    session: Session, user_id: int, today: date, limit: int, offset: int
+    session: Session, user_id: int, today: date, limit: int, offset: int, filters: dict[str, Any]
 ) -> tuple[Actor, Sequence[Any], int, int]:
     """The actor, the rows of a page of their queue (``_page_query``) and its totals: all cases and
-    those overdue."""
+    those overdue (of those the ``filters``, ``listings.search_parameters``, let through)."""
     actor = actor_for(session, user_id)
     totals, page = _queue_queries(actor.role)
-    parameters = {"scope": CASES.value_of(actor), "today": today, "limit": limit, "offset": offset}
+    parameters = {"scope": CASES.value_of(actor), "limit": limit, "offset": offset, **filters}
     rows = session.execute(page, parameters).all()
     if rows:
         return actor, rows, rows[0].queue_total, rows[0].queue_overdue
@@ -115,16 +123,24 @@ def _queue(
 
 
 def work_queue(
-    db: Database, user_id: int, today: date, *, limit: int = 50, offset: int = 0
+    db: Database,
+    user_id: int,
+    today: date,
+    *,
+    limit: int = 50,
+    offset: int = 0,
+    q: str | None = None,
+    overdue: bool = False,
 ) -> dict[str, Any]:
     """Open cases in the actor's area on which the actor's role can act, the most urgent first
     (the nearest open deadline; cases without one last), a page at a time."""
     with db.reading() as session:
-        actor, rows, total, overdue = _queue(session, user_id, today, limit, offset)
+        filters = search_parameters(q, overdue, today)
+        actor, rows, total, late = _queue(session, user_id, today, limit, offset, filters)
         return {
             "items": summaries(rows, today, deadlines.calendar_for(session, actor.reference_revision)),
             "total": total,
-            "overdue": overdue,
+            "overdue": late,
             "limit": limit,
             "offset": offset,
         }
@@ -135,12 +151,22 @@ def work_queue(
 QUEUE_LINES = KeptPages(5000)
 
 
-def work_queue_json(db: Database, user_id: int, today: date, *, limit: int = 50, offset: int = 0) -> str:
+def work_queue_json(
+    db: Database,
+    user_id: int,
+    today: date,
+    *,
+    limit: int = 50,
+    offset: int = 0,
+    q: str | None = None,
+    overdue: bool = False,
+) -> str:
     """``work_queue`` as JSON, each line built only when its case has changed since last built
     (its version and revision), the reference revision has (area names) or the day (a deadline
     falls overdue)."""
+    filters = search_parameters(q, overdue, today)
     with db.reading() as session:
-        actor, rows, total, overdue = _queue(session, user_id, today, limit, offset)
+        actor, rows, total, late = _queue(session, user_id, today, limit, offset, filters)
         calendar = deadlines.calendar_for(session, actor.reference_revision)
     lines = []
     shown: set[int] = set()
@@ -154,5 +180,5 @@ def work_queue_json(db: Database, user_id: int, today: date, *, limit: int = 50,
             text = json.dumps(summary_of_row(r, today, calendar), ensure_ascii=False)
             QUEUE_LINES.keep(r.id, line := KeptPage(stamp, text, r.version))
         lines.append(line.text)
-    totals = json.dumps({"total": total, "overdue": overdue, "limit": limit, "offset": offset})
+    totals = json.dumps({"total": total, "overdue": late, "limit": limit, "offset": offset})
     return f'{{"items":[{",".join(lines)}],{totals[1:]}'

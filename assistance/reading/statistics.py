@@ -10,6 +10,7 @@ from typing import Any
 from sqlmodel import col, select
 
 from assistance.access import CASES, actor_for, require
+from assistance.cases import deadlines
 from assistance.db import Database
 from assistance.models import Area, Case, CaseDeadline
 from assistance.workflow import WORKFLOWS
@@ -48,6 +49,7 @@ def case_statistics(db: Database, user_id: int, today: date, months: int = MONTH
         ).all()
         township_ids = {r[2] for r in rows} | {c.township_id for _, c in overdue_rows}
         names = {a.id: a.name for a in session.exec(select(Area).where(col(Area.id).in_(township_ids))).all()}
+        calendar = deadlines.calendar_for(session, actor.reference_revision)
 
     by_state: dict[str, list[dict[str, Any]]] = {}
     for procedure, workflow in WORKFLOWS.items():
@@ -85,6 +87,7 @@ def case_statistics(db: Database, user_id: int, today: date, months: int = MONTH
             "article": deadline.article,
             "due_on": deadline.due_on.isoformat(),
             "days_overdue": (today - deadline.due_on).days,
+            "late_working_days": calendar.working_days_between(deadline.due_on, today),
         }
         for deadline, case in overdue_rows
     ]

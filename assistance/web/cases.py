@@ -16,7 +16,7 @@ from assistance.cases import evidence, filing, transitions
 from assistance.cases.acts import ACTS
 from assistance.documents.issued import case_documents, document_file
 from assistance.errors import InvalidInput, ServiceError
-from assistance.http import database, file_response, today
+from assistance.http import database, file_response, search_arguments, today
 from assistance.intake import imports
 from assistance.reading import listings, pages
 from assistance.reference import areas
@@ -40,8 +40,16 @@ def cases() -> ResponseReturnValue:
     procedure = request.args.get("procedure") or None
     state = request.args.get("state") or None
     start = offset_argument()
+    search = search_arguments()
     listing = listings.list_cases(
-        database(), user.id, today(), procedure=procedure, state=state, limit=PAGE_SIZE + 1, offset=start
+        database(),
+        user.id,
+        today(),
+        procedure=procedure,
+        state=state,
+        limit=PAGE_SIZE + 1,
+        offset=start,
+        **search,
     )
     items = listing["items"]
     return page(
@@ -52,6 +60,8 @@ def cases() -> ResponseReturnValue:
         page_size=PAGE_SIZE,
         procedure=procedure or "",
         state=state or "",
+        q=search["q"] or "",
+        overdue_only=search["overdue"],
         may_file=may(user, "file_application"),
     )
 

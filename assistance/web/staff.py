@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask.typing import ResponseReturnValue
 
-from assistance.http import database, today
+from assistance.http import database, search_arguments, today
 from assistance.reading import queues
 from assistance.reading.statistics import case_statistics
 from assistance.web import charts
@@ -22,8 +22,13 @@ from assistance.web.base import (
 @login_required
 def queue() -> ResponseReturnValue:
     user = require_permission("work_queue")
-    queue = queues.work_queue(database(), user.id, today(), limit=PAGE_SIZE, offset=offset_argument())
-    return page("queue.html", **queue, page_size=PAGE_SIZE)
+    search = search_arguments()
+    queue = queues.work_queue(
+        database(), user.id, today(), limit=PAGE_SIZE, offset=offset_argument(), **search
+    )
+    return page(
+        "queue.html", **queue, page_size=PAGE_SIZE, q=search["q"] or "", overdue_only=search["overdue"]
+    )
 
 
 @bp.get("/dashboard")

@@ -624,6 +624,11 @@ def test_township_sees_the_application_in_its_queue_and_accepts_it(app: Flask, f
     staff = sign_in(app, "beicheng")
     queue = staff.get("/queue")
     assert f'href="/cases/{filed}"' in html(queue)
+    # The applicant's name on the line, the material review's date, and a search (issue 19).
+    assert "王建国" in text(queue) and "材料审查（受理）期限" in text(queue)
+    assert f'href="/cases/{filed}"' in html(staff.get("/queue?q=1239"))
+    assert f'href="/cases/{filed}"' not in html(staff.get("/queue?q=没有这个人"))
+    assert f'href="/cases/{filed}"' not in html(staff.get("/queue?overdue=1"))
 
     page = staff.get(f"/cases/{filed}")
     assert state_badge(page) == "已申请，待材料审查"

@@ -273,3 +273,38 @@ def test_a_county_times_the_steps_64_leaves_to_it(api: ApiClient, clock: Clock, 
     )
     back = api.as_("admin").put(put, json={"days": {"dibao_edge.filed": None}})
     assert next(s for s in back.json["step_days"] if s["key"] == "dibao_edge.filed")["days"] == 5
+
+
+def test_staff_find_cases_by_name_id_number_or_case_number_within_their_area(
+    api: ApiClient, clock: Clock
+) -> None:
+    """Issue 19: a search by applicant name, ID number (full or last 4) or case number, an overdue
+    filter, and the applicant's name on every line; all within the user's area."""
+    clock.today = date(2025, 9, 22)
+    wang = api.file("wangjianguo", EDGE, HUAIDONG, dibao_edge_household())
+    chen = api.file("chenzhiqiang", ILLNESS, XIGUAN, illness_poverty_household(clock.today))
+    api.act("beicheng", wang["id"], "accept")
+
+    def found(who: str, path: str, query: str) -> list[int]:
+        answer = api.get(who, f"{path}?{query}")
+        assert answer.status_code == 200, answer.json
+        return [i["id"] for i in (answer.json or {})["items"]]
+
+    listed = (api.get("yanhu", "/cases").json or {})["items"]
+    assert {i["id"]: i["applicant_name"] for i in listed} == {wang["id"]: "王建国", chen["id"]: "陈志强"}
+    for query in ("q=王建国", "q=建国", "q=140802198003151239", "q=1239", f"q={wang['number']}", "q=李秀英"):
+        assert found("yanhu", "/cases", query) == [wang["id"]], query
+    assert found("yanhu", "/cases", "q=陈志强") == [chen["id"]]
+    assert found("yanhu", "/cases", "q=%25") == []  # a LIKE wildcard is a character like any other
+    # Another county's staff find nothing of 盐湖区, whatever they search for.
+    assert found("yongji", "/cases", "q=王建国") == []
+    # The queue takes the same search; today nothing is late, in three days the acceptance's next
+    # step is (2 working days).
+    assert found("beicheng", "/queue", "q=1239") == [wang["id"]]
+    assert found("beicheng", "/queue", "overdue=1") == []
+    clock.today = date(2025, 9, 25)
+    assert found("beicheng", "/queue", "overdue=1") == [wang["id"]]
+    assert found("yanhu", "/cases", "overdue=1") == [wang["id"]]
+    refused = api.get("beicheng", "/queue?overdue=maybe")
+    assert refused.status_code == 422 and errors(refused.json or {}, "overdue")
+    assert api.get("beicheng", "/cases?q=" + "王" * 41).status_code == 422
