@@ -66,6 +66,8 @@ PERMISSIONS: Final[Mapping[str, Permission]] = {
     # under delegation.
     "confirm_by_own_power": _p("", COUNTY),
     # Documents: correcting one issues a new version.
+    # 一户一档 (64号 第二十八条, 65号 第二十条): the case's whole file in one archive.
+    "export_case_archives": _p("只有乡镇（街道）和县级民政部门工作人员可以下载一户一档", TOWNSHIP, COUNTY),
     "correct_documents": _p("只有本案所在乡镇（街道）或县级民政部门的工作人员可以更正文书", TOWNSHIP, COUNTY),
     # 64号 第二十五条, 65号 第十七条: lists to the 医保 bureau and the 残联.
     "send_agency_lists": _p("名单由县级民政部门报送，只有县级工作人员可以生成", COUNTY),

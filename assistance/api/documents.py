@@ -7,7 +7,8 @@ from typing import Any
 from flask import Response, request
 from flask_smorest import Blueprint
 
-from assistance.documents import agency_lists, issued
+from assistance.clock import utcnow
+from assistance.documents import agency_lists, archive, issued
 from assistance.http import database, file_response, json_body, today, user_id
 
 blp = Blueprint(
@@ -33,6 +34,13 @@ CORRECTION_SCHEMA = {
 def list_case_documents(case_id: int) -> dict[str, Any]:
     """本案已印发的文书（按本人可查看的范围，含各版本）"""
     return {"documents": issued.case_documents(database(), user_id(), case_id)}
+
+
+@case_blp.route("/<int:case_id>/archive", methods=["GET"])
+@case_blp.doc(responses={"200": {"description": "一户一档（ZIP）", "content": {"application/zip": {}}}})
+def get_case_archive(case_id: int) -> Response:
+    """一户一档：本案全部文书（各版本）、证明材料、审计记录和带 SHA-256 的清单（乡镇、县级工作人员）"""
+    return file_response(archive.case_archive(database(), user_id(), case_id, utcnow()))
 
 
 @blp.route("/<int:document_id>", methods=["GET"])

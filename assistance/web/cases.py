@@ -14,6 +14,8 @@ from assistance.access import may, may_edit_household, may_file_in
 from assistance.casefile.evaluation import current_decision, record_current
 from assistance.cases import evidence, filing, transitions
 from assistance.cases.acts import ACTS
+from assistance.clock import utcnow
+from assistance.documents import archive
 from assistance.documents.issued import case_documents, document_file
 from assistance.errors import InvalidInput, ServiceError
 from assistance.http import database, file_response, search_arguments, today
@@ -327,6 +329,13 @@ def download_document(document_id: int, fmt: str) -> ResponseReturnValue:
     """A notice, publicity, form or list as issued (the same bytes as the API's)."""
     found = document_file(database(), signed_in().id, document_id, fmt)
     return file_response(found, inline=fmt == "pdf" and request.args.get("inline") == "1")
+
+
+@bp.get("/cases/<int:case_id>/archive.zip")
+@login_required
+def case_archive(case_id: int) -> ResponseReturnValue:
+    """一户一档 (64号 第二十八条, 65号 第二十条), the same as the API's."""
+    return file_response(archive.case_archive(database(), signed_in().id, case_id, utcnow()))
 
 
 @bp.post("/cases/<int:case_id>/evaluations")

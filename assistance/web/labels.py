@@ -134,6 +134,7 @@ SECURITY_EVENTS = {
     "delegation_set": "设置审核确认权限下放",
     "backdating_set": "设置补录期限",
     "step_days_set": "设置各环节办理期限",
+    "case_archive_exported": "下载一户一档",
     "holidays_loaded": "录入节假日安排",
     "parameter_entered": "录入参数",
     "parameter_approved": "批准参数",

@@ -642,6 +642,10 @@ def test_township_sees_the_application_in_its_queue_and_accepts_it(app: Flask, f
     assert "认定办理期限 64号 第二十四条 2025-09-22 30个工作日 2025-11-07 进行中" in deadlines
     assert "下一期限：提请信息核对期限， 2025-09-24 到期" in text(page)
     assert "受理日期 2025-09-22" in text(section(page, "filing"))
+    # The whole file in one archive, for the township (一户一档, issue 19).
+    archive = staff.get(f"/cases/{filed}/archive.zip")
+    assert archive.status_code == 200 and archive.data.startswith(b"PK")
+    assert f"/cases/{filed}/archive.zip" in html(page)
     # The accept form is gone: the same act cannot be done twice from the page.
     assert not [f for f in forms_of(page) if f.action == f"/cases/{filed}/actions/accept"]
 

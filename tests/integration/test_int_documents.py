@@ -7,8 +7,11 @@ the applicant downloads, not in the template's context.
 from __future__ import annotations
 
 import hashlib
+import io
+import json
 import re
 import subprocess
+import zipfile
 from datetime import date
 from typing import Any
 
@@ -32,7 +35,7 @@ from assistance.documents import default_renderer
 from assistance.documents.issuing import regenerate
 from assistance.documents.notice_kinds import KINDS
 from assistance.documents.rendering import render_waiting
-from assistance.models import IssuedDocument
+from assistance.models import IssuedDocument, SecurityEvent
 
 
 def pdf_text(pdf: bytes) -> str:
@@ -374,3 +377,41 @@ def test_a_65_refusal_is_issued_by_whoever_holds_the_power(
         assert "盐湖区民政局" in text[:40], text[:80]
         assert "解州镇人民政府" not in text[:40]
         assert "本通知由运城市盐湖区解州镇人民政府转交你" in text
+
+
+def test_a_case_downloads_as_one_archive_with_a_manifest(api: ApiClient, clock: Clock, db: Database) -> None:
+    """一户一档 (64号 第二十八条, 65号 第二十条; issue 19): every document version, the evidence,
+    the audit trail printed and a manifest with each file's SHA-256; for township and county staff
+    of the area, logged."""
+    case = dibao_edge_to_publicity(api, clock)
+    cid = case["id"]
+    scan = b"%PDF-1.4 scan of the hukou book"
+    uploaded = api.as_("beicheng").post(
+        f"/api/v1/cases/{cid}/evidence",
+        data={"kind": "other", "title": "户口簿", "file": (io.BytesIO(scan), "户口簿.pdf")},
+    )
+    assert uploaded.status_code == 201, uploaded.json
+    answer = api.as_("yanhu").get(f"/api/v1/cases/{cid}/archive")
+    assert answer.status_code == 200 and answer.mimetype == "application/zip"
+    archive = zipfile.ZipFile(io.BytesIO(answer.data))
+    names = archive.namelist()
+    manifest = json.loads(archive.read(next(n for n in names if n.endswith("清单.json"))))
+    assert manifest["case"]["number"] == case["number"]
+    listed = {f["path"]: f for f in manifest["files"]}
+    for name in names:
+        path = name.split("/", 1)[1]
+        if path != "清单.json":
+            assert listed[path]["sha256"] == hashlib.sha256(archive.read(name)).hexdigest(), path
+    assert sum(p.startswith("文书/") for p in listed) == len(documents(api, "yanhu", cid))
+    assert [p for p in listed if p.startswith("证明材料/")] == [f"证明材料/{uploaded.json['id']}-户口簿.pdf"]
+    trail = archive.read(next(n for n in names if n.endswith("审计记录.csv"))).decode("utf-8-sig")
+    assert "提出申请" in trail and "受理申请" in trail and "拟纳入，在村（社区）公示" in trail
+    assert manifest["audit_head"] in trail
+    # The applicant, a village committee and another county cannot.
+    for who, status in (("wangjianguo", 403), ("huaidong", 403), ("yongji", 404)):
+        assert api.as_(who).get(f"/api/v1/cases/{cid}/archive").status_code == status, who
+    with db.reading() as session:
+        logged = session.exec(
+            select(SecurityEvent).where(SecurityEvent.action == "case_archive_exported")
+        ).all()
+    assert [e.subject_id for e in logged] == [cid]
