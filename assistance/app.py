@@ -7,6 +7,7 @@ from datetime import timedelta
 from typing import Any
 
 from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from assistance import api, logs, metrics, readiness, web
 from assistance.audit_key import audit_key
@@ -43,6 +44,12 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         MAX_CONTENT_LENGTH=12 * 1024 * 1024,
     )
     app.config.update(config or {})
+    # Behind a reverse proxy (deploy/nginx): how many proxies to believe about the client's address
+    # and scheme. The address counts sign-in attempts and goes to the security log; without this it
+    # would be the proxy's own for everyone.
+    proxies = int(app.config.get("PROXIES", os.environ.get("ASSISTANCE_PROXIES", "0")) or 0)
+    if proxies:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies)  # type: ignore[method-assign]
     app.config["DATABASE_URL"] = database_url(app.config["DATABASE_URL"])
     check_production_database(app.config["DATABASE_URL"])
     # Read (or, on a first run, made) now: without it no act could be recorded.

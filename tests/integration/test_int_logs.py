@@ -89,3 +89,20 @@ def test_metrics_count_requests_acts_and_the_backlog(app: Flask, api: ApiClient)
     assert "assistance_documents_waiting" in scraped and "assistance_batch_jobs" in scraped
     assert 'flask_http_request_total{method="POST",status="200"}' in scraped
     assert "王建国" not in scraped
+
+
+def test_behind_a_proxy_the_clients_address_is_the_one_logged(
+    database: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """deploy/nginx forwards the client's address; with ASSISTANCE_PROXIES=1 the service believes
+    one proxy about it (the access log, the security log and the sign-in limits use it)."""
+    from assistance.app import create_app
+
+    behind = create_app({"TESTING": True, "DATABASE_URL": database, "SECRET_KEY": "t", "PROXIES": 1})
+    capsys.readouterr()
+    behind.test_client().get("/healthz", headers={"X-Forwarded-For": "203.0.113.9"})
+    (line,) = [
+        json.loads(raw) for raw in capsys.readouterr().err.splitlines() if '"assistance.access"' in raw
+    ]
+    assert line["address"] == "203.0.113.9"
+    behind.extensions["assistance_db"].engine.dispose()

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-SETTINGS = Path(__file__).resolve().parents[2] / "gunicorn.conf.py"
+SETTINGS = Path(__file__).resolve().parents[2] / "assistance" / "gunicorn_config.py"
 
 
 def _workers() -> int:
