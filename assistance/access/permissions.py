@@ -72,6 +72,8 @@ PERMISSIONS: Final[Mapping[str, Permission]] = {
     # 64号 第二十五条, 65号 第十七条: lists to the 医保 bureau and the 残联.
     "send_agency_lists": _p("名单由县级民政部门报送，只有县级工作人员可以生成", COUNTY),
     "import_agency_lists": _p("其他部门报送的名单由县级民政部门导入", COUNTY),
+    # Families recognised before the service, brought in so that their rechecks run here.
+    "import_recognised_families": _p("已认定家庭由县级民政部门导入", COUNTY),
     "read_referrals": _p("只有乡镇（街道）、县级民政部门工作人员可以查看监测户名单", TOWNSHIP, COUNTY, ADMIN),
     "see_referral_page": _p("您的角色不能使用此页面", VILLAGE, TOWNSHIP, COUNTY, ADMIN),
     "dismiss_referrals": _p("只有乡镇（街道）工作人员可以办结名单对象", TOWNSHIP),

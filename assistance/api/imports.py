@@ -7,6 +7,7 @@ from typing import Any
 from flask import request
 from flask_smorest import Blueprint
 
+from assistance.cases import recognised_import
 from assistance.errors import InvalidInput
 from assistance.http import database, json_body, takes_upload, today, user_id
 from assistance.intake import imports
@@ -41,6 +42,18 @@ def _import(kind: str) -> dict[str, Any]:
         raise InvalidInput.field("file", "请上传 .csv 或 .xlsx 文件")
     content = upload.read(imports.MAX_BYTES + 1)
     return imports.import_list(database(), user_id(), kind, upload.filename, content, today())
+
+
+@blp.route("/imports/recognised-families", methods=["POST"])
+@blp.doc(requestBody=UPLOAD)
+@takes_upload
+def post_recognised_families() -> tuple[dict[str, Any], int]:
+    """导入原系统已认定的低保边缘家庭（每行一名成员），排定定期核查（64号 第二十六条；县级）"""
+    upload = request.files.get("file")
+    if upload is None or not upload.filename:
+        raise InvalidInput.field("file", "请上传 .csv 或 .xlsx 文件")
+    content = upload.read(recognised_import.MAX_BYTES + 1)
+    return recognised_import.import_recognised(database(), user_id(), upload.filename, content, today()), 201
 
 
 @blp.route("/imports/medical-alerts", methods=["POST"])

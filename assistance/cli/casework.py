@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import sys
+from pathlib import Path
 from typing import IO, Any
 
 import click
@@ -66,6 +67,28 @@ def holidays_load(schedule_file: IO[str], username: str) -> None:
 @main.group()
 def rechecks() -> None:
     """低保边缘家庭定期核查（64号 第二十六条）。"""
+
+
+@rechecks.command("import")
+@click.argument("table", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--by", "username", required=True, help="导入人（县级民政部门工作人员）用户名。")
+def rechecks_import(table: Path, username: str) -> None:
+    """导入原系统已认定的低保边缘家庭（每行一名成员），排定其定期核查；有错误行时不导入任何一行。"""
+    from assistance.cases.recognised_import import import_recognised
+    from assistance.config import database_url
+    from assistance.db import Database
+    from assistance.errors import ServiceError
+
+    try:
+        done = import_recognised(
+            Database(database_url()), user_id_of(username), table.name, table.read_bytes(), china_today()
+        )
+    except ServiceError as exc:
+        refused(exc)
+    click.echo(
+        f"已导入{done['imported']}户（共{done['households']}户，{done['duplicates']}户已在本系统中），"
+        f"已排定定期核查"
+    )
 
 
 @rechecks.command("due")

@@ -146,6 +146,7 @@ PUSH_STATUSES = {"queued": "待推送医保部门", "pushed": "已推送医保�
 # Audit events that are not transitions of either table.
 EVENTS = {
     "file": "提出申请",
+    "import_recognised": "导入原系统已认定的家庭（非本系统办理）",
     "update_household": "更正家庭信息",
     "add_evidence": "上传证明材料",
     "evaluate": "规则引擎评估",
