@@ -28,9 +28,10 @@ BUDGETS: dict[str, dict[str, int]] = {
     # With an idempotency key, as a client that may retry sends it (and api_profile.py does):
     # looking the key up is part of the price of a filing.
     # Both open a step's deadline (issue 19): its INSERT and the case's next due date kept from it;
-    # accepting also meets the material review's.
+    # accepting also meets the material review's (PostgreSQL sends its two new deadlines as one
+    # INSERT).
     "file": {"sqlite": 15, "postgresql": 11},
-    "accept": {"sqlite": 20, "postgresql": 20},
+    "accept": {"sqlite": 20, "postgresql": 19},
     # Read by the county, not by the township whose accept already kept the page for itself.
     "case page built": {"sqlite": 10, "postgresql": 10},
     # The actor with the case's version and revision, read together; nothing else.
