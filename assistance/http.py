@@ -82,6 +82,8 @@ def sign_in_limit() -> str:
 
 
 limit_signing_in = limiter.limit(sign_in_limit, methods=["POST"])
+# 扫码验真 is public: enough for anyone checking papers, too few to walk through codes.
+limit_verifying = limiter.limit("60 per minute;600 per hour")
 
 
 def begin_session(signed_in: SignedIn) -> None:

@@ -61,6 +61,7 @@ def register(app: Flask) -> Api:
         documents.blp,
         documents.case_blp,
         documents.lists_blp,
+        documents.verify_blp,
         admin.blp,
         evaluate.blp,
         policy.blp,

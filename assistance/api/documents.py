@@ -8,13 +8,14 @@ from flask import Response, request
 from flask_smorest import Blueprint
 
 from assistance.clock import utcnow
-from assistance.documents import agency_lists, archive, issued
-from assistance.http import database, file_response, json_body, today, user_id
+from assistance.documents import agency_lists, archive, issued, verification
+from assistance.http import database, file_response, json_body, limit_verifying, today, user_id
 
 blp = Blueprint(
     "documents", __name__, url_prefix="/documents", description="文书（通知书、公示、表格、名单）"
 )
 case_blp = Blueprint("case_documents", __name__, url_prefix="/cases", description="案件文书")
+verify_blp = Blueprint("verify", __name__, url_prefix="/verify", description="文书验真（公开）")
 
 CORRECTION_SCHEMA = {
     "type": "object",
@@ -41,6 +42,13 @@ def list_case_documents(case_id: int) -> dict[str, Any]:
 def get_case_archive(case_id: int) -> Response:
     """一户一档：本案全部文书（各版本）、证明材料、审计记录和带 SHA-256 的清单（乡镇、县级工作人员）"""
     return file_response(archive.case_archive(database(), user_id(), case_id, utcnow()))
+
+
+@verify_blp.route("/<code>", methods=["GET"])
+@limit_verifying
+def get_verification(code: str) -> dict[str, Any]:
+    """扫码验真（无需登录）：验真码对应文书的文号、名称、日期、发文机关、版本和内容哈希，不含个人信息"""
+    return verification.verify(database(), code)
 
 
 @blp.route("/<int:document_id>", methods=["GET"])

@@ -21,7 +21,7 @@ import jinja2
 from sqlmodel import Session, col, select
 
 from assistance.db import next_in_series
-from assistance.documents import CJKFontMissing, DocumentError, MissingGlyphs, write_xlsx
+from assistance.documents import CJKFontMissing, DocumentError, MissingGlyphs, verification, write_xlsx
 from assistance.documents.context import dump_context, load_context
 from assistance.documents.glyphs import check_printable
 from assistance.documents.issuers import IssuerMissing, issuers_for
@@ -156,7 +156,14 @@ def issue(
     a template sees.
     """
     version = supersedes.version + 1 if supersedes is not None else 1
-    full = {"title": kind.title, **context, "version": version, "issued": issued_on}
+    code = verification.new_code()
+    full = {
+        "title": kind.title,
+        **context,
+        "version": version,
+        "issued": issued_on,
+        "verification": verification.printed(code),
+    }
     series, year = kind.series, issued_on.year
     if supersedes is not None:
         shown = supersedes.number
@@ -194,6 +201,7 @@ def issue(
         issued_by=issued_by,
         case_state=case_state,
         action=action,
+        verification_code=code,
     )
     session.add(document)
     session.flush()

@@ -80,6 +80,9 @@ class IssuedDocument(SQLModel, table=True):
     case_state: str = Field(default="", max_length=30)
     action: str = Field(max_length=40)
     rendered_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    # 扫码验真: printed on the document with a QR code; the public page /verify/{code} names the
+    # document and its stored hash, nothing personal (documents/verification.py).
+    verification_code: str | None = Field(default=None, max_length=16, unique=True, index=True)
 
 
 class DocumentNumberCounter(SQLModel, table=True):

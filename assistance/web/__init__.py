@@ -27,6 +27,7 @@ from assistance.web import (  # noqa: F401  (routes register on import)
     rechecks,
     reports,
     staff,
+    verify,
 )
 from assistance.web.base import bp
 

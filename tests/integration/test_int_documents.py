@@ -16,6 +16,7 @@ from datetime import date
 from typing import Any
 
 import pytest
+from flask import Flask
 from integration_support import (
     ApiClient,
     Clock,
@@ -415,3 +416,36 @@ def test_a_case_downloads_as_one_archive_with_a_manifest(api: ApiClient, clock: 
             select(SecurityEvent).where(SecurityEvent.action == "case_archive_exported")
         ).all()
     assert [e.subject_id for e in logged] == [cid]
+
+
+def test_anyone_holding_a_printed_notice_verifies_it(api: ApiClient, clock: Clock, app: Flask) -> None:
+    """扫码验真 (issue 19): each document prints a code and a QR code of the public page, which
+    names the document and its hash, nothing personal, and compares a PDF held with the one issued."""
+    case = dibao_edge_to_publicity(api, clock)
+    publicity = by_kind(documents(api, "beicheng", case["id"]), "edge_township_publicity")[0]
+    pdf = download(api, "beicheng", publicity["id"])
+    text = pdf_text(pdf)
+    match = re.search(r"验真码([2-9A-HJ-NP-Z]{4}-[2-9A-HJ-NP-Z]{4}-[2-9A-HJ-NP-Z]{2})", text)
+    assert match is not None, text[-200:]
+    code = match.group(1)
+
+    anyone = app.test_client()
+    found = anyone.get(f"/api/v1/verify/{code.lower()}")
+    assert found.status_code == 200, found.json
+    assert found.json["number"] == publicity["number"] and found.json["superseded"] is False
+    assert found.json["sha256"] == hashlib.sha256(pdf).hexdigest()
+    assert "王建国" not in found.get_data(as_text=True) and "1408021980" not in found.get_data(as_text=True)
+    assert anyone.get("/api/v1/verify/ABCD-EFGH-JK").status_code == 404
+    assert anyone.get("/api/v1/verify/not-a-code").status_code == 422
+
+    page = anyone.get(f"/verify/{code}").get_data(as_text=True)
+    assert "系统印发过这份文书" in page and publicity["number"] in page
+    token = re.search(r'name="csrf_token" value="([^"]+)"', page)
+    assert token is not None
+    for content, verdict in ((pdf, "完全一致"), (pdf[:-10] + b"tampered!!", "不一致")):
+        compared = anyone.post(
+            f"/verify/{code}",
+            data={"csrf_token": token.group(1), "file": (io.BytesIO(content), "held.pdf")},
+            content_type="multipart/form-data",
+        )
+        assert verdict in compared.get_data(as_text=True)
