@@ -110,7 +110,7 @@ class Member:
         "户籍地区划代码",
         default=None,
         description="户籍地区划代码；申请人、患者必填",
-        hint="6位，如盐湖区 140802；申请人（患者）必填",
+        hint="6位代码，可输入县名选择，如盐湖区 140802；申请人（患者）必填",
     )
     unable_to_live_independently: bool = declare(
         FLAG, "不能独立生活（成年子女）", default=False, article="64号 第九条（三）"

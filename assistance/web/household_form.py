@@ -25,6 +25,8 @@ DATE = "date"
 SELECT = "select"
 CHECKBOX = "checkbox"
 MEMBER = "member"
+# A 6-digit area code, typed or picked by name: the suggestions are Yuncheng's counties.
+REGION = "region"
 
 DIBAO_EDGE = "dibao_edge"
 ILLNESS_POVERTY = "illness_poverty"
@@ -36,6 +38,7 @@ _WIDGETS = {
     d.WHOLE: NUMBER,
     d.DAY: DATE,
     d.MEMBER: MEMBER,
+    d.REGION: REGION,
 }
 _BLANK_ROWS = {"members": 4, "incomes": 4, "assets": 3, "medical_expenses": 3, "county_findings": 1}
 

@@ -612,6 +612,8 @@ def test_staff_and_the_village_file_with_their_own_choices(app: Flask) -> None:
     assert form.value("village") == HUAIDONG and form.value("channel") == "village_committee"
     page = village.get("/cases/new?procedure=dibao_edge")
     assert XIGUAN not in html(page)
+    # A villager picks a county by its name for a 6-digit code (issue 19).
+    assert 'list="regions"' in html(page) and '<option value="140802" label="运城市盐湖区">' in html(page)
     county = sign_in(app, "yanhu")
     assert county.get("/cases/new?procedure=dibao_edge", expect=403).status_code == 403
 
