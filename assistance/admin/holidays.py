@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+from datetime import date, timedelta
 from typing import Any
 
 from sqlmodel import col, select
@@ -42,6 +44,56 @@ def load_schedule(db: Database, admin_id: int, payload: Any, year: int | None = 
             session, "holidays_loaded", actor=actor, subject="holiday_schedule", detail=detail
         )
         return {"year": schedule.year, "source": schedule.source, **data, "deadlines_recounted": recounted}
+
+
+_RANGE = re.compile(r"^\s*(\d{4}-\d{1,2}-\d{1,2})\s*(?:(?:至|到|~|～|—)\s*(\d{4}-\d{1,2}-\d{1,2}))?\s*$")
+
+
+def _days(text: str, field: str, *, weekdays_only: bool) -> list[str]:
+    """Dates as the State Council's notice gives them, one per line or separated by 、 or commas:
+    a day, or a span ("2027-02-10至2027-02-16"). Of a holiday span only Monday to Friday are
+    listed: the schedule names the working days given up, and a weekend is not one."""
+    found: list[str] = []
+    for number, part in enumerate(re.split(r"[\n、,，;；]+", text), 1):
+        if not part.strip():
+            continue
+        matched = _RANGE.match(part)
+        if matched is None:
+            raise InvalidInput.field(
+                field, f"第{number}项“{part.strip()}”应为日期（2027-01-01）或日期段（2027-02-10至2027-02-16）"
+            )
+        try:
+            first = date.fromisoformat(_padded(matched.group(1)))
+            last = date.fromisoformat(_padded(matched.group(2) or matched.group(1)))
+        except ValueError as exc:
+            raise InvalidInput.field(field, f"第{number}项“{part.strip()}”不是有效日期") from exc
+        if last < first or (last - first).days > 31:
+            raise InvalidInput.field(field, f"第{number}项日期段应由早到晚，且不超过一个月")
+        day = first
+        while day <= last:
+            if not weekdays_only or day.weekday() < 5:
+                found.append(day.isoformat())
+            day += timedelta(days=1)
+    return sorted(set(found))
+
+
+def _padded(text: str) -> str:
+    year, month, day = text.split("-")
+    return f"{year}-{int(month):02d}-{int(day):02d}"
+
+
+def schedule_from_notice(year: Any, source: str, holidays: str, workdays: str) -> dict[str, Any]:
+    """The JSON schedule of ``load_schedule`` from a form filled in from the notice's dates."""
+    try:
+        numeric = int(str(year).strip())
+    except ValueError as exc:
+        raise InvalidInput.field("year", "应为年份，如 2027") from exc
+    return {
+        "year": numeric,
+        "source": source.strip(),
+        "holidays": _days(holidays, "holidays", weekdays_only=True),
+        "workdays": _days(workdays, "workdays", weekdays_only=False),
+    }
 
 
 def list_schedules(db: Database) -> list[dict[str, Any]]:

@@ -212,6 +212,25 @@ def admin_holidays() -> ResponseReturnValue:
     return redirect(url_for("web.admin_holidays"))
 
 
+@bp.post("/admin/holidays/dates")
+@login_required
+def admin_holiday_dates() -> ResponseReturnValue:
+    """The schedule typed from the notice's dates, as a form rather than JSON."""
+    user = require_permission("load_holidays")
+    fields = ("year", "source", "holidays", "workdays")
+    values = MultiDict({k: request.form.get(k, "") for k in fields})
+    try:
+        payload = holidays.schedule_from_notice(*(values[k] for k in fields))
+        loaded = holidays.load_schedule(database(), user.id, payload)
+    except ServiceError as exc:
+        return _holidays_page(values, problems_from(exc), exc.status)
+    flash(
+        f"已录入{loaded['year']}年节假日安排（{loaded['source']}），重新计算了{loaded['deadlines_recounted']}个期限。",
+        "success",
+    )
+    return redirect(url_for("web.admin_holidays"))
+
+
 def _parameters_page(
     values: MultiDict[str, str] | None = None, problems: Problems | None = None, status: int = 200
 ) -> ResponseReturnValue:

@@ -1161,3 +1161,25 @@ def test_a_medical_alert_is_set_aside_by_the_township_with_its_reason(app: Flask
     after = township.get(redirected_to(township.submit(dismiss, {"reason": "已纳入低保，医疗救助已落实"})))
     assert "已记录核查情况，不予登记申请" in text(after)
     assert "已纳入低保，医疗救助已落实" in text(township.get("/referrals?status=dismissed"))
+
+
+def test_the_administrator_enters_a_holiday_notice_by_its_dates(app: Flask) -> None:
+    admin = sign_in(app, "admin")
+    form = form_of(admin.get("/admin/holidays"), "/admin/holidays/dates")
+    done = admin.submit(
+        form,
+        {
+            "year": "2027",
+            "source": "国务院办公厅关于2027年部分节假日安排的通知",
+            "holidays": "2027-01-01\n2027-02-10至2027-02-16",
+            "workdays": "2027-02-06",
+        },
+    )
+    listing = admin.get(redirected_to(done))
+    assert "已录入2027年节假日安排" in text(listing)
+    assert "国务院办公厅关于2027年部分节假日安排的通知" in text(listing)
+    refused = admin.submit(
+        form_of(admin.get("/admin/holidays"), "/admin/holidays/dates"),
+        {"year": "2027", "source": "x", "holidays": "春节"},
+    )
+    assert refused.status_code == 422 and "春节" in field_error(refused, "holidays")

@@ -36,3 +36,23 @@ def test_a_field_path_is_named_in_words(path: str, words: str) -> None:
     from assistance.web.labels import field
 
     assert field(path) == words
+
+
+def test_a_holiday_notice_is_entered_as_its_dates() -> None:
+    """Issue 19: the schedule was JSON only. From the notice's days and spans, the weekends of a
+    holiday span are dropped (the schedule lists the working days given up)."""
+    from assistance.admin.holidays import schedule_from_notice
+    from assistance.errors import InvalidInput
+
+    made = schedule_from_notice(
+        "2027", " 国办发明电〔2026〕7号 ", "2027-01-01\n2027-2-10至2027-02-16", "2027-02-06、2027-02-20"
+    )
+    assert made == {
+        "year": 2027,
+        "source": "国办发明电〔2026〕7号",
+        "holidays": ["2027-01-01", "2027-02-10", "2027-02-11", "2027-02-12", "2027-02-15", "2027-02-16"],
+        "workdays": ["2027-02-06", "2027-02-20"],
+    }
+    with pytest.raises(InvalidInput) as caught:
+        schedule_from_notice("2027", "x", "春节", "")
+    assert caught.value.errors[0].field == "holidays" and "春节" in caught.value.errors[0].message
