@@ -30,6 +30,7 @@ from assistance.models import (
     Termination,
 )
 from assistance.models.base import utcnow
+from assistance.models.records import MATERIAL_KINDS
 from assistance.workdays import WorkingDayCalendar
 from assistance.workflow.machine import Transition, Workflow
 from assistance.workflow.vocabulary import GROUNDS
@@ -134,8 +135,41 @@ def resubmit_materials(ctx: ActionContext) -> None:
             raise InvalidInput.field("proxy_authorisation", "本人申请的，无需委托手续")
         ctx.case.proxy_authorisation = authorisation
         supplied.append("proxy_authorisation")
+    if notice is not None:
+        _everything_asked_for_is_here(ctx, notice)
     ctx.detail["supplied"] = supplied
     _note(ctx)
+
+
+# Materials the case's own fields stand for; every other kind is an upload of that kind.
+_HELD_BY_CASE = {
+    "economic_check_authorisation": "economic_check_authorised",
+    "commitment": "commitment_signed",
+    "proxy_authorisation": "proxy_authorisation",
+}
+
+
+def _everything_asked_for_is_here(ctx: ActionContext, notice: MaterialNotice) -> None:
+    """65号 第十四条: what the notice asked for is handed in before the application goes back to
+    the material review: each item uploaded since the notice (or, for the authorisation,
+    commitment and power of attorney, recorded on the case)."""
+    uploaded = set(
+        ctx.session.exec(
+            select(Evidence.kind).where(
+                Evidence.case_id == ctx.case_id, Evidence.uploaded_at >= notice.recorded_at
+            )
+        ).all()
+    )
+    missing = [
+        kind
+        for kind in notice.missing
+        if not (getattr(ctx.case, _HELD_BY_CASE[kind]) if kind in _HELD_BY_CASE else kind in uploaded)
+    ]
+    if missing:
+        named = "、".join(MATERIAL_KINDS.get(kind, kind) for kind in missing)
+        raise InvalidInput.field(
+            "missing", f"补齐材料通知要求的以下材料尚未上传：{named}。请先在“证明材料”中上传，再重新提交"
+        )
 
 
 def accept(ctx: ActionContext) -> None:

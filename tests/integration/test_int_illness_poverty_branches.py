@@ -214,6 +214,12 @@ def test_material_check_before_acceptance(api: ApiClient, clock: Clock) -> None:
     )
     assert case["state"] == "awaiting_materials"
     api.act("jiezhou", cid, "extend", expect=409, reason="未受理，无期限可延长")
+    # What the notice asked for is uploaded before the application goes back (issue 19).
+    early = api.act("xiguan", cid, "resubmit_materials", expect=422, note="已补交")
+    assert "住院费用结算单、门诊慢特病和门诊特药收费票据" in errors(early, "missing")[0]
+    for kind in ("hospital_settlement", "outpatient_receipts"):
+        body = {"kind": kind, "title": kind, "file": (io.BytesIO(b"%PDF-1.4 scan"), f"{kind}.pdf")}
+        assert api.as_("xiguan").post(f"/api/v1/cases/{cid}/evidence", data=body).status_code == 201
     case = api.act("xiguan", cid, "resubmit_materials", note="已补交住院结算单和门诊票据")
     assert case["state"] == "filed"
     case = api.act("jiezhou", cid, "accept")
