@@ -109,8 +109,15 @@ HOUSEHOLD_EDITING: Final[Mapping[str, tuple[str, ...]]] = {
         "information_check",
         "investigation",
         "recheck",
+        # 64号 第二十二条: the democratic appraisal may find the investigation's results untrue or
+        # incomplete; the township corrects them before its initial opinion.
+        "appraisal",
+        "initial_opinion",
         "recognised",
     ),
+    # 64号 第二十三条, 65号 第十七条: the county's review (with its own home visit) may correct the
+    # facts it decides on.
+    COUNTY: ("county_review",),
 }
 
 # Which documents of a case each role reads, by their audience (``documents.issuing``): the

@@ -20,6 +20,7 @@ from integration_support import (
     dibao_edge_to_county_review,
     dibao_edge_to_publicity,
     errors,
+    high_income,
     illness_poverty_household,
     illness_poverty_to_investigation,
 )
@@ -283,3 +284,25 @@ def test_a_refused_correction_names_the_steps_in_words(api: ApiClient, clock: Cl
     message = refused.json["message"]
     assert "可修改的环节" in message and "待材料审查" in message, message
     assert not re.search(r"[a-z_]{4,}", message), message
+
+
+def test_the_county_corrects_the_facts_it_reviews(api: ApiClient, clock: Clock) -> None:
+    """64号 第二十三条: the county's review, with its own home visit, may correct the household; the
+    correction is audited and the engine decides again on the corrected facts (issue 19)."""
+    case = dibao_edge_to_county_review(api, clock)
+    before = api.post("yanhu", f"/cases/{case['id']}/evaluations", {}).json["outcome"]
+    corrected = api.as_("yanhu").put(
+        f"/api/v1/cases/{case['id']}/household", json=high_income(dibao_edge_household())
+    )
+    assert corrected.status_code == 200, corrected.json
+    after = api.case("yanhu", case["id"])
+    assert after["history"][-1]["action"] == "update_household"
+    again = api.post("yanhu", f"/cases/{case['id']}/evaluations", {}).json["outcome"]
+    assert (before, again) == ("eligible", "not_eligible")
+    # The township no longer may, once the case is the county's.
+    assert (
+        api.as_("beicheng")
+        .put(f"/api/v1/cases/{case['id']}/household", json=dibao_edge_household())
+        .status_code
+        == 409
+    )
