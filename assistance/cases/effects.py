@@ -27,6 +27,7 @@ from assistance.models import (
     Objection,
     Opinion,
     Publicity,
+    Report,
     Termination,
 )
 from assistance.models.base import utcnow
@@ -370,6 +371,33 @@ def record_objection(ctx: ActionContext) -> None:
         )
     )
     ctx.detail.update(publicity_id=publicity.id, real_name=bool(ctx.data.get("real_name")))
+    if ctx.data.get("real_name"):
+        ctx.detail["report_id"] = _report_for_feedback(ctx)
+
+
+def _report_for_feedback(ctx: ActionContext) -> int:
+    """64号 第三十条, 65号 第二十三条: a real-name objection is checked one by one and its result
+    told to whoever raised it. It is registered as a real-name report on the case, so that the
+    reports' desk assigns, checks and answers it, and the answer is recorded."""
+    case = ctx.case
+    report = Report(
+        county_code=case.county_code,
+        township_id=case.township_id,
+        case_id=case.id,
+        procedure=case.procedure,
+        channel="visit",
+        real_name=True,
+        reporter_name=ctx.data.get("raised_by", "")[:60],
+        reporter_contact=ctx.data.get("contact", "")[:100],
+        subject=f"公示期间实名异议（案件{case.number}）"[:200],
+        content=ctx.data["content"],
+        received_on=ctx.on,
+        received_by=ctx.actor.user_id,
+    )
+    ctx.session.add(report)
+    ctx.session.flush()
+    assert report.id is not None
+    return report.id
 
 
 def close_publicity(ctx: ActionContext) -> None:

@@ -84,7 +84,10 @@ class CheckNotQualified(ActionSchema):
 class Objection(ActionSchema):
     content = text(required=True, max_length=4000, metadata={"description": "异议内容"})
     raised_by = text(max_length=60, metadata={"description": "异议人（可匿名）"})
-    real_name = flag(metadata={"description": "是否实名"})
+    real_name = flag(
+        metadata={"description": "是否实名（实名的，登记为举报并逐一核查、反馈，64号 第三十条）"}
+    )
+    contact = text(max_length=100, metadata={"description": "实名异议人的联系方式（用于反馈核查结果）"})
     evidence_ids = listing(whole(), metadata={"description": "已上传的佐证材料编号"})
 
 

@@ -279,6 +279,10 @@ def _build_case_detail(snapshot: CaseSnapshot, today: date) -> dict[str, Any]:
 _OBJECTION_SEEN = ("id", "case_id", "kind", "publicity_id", "raised_on", "recorded_at")
 
 
+# Of an objection's event: whether it was raised by name, and the report it became.
+_NOT_THE_APPLICANTS = frozenset({"real_name", "report_id"})
+
+
 def _as_the_applicant_sees_it(data: dict[str, Any]) -> dict[str, Any]:
     """The case page without who objected in its publicities, what they said or sent, and without
     real-name reports on the case (64号 第二十二条、第三十条)."""
@@ -290,7 +294,7 @@ def _as_the_applicant_sees_it(data: dict[str, Any]) -> dict[str, Any]:
     ]
     data["evidence"] = [e for e in data["evidence"] if e["id"] not in sent]
     data["history"] = [
-        {**e, "detail": {k: v for k, v in e["detail"].items() if k != "real_name"}}
+        {**e, "detail": {k: v for k, v in e["detail"].items() if k not in _NOT_THE_APPLICANTS}}
         for e in data["history"]
         if not e["action"].startswith("report_")
     ]

@@ -202,6 +202,7 @@ FIELDS = {
     "content": "异议内容",
     "raised_by": "异议人",
     "real_name": "实名提出",
+    "contact": "联系方式",
     "evidence_ids": "佐证材料",
     "waived": "申请人书面表示不提出异议",
     "method": "调查方式",

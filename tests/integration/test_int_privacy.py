@@ -59,3 +59,21 @@ def test_the_applicant_reads_that_an_objection_was_raised_but_not_by_whom(
         assert secret not in answer, secret
         assert secret not in page, secret
     assert not any("real_name" in e["detail"] for e in mine["history"])
+
+
+def test_a_real_name_objection_is_checked_and_answered_as_a_report(api: ApiClient, clock: Clock) -> None:
+    """64号 第三十条: a real-name objection in publicity is checked one by one and its result told
+    to whoever raised it: it becomes a real-name report on the case (issue 19)."""
+    case = dibao_edge_to_publicity(api, clock)
+    done = api.act(
+        "huaidong", case["id"], "record_objection", raised_by=OBJECTOR, real_name=True, content=SAID,
+        contact=PHONE,
+    )  # fmt: skip
+    report_id = done["history"][-1]["detail"]["report_id"]
+    report = api.get("beicheng", f"/reports/{report_id}").json
+    assert (report["case_id"], report["real_name"], report["reporter_name"]) == (case["id"], True, OBJECTOR)
+    assert report["reporter_contact"] == PHONE and report["content"] == SAID
+    # Anonymous objections are not reports: nobody is there to be answered.
+    anonymous = api.act("huaidong", case["id"], "record_objection", content="匿名反映有车辆")
+    assert "report_id" not in anonymous["history"][-1]["detail"]
+    assert "report_id" not in json.dumps(api.case("wangjianguo", case["id"]), ensure_ascii=False)
