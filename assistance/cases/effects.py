@@ -89,12 +89,20 @@ def _opinion(
             "departure_reason",
             f"规则引擎对现有案卷的结论为“{engine}认定条件”，与本意见不一致，须说明理由",
         )
+    chosen = list(dict.fromkeys(ctx.data.get("criteria") or []))
+    known = {c["id"] for c in evaluation.decision.get("criteria", [])}
+    if chosen and decision != "reject":
+        raise InvalidInput.field("criteria", "只有不予认定（不同意）时才选择不符合的认定条件")
+    unknown = [c for c in chosen if c not in known]
+    if unknown:
+        raise InvalidInput.field("criteria", f"没有这些认定条件：{'、'.join(unknown)}")
     opinion = Opinion(
         case_id=ctx.case_id,
         recorded_by=ctx.actor.user_id,
         stage=stage,
         decision=decision,
         reasons=reasons,
+        criteria=chosen or None,
         evaluation_id=row.id,
         engine_outcome=evaluation.outcome,
         departure_reason=departure if not agrees else "",

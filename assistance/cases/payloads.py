@@ -47,6 +47,10 @@ class OpinionSchema(ActionSchema):
         max_length=4000,
         metadata={"description": "意见和理由：写入给申请人的通知书，以条例的用语说明"},
     )
+    criteria = listing(
+        text(max_length=60),
+        metadata={"description": "不予认定的，选择不符合的认定条件（各附依据，写入通知书）"},
+    )
     departure_reason = text(
         max_length=2000,
         metadata={"description": "与规则引擎结论不一致时，必须说明理由；只留在案卷中，不写入通知书"},

@@ -4,7 +4,7 @@ and appeal rights are given. Pure declarations and phrasing; the builders are in
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any, Final
 
 from assistance.documents.issuers import CountyIssuers
@@ -113,7 +113,9 @@ PUBLICITY_BASIS: Final[dict[tuple[str, str], str]] = {
 # Reasons: pure, so that the feature steps build them exactly as the service does.
 
 
-def reasons_from_opinion(stated: str, departure: str, decision: Mapping[str, Any] | None) -> dict[str, Any]:
+def reasons_from_opinion(
+    stated: str, departure: str, decision: Mapping[str, Any] | None, chosen: Sequence[str] | None = None
+) -> dict[str, Any]:
     """The reasons a notice gives for a decision taken by people on an opinion.
 
     ``decision`` is the rules engine's decision (RulesEvaluation.decision) on the facts the
@@ -122,6 +124,20 @@ def reasons_from_opinion(stated: str, departure: str, decision: Mapping[str, Any
     calculation (``departure``) is staff's internal record: it stays on the case, and no notice
     mentions the calculation.
     """
+    listed = {c["id"]: c for c in (decision or {}).get("criteria", [])}
+    if chosen:
+        # The conditions people found not met, each with its article; the calculation's account
+        # only where it found the same (a notice never blames the rules for people's finding).
+        picked = [
+            {
+                "title": listed[c]["title"],
+                "article": listed[c]["article"],
+                "explanation": listed[c]["explanation"] if listed[c].get("result") == "fail" else "",
+            }
+            for c in chosen
+            if c in listed
+        ]
+        return {"basis": "criteria", "stated": stated.strip(), "further": "", "criteria": picked}
     if departure.strip():
         return {"basis": "human", "stated": stated.strip(), "further": "", "criteria": []}
     criteria = []

@@ -167,7 +167,7 @@ def _check_reasons(src: Source) -> tuple[str, dict[str, Any]]:
     opinion = src.latest_opinion("township_check")
     assert opinion is not None, "find_not_eligible records the township's opinion"
     return "review", reasons_from_opinion(
-        opinion.reasons, opinion.departure_reason, src.evaluation_of(opinion)
+        opinion.reasons, opinion.departure_reason, src.evaluation_of(opinion), opinion.criteria
     )
 
 
@@ -261,7 +261,9 @@ def _refusal(src: Source) -> dict[str, Any]:
         stage = {"refuse": "county", "confirm_exit": "exit"}.get(src.action, "recheck")
         opinion = src.latest_opinion(stage)
         assert opinion is not None and opinion.decision == "reject", "the act records the rejecting opinion"
-        reasons = reasons_from_opinion(opinion.reasons, opinion.departure_reason, src.evaluation_of(opinion))
+        reasons = reasons_from_opinion(
+            opinion.reasons, opinion.departure_reason, src.evaluation_of(opinion), opinion.criteria
+        )
         issuer = src.decider if src.action in ("refuse", "confirm_exit") else src.township_organ
     return {
         **common_context(src),

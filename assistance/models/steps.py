@@ -114,6 +114,9 @@ class Opinion(_CaseStep, table=True):
     # A human decision that departs from the engine's must say why (and notices must not blame
     # the rules for it).
     departure_reason: str = Field(default="", max_length=2000)
+    # The conditions the people found not met, by the ids of the engine's criteria, each printed
+    # with its article in the notice.
+    criteria: list[str] | None = Field(default=None, sa_type=sa.JSON)
 
 
 class Termination(_CaseStep, table=True):

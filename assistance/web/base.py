@@ -19,7 +19,7 @@ from assistance.admin import accounts
 from assistance.config import shipped
 from assistance.errors import FieldProblem, InvalidInput, NotAuthenticated
 from assistance.http import LARGEST_OFFSET, SESSION_USER, database, today
-from assistance.web import csrf, labels
+from assistance.web import csrf, forms, labels
 
 # Templates sit beside the notice templates at the top of the project (templates/web/).
 bp = Blueprint(
@@ -144,7 +144,14 @@ def static_url(filename: str) -> str:
 @bp.record_once
 def _globals(state: BlueprintSetupState) -> None:
     # Globals, not context: the macro files are imported without the page's context.
-    state.app.jinja_env.globals.update(csrf_token=csrf.token, L=labels, static_url=static_url, may=may_here)
+    state.app.jinja_env.globals.update(
+        csrf_token=csrf.token,
+        L=labels,
+        static_url=static_url,
+        may=may_here,
+        with_choices=forms.with_choices,
+        criteria_choices=forms.criteria_choices,
+    )
 
 
 @bp.app_context_processor

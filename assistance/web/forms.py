@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from marshmallow import Schema, fields, validate
@@ -42,6 +42,24 @@ class FieldSpec:
     choices: tuple[tuple[str, str], ...] = ()
     hint: str = ""
     max_length: int | None = None
+
+
+def with_choices(spec: FieldSpec, choices: Iterable[tuple[str, str]]) -> FieldSpec:
+    """A spec whose choices are known only with the case (the conditions of its decision)."""
+    return replace(spec, choices=tuple(choices))
+
+
+def criteria_choices(decision: Mapping[str, Any] | None) -> list[tuple[str, str]]:
+    """The conditions of the engine's decision on the case, each with its article and, where the
+    calculation found it not met, saying so: what staff pick from when they refuse."""
+    return [
+        (
+            c["id"],
+            f"{c['title']}（{c['article']}）{'：按现有案卷不符合' if c.get('result') == 'fail' else ''}",
+        )
+        for c in (decision or {}).get("criteria", [])
+        if c.get("result") != "not_applicable"
+    ]
 
 
 @dataclass

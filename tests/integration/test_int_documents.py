@@ -28,6 +28,7 @@ from integration_support import (
     errors,
     high_income,
     illness_poverty_to_investigation,
+    sign_in,
 )
 from sqlmodel import select
 
@@ -449,3 +450,33 @@ def test_anyone_holding_a_printed_notice_verifies_it(api: ApiClient, clock: Cloc
             content_type="multipart/form-data",
         )
         assert verdict in compared.get_data(as_text=True)
+
+
+def test_staff_pick_the_conditions_a_refusal_rests_on(api: ApiClient, clock: Clock) -> None:
+    """Issue 19: refusal reasons were free text only. Staff pick the conditions not met, each printed
+    with its article; where the calculation found them met, no account of it is printed."""
+    case = dibao_edge_to_county_review(api, clock)
+    cid = case["id"]
+    decision = api.post("yanhu", f"/cases/{cid}/evaluations", {}).json["decision"]
+    chosen = next(c for c in decision["criteria"] if c["result"] == "pass")
+    bad = api.post(
+        "yanhu",
+        f"/cases/{cid}/actions/refuse",
+        {"reasons": "x", "departure_reason": "y", "criteria": ["no.such"]},
+    )
+    assert bad.status_code == 422 and errors(bad.json, "criteria")
+    api.act(
+        "yanhu", cid, "refuse", reasons="入户核查发现家庭另有存款", departure_reason="县级入户核查",
+        criteria=[chosen["id"]],
+    )  # fmt: skip
+    refusal = by_kind(documents(api, "wangjianguo", cid), "edge_refusal")[0]
+    text = pdf_text(download(api, "wangjianguo", refusal["id"]))
+    assert f"（一）{chosen['title']}（依据：{chosen['article'].replace(' ', '')}）" in text, text
+    assert "入户核查发现家庭另有存款" in text and chosen["explanation"].replace(" ", "") not in text
+
+
+def test_the_refusal_form_offers_the_cases_conditions(app: Flask, api: ApiClient, clock: Clock) -> None:
+    case = dibao_edge_to_county_review(api, clock)
+    county, _ = sign_in(app, "yanhu")
+    page = county.get(f"/cases/{case['id']}").get_data(as_text=True)
+    assert 'name="refuse-criteria"' in page or 'name="criteria"' in page
