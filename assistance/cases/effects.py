@@ -15,8 +15,9 @@ from sqlmodel import Session, col, select
 
 from assistance.access import Actor, may
 from assistance.casefile.evaluation import evaluate_case, record_evaluation
-from assistance.cases import deadlines, rechecks
+from assistance.cases import deadlines, materials, rechecks
 from assistance.errors import InvalidInput
+from assistance.intake import reports
 from assistance.models import (
     Appraisal,
     Case,
@@ -27,11 +28,9 @@ from assistance.models import (
     Objection,
     Opinion,
     Publicity,
-    Report,
     Termination,
 )
 from assistance.models.base import utcnow
-from assistance.models.records import MATERIAL_KINDS
 from assistance.workdays import WorkingDayCalendar
 from assistance.workflow.machine import Transition, Workflow
 from assistance.workflow.vocabulary import GROUNDS
@@ -145,40 +144,9 @@ def resubmit_materials(ctx: ActionContext) -> None:
         ctx.case.proxy_authorisation = authorisation
         supplied.append("proxy_authorisation")
     if notice is not None:
-        _everything_asked_for_is_here(ctx, notice)
+        materials.everything_asked_for_is_here(ctx.session, ctx.case, notice)
     ctx.detail["supplied"] = supplied
     _note(ctx)
-
-
-# Materials the case's own fields stand for; every other kind is an upload of that kind.
-_HELD_BY_CASE = {
-    "economic_check_authorisation": "economic_check_authorised",
-    "commitment": "commitment_signed",
-    "proxy_authorisation": "proxy_authorisation",
-}
-
-
-def _everything_asked_for_is_here(ctx: ActionContext, notice: MaterialNotice) -> None:
-    """65号 第十四条: what the notice asked for is handed in before the application goes back to
-    the material review: each item uploaded since the notice (or, for the authorisation,
-    commitment and power of attorney, recorded on the case)."""
-    uploaded = set(
-        ctx.session.exec(
-            select(Evidence.kind).where(
-                Evidence.case_id == ctx.case_id, Evidence.uploaded_at >= notice.recorded_at
-            )
-        ).all()
-    )
-    missing = [
-        kind
-        for kind in notice.missing
-        if not (getattr(ctx.case, _HELD_BY_CASE[kind]) if kind in _HELD_BY_CASE else kind in uploaded)
-    ]
-    if missing:
-        named = "、".join(MATERIAL_KINDS.get(kind, kind) for kind in missing)
-        raise InvalidInput.field(
-            "missing", f"补齐材料通知要求的以下材料尚未上传：{named}。请先在“证明材料”中上传，再重新提交"
-        )
 
 
 def accept(ctx: ActionContext) -> None:
@@ -380,32 +348,9 @@ def record_objection(ctx: ActionContext) -> None:
     )
     ctx.detail.update(publicity_id=publicity.id, real_name=bool(ctx.data.get("real_name")))
     if ctx.data.get("real_name"):
-        ctx.detail["report_id"] = _report_for_feedback(ctx)
-
-
-def _report_for_feedback(ctx: ActionContext) -> int:
-    """64号 第三十条, 65号 第二十三条: a real-name objection is checked one by one and its result
-    told to whoever raised it. It is registered as a real-name report on the case, so that the
-    reports' desk assigns, checks and answers it, and the answer is recorded."""
-    case = ctx.case
-    report = Report(
-        county_code=case.county_code,
-        township_id=case.township_id,
-        case_id=case.id,
-        procedure=case.procedure,
-        channel="visit",
-        real_name=True,
-        reporter_name=ctx.data.get("raised_by", "")[:60],
-        reporter_contact=ctx.data.get("contact", "")[:100],
-        subject=f"公示期间实名异议（案件{case.number}）"[:200],
-        content=ctx.data["content"],
-        received_on=ctx.on,
-        received_by=ctx.actor.user_id,
-    )
-    ctx.session.add(report)
-    ctx.session.flush()
-    assert report.id is not None
-    return report.id
+        ctx.detail["report_id"] = reports.register_objection(
+            ctx.session, ctx.case, ctx.actor.user_id, ctx.on, ctx.data
+        )
 
 
 def close_publicity(ctx: ActionContext) -> None:
