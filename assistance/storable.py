@@ -1,5 +1,5 @@
 """Text and structures the databases can store. PostgreSQL refuses a NUL character in text and
-cannot encode a lone UTF-16 surrogate (a JSON "\ud800" escape decodes to one); a structure
+cannot encode a lone UTF-16 surrogate (a JSON "\\ud800" escape decodes to one); a structure
 nested thousands deep exhausts the parser's stack. Each is refused at the door with the name of
 the field that carries it, instead of failing inside the database with a 500."""
 
