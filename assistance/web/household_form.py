@@ -40,7 +40,10 @@ _WIDGETS = {
     d.MEMBER: MEMBER,
     d.REGION: REGION,
 }
-_BLANK_ROWS = {"members": 4, "incomes": 4, "assets": 3, "medical_expenses": 3, "county_findings": 1}
+# One empty row of each list on a new form: more are added on demand ("增加一行", by script in
+# place or without it by a round trip). Four, four and three empty rows made the filing form
+# 10,777 px tall on a phone (issue 19).
+_BLANK_ROWS = {"members": 1, "incomes": 1, "assets": 1, "medical_expenses": 1, "county_findings": 1}
 
 
 @dataclass(frozen=True, slots=True)

@@ -177,6 +177,9 @@ def fill_row(page: Page, section: str, row: int, cells: Values) -> None:
     """Fill one row card of the household form: ``members-0-name`` and so on."""
     for column, value in cells.items():
         field = page.locator(f"#{section}-{row}-{column}")
+        while field.count() == 0:
+            # The form starts with one empty row of each list: add another as a person would.
+            page.locator(f'[data-add-row][value="{section}"]').click()
         tag = field.evaluate("e => e.tagName.toLowerCase()")
         kind = field.get_attribute("type") or ""
         if isinstance(value, bool) or kind == "checkbox":

@@ -235,8 +235,11 @@ def test_dibao_edge_from_phone_filing_to_recognition_notice(phone: Page, desk: D
     phone.locator("#village").select_option(HUAIDONG)
     phone.locator("#channel").select_option("self")
     fill_household(phone, EDGE_TOP, EDGE_ROWS)
+    # On a 390 px phone the form fits the screen's width: nothing to scroll sideways (issue 19).
+    assert phone.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
     case_id = sign_and_submit(phone, "filing-form-dibao-edge")
     number = phone.locator(".case-head h1").inner_text().split()[0]
+    assert phone.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
     expect(phone.locator(".case-head .badge.state")).to_have_text("已申请，待材料审查")
     expect(phone.locator("section#household")).to_contain_text("李秀英")
     screenshot(phone, "case-applicant-dibao-edge")
