@@ -40,7 +40,11 @@ from assistance.web.forms import Problems, problems_from
 def cases() -> ResponseReturnValue:
     user = signed_in()
     procedure = request.args.get("procedure") or None
-    state = request.args.get("state") or None
+    chosen = request.args.get("state") or None
+    # A state is chosen with its procedure ("dibao_edge:filed"): both procedures name states alike.
+    state = chosen.split(":", 1)[1] if chosen and ":" in chosen else chosen
+    if chosen and ":" in chosen:
+        procedure = procedure or chosen.split(":", 1)[0]
     start = offset_argument()
     search = search_arguments()
     listing = listings.list_cases(
@@ -61,7 +65,7 @@ def cases() -> ResponseReturnValue:
         offset=start,
         page_size=PAGE_SIZE,
         procedure=procedure or "",
-        state=state or "",
+        state=chosen or "",
         q=search["q"] or "",
         overdue_only=search["overdue"],
         may_file=may(user, "file_application"),

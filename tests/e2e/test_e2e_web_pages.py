@@ -1192,3 +1192,11 @@ def test_the_administrator_enters_a_holiday_notice_by_its_dates(app: Flask) -> N
         {"year": "2027", "source": "x", "holidays": "春节"},
     )
     assert refused.status_code == 422 and "春节" in field_error(refused, "holidays")
+
+
+def test_the_state_filter_names_its_procedure(app: Flask, filed: int) -> None:
+    """Both procedures have a 已申请 state: the filter's choice says whose (issue 19)."""
+    county = sign_in(app, "yanhu")
+    assert f'href="/cases/{filed}"' in html(county.get("/cases?state=dibao_edge:filed"))
+    assert f'href="/cases/{filed}"' not in html(county.get("/cases?state=illness_poverty:filed"))
+    assert 'value="illness_poverty:filed"' in html(county.get("/cases"))
