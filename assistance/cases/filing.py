@@ -36,6 +36,7 @@ from assistance.errors import Conflict, FieldProblem, Forbidden, InvalidInput
 from assistance.intake.imports import take_referral
 from assistance.models import Case, CaseNumberCounter, Household
 from assistance.models.base import utcnow
+from assistance.models.cases import FILING_PLACES
 from assistance.models.imports import RURAL_REVITALISATION
 from assistance.reference import places
 from assistance.reference.places import Place
@@ -55,6 +56,14 @@ class FilingSchema(ChineseSchema):
     village = text(required=True, max_length=12, metadata={"description": "村（社区）代码"})
     application_date = day(metadata={"description": "书面申请日期，默认今天"})
     channel = choice(FILING_CHANNELS, required=False)
+    filing_place = choice(
+        FILING_PLACES,
+        required=False,
+        metadata={
+            "description": "在何地申请：户籍所在地（默认）；因病致贫也可在经常居住地，"
+            "参保地不同的在参保地（65号 第十一条）"
+        },
+    )
     proxy_name = text(max_length=60, metadata={"description": "代理人姓名（委托申请的）"})
     proxy_authorisation = text(
         max_length=500, metadata={"description": "委托手续：委托书编号、受托人身份证号、委托事项等"}
@@ -161,6 +170,11 @@ def file_case(
         village, township = _village(session, data["village"], actor)
         _may_file_in(actor, village, township)
         channel = _channel(actor, data)
+        place = data.get("filing_place") or "hukou"
+        if place != "hukou" and data["procedure"] != "illness_poverty":
+            raise InvalidInput.field(
+                "filing_place", "低保边缘家庭向户籍所在地乡镇（街道）申请（64号 第十七条）"
+            )
         body = data["household"]
         referral = None
         if data.get("referral_id") is not None:
@@ -183,6 +197,13 @@ def file_case(
             }
         parsed = parse_household(data["procedure"], applied, village.county_code, body)
         _bound_to_own_household(actor, channel, data, parsed)
+        if place == "insurance":
+            patient = next((m for m in parsed.members if m.id == parsed.patient), None)
+            insured = patient.insurance.region if patient is not None and patient.insurance else None
+            if insured != village.county_code:
+                raise InvalidInput.field(
+                    "filing_place", "在参保地申请的，患者应在本县（市、区）参保（65号 第十一条）"
+                )
         household = Household(
             county_code=village.county_code,
             township_id=township.id,
@@ -205,6 +226,7 @@ def file_case(
             village_id=village.id,
             filed_by_user_id=actor.user_id,
             filing_channel=channel,
+            filing_place=place,
             proxy_name=data.get("proxy_name", "") if channel != "self" else "",
             proxy_authorisation=data.get("proxy_authorisation", "") if channel != "self" else "",
             economic_check_authorised=data["economic_check_authorised"],

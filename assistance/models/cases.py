@@ -11,6 +11,10 @@ from sqlmodel import Field, Session, SQLModel
 
 from assistance.models.base import UTCDateTime, new_revision, utcnow
 
+# Where the application may be made (64号 第十七条: 户籍所在地; 65号 第十一条: also 经常居住地, or
+# 参保地 where that differs).
+FILING_PLACES = {"hukou": "户籍所在地", "residence": "经常居住地", "insurance": "参保地"}
+
 # How the application was filed (64号 第十七条, 65号 第十一条).
 FILING_CHANNELS = {
     "self": "本人申请",
@@ -36,6 +40,10 @@ class Case(SQLModel, table=True):
     village_id: int = Field(foreign_key="area.id", index=True)
     filed_by_user_id: int = Field(foreign_key="app_user.id", index=True)
     filing_channel: str = Field(max_length=20)
+    # 65号 第十一条: applied where the household is registered (hukou), usually lives
+    # (residence, with a 居住证), or is insured (insurance, where that differs); 64号 第十七条:
+    # always where it is registered.
+    filing_place: str = Field(default="hukou", max_length=10, sa_column_kwargs={"server_default": "hukou"})
     proxy_name: str = Field(default="", max_length=60)
     proxy_authorisation: str = Field(default="", max_length=500)
     economic_check_authorised: bool = False  # 家庭经济状况核对授权书

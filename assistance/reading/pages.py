@@ -240,6 +240,7 @@ def _build_case_detail(snapshot: CaseSnapshot, today: date) -> dict[str, Any]:
     data["deadlines"] = [deadlines.describe(d, today, snapshot.calendar()) for d in due]
     data["filing"] = {
         "channel": case.filing_channel,
+        "filing_place": case.filing_place,
         "proxy_name": case.proxy_name,
         "proxy_authorisation": case.proxy_authorisation,
         "economic_check_authorised": case.economic_check_authorised,

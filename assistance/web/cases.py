@@ -105,7 +105,14 @@ def _filing_payload(form: MultiDict[str, str], procedure: str, user: WebUser) ->
         "commitment_signed": "commitment_signed" in form,
         "household": data,
     }
-    for name in ("channel", "proxy_name", "proxy_authorisation", "idempotency_key", "application_date"):
+    for name in (
+        "channel",
+        "filing_place",
+        "proxy_name",
+        "proxy_authorisation",
+        "idempotency_key",
+        "application_date",
+    ):
         value = form.get(name, "").strip()
         if value:
             payload[name] = value

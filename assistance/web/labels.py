@@ -14,6 +14,7 @@ from typing import Any
 
 from assistance.admin import parameter_entries
 from assistance.clock import beijing
+from assistance.models import cases as cases_model
 from assistance.models import users
 from assistance.models.areas import COUNTY, TOWNSHIP, VILLAGE
 from assistance.models.users import ROLES
@@ -116,6 +117,7 @@ PUBLICITY_STAGES = {"township": "乡镇初审公示", "county": "县级确认后
 OBJECTION_KINDS = {"publicity": "公示期间的异议", "applicant": "申请人对审核结果的异议"}
 CHECK_RESULTS = {"qualified": "符合", "not_qualified": "不符合"}
 TERMINATION_ACTIONS = {"suspend": "暂缓", "terminate": "终止", "resume": "恢复"}
+FILING_PLACES = dict(cases_model.FILING_PLACES)
 SECURITY_EVENTS = {
     "sign_in": "登录",
     "sign_in_failed": "登录失败",

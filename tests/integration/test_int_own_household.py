@@ -7,7 +7,16 @@ from __future__ import annotations
 import copy
 from typing import Any
 
-from integration_support import CHENGXI, HUAIDONG, ApiClient, dibao_edge_household, errors
+from integration_support import (
+    CHENGXI,
+    HUAIDONG,
+    XIGUAN,
+    ApiClient,
+    Clock,
+    dibao_edge_household,
+    errors,
+    illness_poverty_household,
+)
 from sqlmodel import func, select
 
 from assistance.db import Database
@@ -85,3 +94,26 @@ def test_staff_enter_any_household_of_their_area(api: ApiClient) -> None:
     assert filed.status_code == 201, filed.json
     by_township = api.post("beicheng", "/cases", _filing(_someone_elses(), channel="self"))
     assert by_township.status_code == 201, by_township.json
+
+
+def test_a_patient_applies_where_registered_living_or_insured(api: ApiClient, clock: Clock) -> None:
+    """65号 第十一条: at the household registration or the usual residence, or at the place of
+    insurance where that differs; 64号 第十七条: at the registration only (issue 19)."""
+    household = illness_poverty_household(clock.today)
+    filed = api.file("chenzhiqiang", "illness_poverty", XIGUAN, household, filing_place="residence")
+    assert api.case("jiezhou", filed["id"])["filing"]["filing_place"] == "residence"
+    elsewhere = copy.deepcopy(household)
+    patient = next(m for m in elsewhere["members"] if m["relation"] == "self")
+    patient["medical_insurance"] = {"scheme": "resident", "region": "140881"}  # insured in 永济市
+    refused = api.as_("chenzhiqiang").post(
+        "/api/v1/cases",
+        json={"procedure": "illness_poverty", "village": XIGUAN, "economic_check_authorised": True,
+              "commitment_signed": True, "household": elsewhere, "filing_place": "insurance"},
+    )  # fmt: skip
+    assert refused.status_code == 422 and errors(refused.json, "filing_place")
+    edge = api.as_("wangjianguo").post(
+        "/api/v1/cases",
+        json={"procedure": "dibao_edge", "village": HUAIDONG, "economic_check_authorised": True,
+              "commitment_signed": True, "household": dibao_edge_household(), "filing_place": "residence"},
+    )  # fmt: skip
+    assert edge.status_code == 422 and errors(edge.json, "filing_place")
