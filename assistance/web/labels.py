@@ -350,3 +350,47 @@ def field(name_: str) -> str:
         )
         record = declared.record
     return "的".join(words) if words else name_
+
+
+# What an applicant reads of the step their case is at: who acts next and what is asked of them.
+NEXT_FOR_APPLICANT = {
+    "filed": "乡镇（街道）正在审查您的申请材料，材料齐全即予受理。",
+    "awaiting_materials": "请按补齐材料通知补齐材料：在“证明材料”中上传后，点“补齐材料后重新提交”。",
+    "accepted": "已受理。乡镇（街道）将提请县级民政部门核对家庭经济状况，并组织入户调查。",
+    "information_check": "县级民政部门正在核对您家庭的经济状况信息。",
+    "investigation": "乡镇（街道）和村（居）委会将入户调查、邻里访问，请配合并如实说明情况。",
+    "not_qualified": "经审核不符合条件，已书面告知。您可以在异议期内提供证明材料提出异议。",
+    "recheck": "乡镇（街道）正在复查您提出的异议和证明材料。",
+    "publicity": "正在您所在村（社区）公示，公示期满无异议后报送县级民政部门。",
+    "appraisal": "公示期间有异议，乡镇（街道）将组织民主评议。",
+    "initial_opinion": "乡镇（街道）将提出初审意见，报送县级民政部门。",
+    "county_review": "县级民政部门正在审查确认。",
+    "county_publicity": "县级民政部门已予确认，正在村（社区）公示，期满后发给认定通知书。",
+    "suspended": "审核确认暂缓，待情况查清后恢复办理。",
+    "exit_review": "定期核查后，县级民政部门正在确认是否继续认定。",
+}
+
+# What to hand in (64号 第十七条; 65号 第十二条), shown to the applicant until acceptance.
+_TO_BRING = {
+    "dibao_edge": (
+        "书面申请（申请书）",
+        "申请人和家庭成员的居民身份证、户口簿",
+        "家庭经济状况核对授权书（家庭成员签字）",
+        "书面承诺（保证材料真实）",
+    ),
+    "illness_poverty": (
+        "患者本人居民身份证和家庭成员的户口簿",
+        "患者本人住院费用结算单、门诊慢特病和门诊特药收费票据",
+        "《因病致贫重病患者认定申请表》（承诺所填信息真实、完整）",
+        "授权核对家庭经济状况的相关手续",
+    ),
+}
+
+
+def materials_to_bring(procedure: str, filing: Mapping[str, Any] | None) -> list[str]:
+    items = list(_TO_BRING.get(procedure, ()))
+    if filing and filing.get("filing_place") == "residence":
+        items.append("居住证（在经常居住地申请的，65号 第十二条（一））")
+    if filing and filing.get("channel") != "self":
+        items.append("委托手续（委托书等，64号 第十七条、65号 第十一条）")
+    return items

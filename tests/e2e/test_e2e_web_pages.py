@@ -579,6 +579,16 @@ def test_adding_a_row_without_script_comes_back_one_row_longer(app: Flask, db: D
     assert count(db, Case) == 0
 
 
+def test_the_applicant_reads_what_happens_next_and_what_to_bring(app: Flask, filed: int) -> None:
+    """Issue 19: after filing, the big button led only to 撤回申请, and nothing said what to bring."""
+    applicant = sign_in(app, "wangjianguo")
+    page = applicant.get(f"/cases/{filed}")
+    next_steps = text(section(page, "next"))
+    assert "乡镇（街道）正在审查您的申请材料" in next_steps
+    assert "家庭经济状况核对授权书" in next_steps and "材料审查（受理）期限" in next_steps
+    assert 'href="#actions">去办理' not in html(page)
+
+
 def test_the_applicant_files_and_the_case_page_shows_state_and_household(app: Flask, db: Database) -> None:
     browser = sign_in(app, "wangjianguo")
     assert "低保边缘家庭认定" in text(browser.get("/cases/new"))  # the choice of procedure
