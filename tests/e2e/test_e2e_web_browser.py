@@ -12,8 +12,9 @@ clock the test moves past each publicity's last day, as a user would wait for it
 from __future__ import annotations
 
 import re
+import subprocess
 from collections.abc import Callable, Iterator
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
@@ -251,6 +252,19 @@ def test_dibao_edge_from_phone_filing_to_recognition_notice(phone: Page, desk: D
     expect(township.locator("section#decision .outcome")).to_have_class(re.compile(r"\boutcome-eligible\b"))
     screenshot(township, "case-township-rules-engine")
     act(township, "accept", expect_state="已受理，待提请信息核对")
+    # The step after acceptance is timed (issue 19): a few days on, the queue flags it, with the
+    # working days late, and the search finds the case by the applicant's last four digits.
+    accepted_on = clock.today
+    clock.today = accepted_on + timedelta(days=7)
+    township.goto("/queue?overdue=1")
+    late = township.locator("table.data tr").filter(has_text=number)
+    expect(late).to_contain_text("王建国")
+    expect(late.locator(".badge.status-overdue")).to_contain_text(re.compile(r"已逾期\d+个工作日"))
+    township.get_by_label("查找").fill("1239")
+    township.get_by_role("button", name="查找").click()
+    expect(township.locator("table.data tr").filter(has_text=number)).to_be_visible()
+    clock.today = accepted_on
+    open_case(township, case_id)
     act(township, "request_information_check", expect_state="县级信息核对中")
 
     # 盐湖区 records the check's result.
@@ -308,6 +322,21 @@ def test_dibao_edge_from_phone_filing_to_recognition_notice(phone: Page, desk: D
         "case-applicant-dibao-edge-recognised",
     )
     assert pdf.startswith(b"%PDF"), pdf[:32]
+
+    # The county downloads the whole file (一户一档), and anyone checks the printed notice by its
+    # verification code on the public page (扫码验真; issue 19).
+    archive = county.request.get(f"/cases/{case_id}/archive.zip")
+    assert archive.ok and archive.body().startswith(b"PK")
+    printed = subprocess.run(
+        ["pdftotext", "-", "-"], input=pdf, capture_output=True, check=True
+    ).stdout.decode()
+    code = re.search(r"[2-9A-HJ-NP-Z]{4}-[2-9A-HJ-NP-Z]{4}-[2-9A-HJ-NP-Z]{2}", printed)
+    assert code is not None, printed[-300:]
+    phone.goto("/verify")
+    phone.get_by_label("验真码").fill(code.group(0))
+    phone.get_by_role("button", name="查验").click()
+    expect(phone.locator("#verified")).to_contain_text("系统印发过这份文书")
+    expect(phone.locator("#verified")).not_to_contain_text("王建国")
 
 
 def test_illness_poverty_from_phone_filing_to_recognition_notice(
