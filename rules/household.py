@@ -73,12 +73,15 @@ def _excluded(member: Member, on: date, thresholds: Thresholds) -> MemberStatus 
         assert exclusion.since is not None
         clergy_years = int(thresholds.amount("clergy_absence_years"))
         if exclusion.since > years_before(on, clergy_years):
+            # The exclusion does not apply: 第九条 decides as it would have without it (a parent or
+            # an independent adult child is not counted either way).
+            counted = _by_relation(member, on)
             return MemberStatus(
                 member,
-                True,
-                reason.article,
+                counted.counted,
+                reason.article if counted.counted else counted.article,
                 f"{who}自{exclusion.since.isoformat()}起脱离家庭，至申请日不满{clergy_years}年，"
-                f"不属于{reason.article}规定的不计入情形，仍计入家庭成员。",
+                f"不属于{reason.article}规定的不计入情形，按第九条认定：{counted.explanation}",
             )
         return MemberStatus(
             member,
