@@ -81,7 +81,8 @@ def _excluded(member: Member, on: date, thresholds: Thresholds) -> MemberStatus 
                 counted.counted,
                 reason.article if counted.counted else counted.article,
                 f"{who}自{exclusion.since.isoformat()}起脱离家庭，至申请日不满{clergy_years}年，"
-                f"不属于{reason.article}规定的不计入情形，按第九条认定：{counted.explanation}",
+                f"不属于{reason.article}规定的不计入情形，"
+                + ("仍计入家庭成员。" if counted.counted else f"按第九条认定：{counted.explanation}"),
             )
         return MemberStatus(
             member,
