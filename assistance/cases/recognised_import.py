@@ -14,7 +14,6 @@ skipped and reported.
 
 from __future__ import annotations
 
-import hashlib
 from collections import defaultdict
 from datetime import date
 from typing import Any, Final
@@ -27,6 +26,7 @@ from assistance.cases import rechecks
 from assistance.cases.filing import next_number
 from assistance.db import Database
 from assistance.errors import FieldProblem, InvalidInput
+from assistance.intake.imports import record_batch
 from assistance.models import Area, Case, Household, ImportBatch, Member
 from assistance.uploaded_tables import MAX_BYTES, Row, read_table
 from rules.idnumber import InvalidIdNumber, birth_date_of
@@ -194,19 +194,10 @@ def import_recognised(
             for applicant, m in households.items()
             if applicant in here
         ]
-        batch = ImportBatch(
-            kind=KIND,
-            county_code=county,
-            filename=filename[:200],
-            sha256=hashlib.sha256(content).hexdigest(),
-            rows_total=len(rows),
-            rows_imported=len(households) - len(skipped),
-            rows_duplicate=len(skipped),
-            report=skipped,
-            imported_by=actor.user_id,
+        # Counted by household: a household is what is imported or skipped.
+        batch = record_batch(
+            session, KIND, county, filename, content, len(households), skipped, actor.user_id
         )
-        session.add(batch)
-        session.flush()
         cases = [
             _recognised_case(session, actor, batch, county, family)
             for applicant, family in households.items()

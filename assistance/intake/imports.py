@@ -163,6 +163,34 @@ def _check(
     }
 
 
+def record_batch(
+    session: Session,
+    kind: str,
+    county: str,
+    filename: str,
+    content: bytes,
+    total: int,
+    skipped: list[dict[str, str]],
+    user_id: int,
+) -> ImportBatch:
+    """The import as the county keeps it: the file's name and hash, the counts, and the rows
+    skipped with why (the report)."""
+    batch = ImportBatch(
+        kind=kind,
+        county_code=county,
+        filename=filename[:200],
+        sha256=hashlib.sha256(content).hexdigest(),
+        rows_total=total,
+        rows_imported=total - len(skipped),
+        rows_duplicate=len(skipped),
+        report=skipped,
+        imported_by=user_id,
+    )
+    session.add(batch)
+    session.flush()
+    return batch
+
+
 def import_list(
     db: Database, user_id: int, kind: str, filename: str, content: bytes, today: date
 ) -> dict[str, Any]:
@@ -210,19 +238,7 @@ def import_list(
             for row, found in checked
             if found is not None and found["id_number"] in earlier
         ]
-        batch = ImportBatch(
-            kind=kind,
-            county_code=county,
-            filename=filename[:200],
-            sha256=hashlib.sha256(content).hexdigest(),
-            rows_total=len(rows),
-            rows_imported=len(rows) - len(skipped),
-            rows_duplicate=len(skipped),
-            report=skipped,
-            imported_by=actor.user_id,
-        )
-        session.add(batch)
-        session.flush()
+        batch = record_batch(session, kind, county, filename, content, len(rows), skipped, actor.user_id)
         for _, found in checked:
             assert found is not None
             if found["id_number"] in earlier:
