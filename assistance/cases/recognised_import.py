@@ -26,7 +26,7 @@ from assistance.cases import rechecks
 from assistance.cases.filing import next_number
 from assistance.db import Database
 from assistance.errors import FieldProblem, InvalidInput
-from assistance.intake.imports import record_batch
+from assistance.intake.imports import county_desk, record_batch
 from assistance.models import Area, Case, Household, ImportBatch, Member
 from assistance.uploaded_tables import MAX_BYTES, Row, read_table
 from rules.idnumber import InvalidIdNumber, birth_date_of
@@ -173,16 +173,7 @@ def import_recognised(
         require(actor_for(session, user_id), "import_recognised_families")
     rows = read_table(filename, content, HEADERS, REQUIRED, LABELS)
     with db.transaction() as session:
-        actor = actor_for(session, user_id)
-        require(actor, "import_recognised_families")
-        county = actor.county_code
-        assert county is not None  # county staff work in a county
-        villages = {
-            a.code: a
-            for a in session.exec(
-                select(Area).where(Area.county_code == county, Area.level == "village")
-            ).all()
-        }
+        actor, county, villages = county_desk(session, user_id, "import_recognised_families")
         problems: list[FieldProblem] = []
         members = [_member_row(row, villages, today, problems) for row in rows]
         households = _households(members, problems)

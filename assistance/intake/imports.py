@@ -23,7 +23,7 @@ from typing import Any, Final
 from sqlalchemy import or_
 from sqlmodel import Session, col, select
 
-from assistance.access import REFERRALS, actor_for, may, may_file_in, require
+from assistance.access import REFERRALS, Actor, actor_for, may, may_file_in, require
 from assistance.db import Database
 from assistance.errors import Conflict, FieldProblem, InvalidInput, NotFound
 from assistance.models import Area, Case, ImportBatch, Member, MonitoringReferral
@@ -163,6 +163,20 @@ def _check(
     }
 
 
+def county_desk(session: Session, user_id: int, permission: str) -> tuple[Actor, str, dict[str, Area]]:
+    """The county staff member importing, with the permission asked, their county, and its
+    villages by code (every row names one)."""
+    actor = actor_for(session, user_id)
+    require(actor, permission)
+    county = actor.county_code
+    assert county is not None  # county staff work in a county
+    villages = {
+        a.code: a
+        for a in session.exec(select(Area).where(Area.county_code == county, Area.level == "village")).all()
+    }
+    return actor, county, villages
+
+
 def record_batch(
     session: Session,
     kind: str,
@@ -200,16 +214,7 @@ def import_list(
     rows = read_rows(filename, content, kind)
     source = SOURCES[kind]
     with db.transaction() as session:
-        actor = actor_for(session, user_id)
-        require(actor, "import_agency_lists")
-        county = actor.county_code
-        assert county is not None  # county staff work in a county
-        villages = {
-            a.code: a
-            for a in session.exec(
-                select(Area).where(Area.county_code == county, Area.level == "village")
-            ).all()
-        }
+        actor, county, villages = county_desk(session, user_id, "import_agency_lists")
         problems: list[FieldProblem] = []
         checked = [(row, _check(row, villages, today, problems, kind)) for row in rows]
         seen: dict[str, int] = {}
