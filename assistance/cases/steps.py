@@ -12,7 +12,7 @@ from assistance.cases import deadlines
 from assistance.cases.snapshot import CaseSnapshot
 from assistance.models import CaseDeadline, Publicity
 from assistance.workflow.machine import DeadlineSpec
-from assistance.workflow.steps import Step, days_for, step_for
+from assistance.workflow.steps import days_for, step_for, step_kind
 
 
 def enter(snapshot: CaseSnapshot, state: str, on: date) -> CaseDeadline | None:
@@ -29,13 +29,13 @@ def enter(snapshot: CaseSnapshot, state: str, on: date) -> CaseDeadline | None:
 
 def leave(snapshot: CaseSnapshot, state: str, on: date, *, done: bool = True) -> None:
     """The step of ``state`` is met (``done``), or set aside (a suspension)."""
-    kind = Step(state, "", "", 0).kind
+    kind = step_kind(state)
+    if done:
+        deadlines.meet(snapshot.session, snapshot.case, (kind,), on)
+        return
     for deadline in deadlines.open_deadlines(snapshot.session, snapshot.case):
         if deadline.kind == kind:
-            if done:
-                deadline.met_on = on
-            else:
-                deadline.cancelled = True
+            deadline.cancelled = True
 
 
 def _publicity_end(snapshot: CaseSnapshot, on: date) -> date:

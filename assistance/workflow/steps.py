@@ -27,7 +27,12 @@ class Step:
 
     @property
     def kind(self) -> str:
-        return f"step_{self.state}"
+        return step_kind(self.state)
+
+
+def step_kind(state: str) -> str:
+    """The deadline kind of the step owed in ``state``."""
+    return f"step_{state}"
 
 
 _EDGE: Final = "64号"
