@@ -53,6 +53,11 @@ def _code(raw: str) -> str:
     return code
 
 
+def _parent_code(code: str) -> str | None:
+    """A township's county, a village's township; a county has none."""
+    return {9: code[:6], 12: code[:9]}.get(len(code))
+
+
 def _checked(rows: list[Row], known: dict[str, Area]) -> tuple[list[dict[str, str]], list[FieldProblem]]:
     problems: list[FieldProblem] = []
     found: list[dict[str, str]] = []
@@ -77,7 +82,7 @@ def _checked(rows: list[Row], known: dict[str, Area]) -> tuple[list[dict[str, st
                 {"code": code, "name": name, "level": LEVEL_BY_LENGTH[len(code)], "row": str(row.number)}
             )
     for item in found:
-        parent = {TOWNSHIP: item["code"][:6], VILLAGE: item["code"][:9]}.get(item["level"])
+        parent = _parent_code(item["code"])
         if parent is not None and parent not in in_file and parent not in known:
             number = item["row"]
             message = f"第{number}行：上级区域 {parent} 既不在系统中，也不在本表中"
@@ -110,12 +115,12 @@ def import_areas(db: Database, user_id: int | None, filename: str, content: byte
                     existing.name = item["name"]
                     renamed += 1
                 continue
-            parent = known.get(item["code"][: {TOWNSHIP: 6, VILLAGE: 9}.get(item["level"], 0)])
+            parent = known.get(_parent_code(item["code"]) or "")
             area = Area(
                 code=item["code"],
                 name=item["name"],
                 level=item["level"],
-                parent_id=parent.id if parent is not None and item["level"] != COUNTY else None,
+                parent_id=parent.id if parent is not None else None,
                 county_code=item["code"][:6],
             )
             session.add(area)
