@@ -57,7 +57,10 @@ def case_archive(db: Database, user_id: int, case_id: int, now: datetime) -> Doc
         events = session.exec(
             select(AuditEvent).where(AuditEvent.case_id == case_id).order_by(col(AuditEvent.seq))
         ).all()
-        names = {u.id: u.display_name for u in session.exec(select(User)).all()}
+        acted = {e.actor_id for e in events}
+        names = {
+            u.id: u.display_name for u in session.exec(select(User).where(col(User.id).in_(acted))).all()
+        }
         number, procedure = case.number or f"案件{case.id}", case.procedure
     files: list[tuple[str, bytes]] = []
     for document in documents:
@@ -101,6 +104,7 @@ def case_archive(db: Database, user_id: int, case_id: int, now: datetime) -> Doc
 
 def _trail(procedure: str, events: Any, names: dict[int | None, str]) -> bytes:
     workflow = WORKFLOWS[procedure]
+    state = {s.id: s.name for s in workflow.states}
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(
@@ -108,7 +112,6 @@ def _trail(procedure: str, events: Any, names: dict[int | None, str]) -> bytes:
     )
     for event in events:
         transition = workflow.transition(event.action, event.from_state) if event.from_state else None
-        state = {s.id: s.name for s in workflow.states}
         writer.writerow(
             [
                 event.seq,
