@@ -94,6 +94,13 @@ def _keep_an_administrator(session: Session, leaving: User, new_role: str | None
         raise Conflict("至少要保留一个启用的系统管理员账号", [])
 
 
+def account(db: Database, by: int, user_id: int) -> dict[str, Any]:
+    """One account as the administrator sees it."""
+    with db.reading() as session:
+        _acting(session, by)
+        return _plain(session, _target(session, user_id))
+
+
 def edit_user(db: Database, by: int | None, user_id: int, payload: Any) -> dict[str, Any]:
     """Name and phone of any account; role and area of a staff account. A change of role or area
     ends the account's sessions."""

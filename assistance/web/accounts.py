@@ -12,7 +12,7 @@ from werkzeug.datastructures import MultiDict
 from assistance import security_log
 from assistance.access import role_holds
 from assistance.admin import account_admin, accounts
-from assistance.errors import NotFound, ServiceError
+from assistance.errors import ServiceError
 from assistance.http import database
 from assistance.reference import areas
 from assistance.web import labels
@@ -76,9 +76,7 @@ def _account_page(
     status: int = 200,
 ) -> ResponseReturnValue:
     user = require_permission("manage_accounts")
-    found = next((u for u in accounts.list_users(database(), user.id) if u["id"] == account_id), None)
-    if found is None:
-        raise NotFound(f"账号 {account_id} 不存在")
+    found = account_admin.account(database(), user.id, account_id)
     history = security_log.about(database(), user.id, "user", account_id)
     current = MultiDict({k: str(found.get(k) or "") for k in EDIT_FIELDS})
     return page(
