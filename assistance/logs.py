@@ -31,6 +31,7 @@ from flask.wrappers import Response
 from pythonjsonlogger.json import JsonFormatter
 
 from assistance.clock import CHINA
+from assistance.http import SESSION_USER
 
 REQUEST_ID_HEADER = "X-Request-ID"
 _ACCEPTED_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
@@ -95,7 +96,7 @@ def _start_clock() -> None:
 def _answer_with_id(response: Response) -> Response:
     response.headers[REQUEST_ID_HEADER] = request_id()
     started = g.get("started")
-    user = session.get("user_id")
+    user = session.get(SESSION_USER)
     ACCESS.info(
         "%s %s %s",
         request.method,

@@ -20,6 +20,7 @@ from assistance.models.areas import COUNTY, TOWNSHIP, VILLAGE
 from assistance.models.users import ROLES
 from assistance.workflow import WORKFLOWS
 from assistance.workflow import vocabulary as sv
+from assistance.workflow.steps import settable
 from rules import vocabulary as rv
 from rules.casefile import CaseFile
 from rules.counties import COUNTIES
@@ -311,8 +312,6 @@ def yes_no(value: Any) -> str:
 
 def step_name(field_: str) -> str:
     """``days.dibao_edge.investigation`` as “低保边缘家庭认定·调查核实期限：”."""
-    from assistance.workflow.steps import settable
-
     key = field_.removeprefix("days.")
     step = settable().get(key)
     return f"{PROCEDURES.get(key.split('.')[0], '')}·{step.label}：" if step else f"{key}："
