@@ -205,6 +205,10 @@ def admin_holidays() -> ResponseReturnValue:
     except ServiceError as exc:
         problems = problems_from(exc, lambda f: "schedule" if f != "schedule_file" else f)
         return _holidays_page(values, problems, exc.status)
+    return _schedule_loaded(loaded)
+
+
+def _schedule_loaded(loaded: dict[str, Any]) -> ResponseReturnValue:
     flash(
         f"已录入{loaded['year']}年节假日安排（{loaded['source']}），重新计算了{loaded['deadlines_recounted']}个期限。",
         "success",
@@ -224,11 +228,7 @@ def admin_holiday_dates() -> ResponseReturnValue:
         loaded = holidays.load_schedule(database(), user.id, payload)
     except ServiceError as exc:
         return _holidays_page(values, problems_from(exc), exc.status)
-    flash(
-        f"已录入{loaded['year']}年节假日安排（{loaded['source']}），重新计算了{loaded['deadlines_recounted']}个期限。",
-        "success",
-    )
-    return redirect(url_for("web.admin_holidays"))
+    return _schedule_loaded(loaded)
 
 
 def _parameters_page(
