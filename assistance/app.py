@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from datetime import timedelta
+from datetime import date, timedelta
 from typing import Any
 
 from flask import Flask
@@ -13,7 +13,6 @@ from assistance import api, logs, metrics, readiness, web
 from assistance.audit_key import audit_key
 from assistance.config import check_production_database, database_url, secret_key
 from assistance.db import Database
-from assistance.documents.rendering import BackgroundRenderer
 from assistance.http import (
     guard_api_request,
     limiter,
@@ -23,6 +22,7 @@ from assistance.http import (
     remember_request,
     today,
 )
+from assistance.queue import backends as queues
 
 
 def create_app(config: dict[str, Any] | None = None) -> Flask:
@@ -55,12 +55,14 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     # Read (or, on a first run, made) now: without it no act could be recorded.
     audit_key()
     app.extensions["assistance_db"] = Database(app.config["DATABASE_URL"])
-    # "background": this process lays out the documents its acts issue, on a thread, just after
-    # each act; "worker": `assistance documents render --follow` does, on its own process. Either
-    # way a document asked for before it is laid out is laid out there and then.
-    app.config.setdefault("RENDER_DOCUMENTS", os.environ.get("ASSISTANCE_RENDER_DOCUMENTS", "background"))
-    if app.config["RENDER_DOCUMENTS"] == "background":
-        app.extensions["assistance_renderer"] = BackgroundRenderer(app.extensions["assistance_db"]).start()
+    # The job queue (assistance/queue): Procrastinate workers on PostgreSQL, this process's threads
+    # on SQLite, so that a first run needs nothing else.
+    app.config.setdefault(
+        "QUEUE", os.environ.get("ASSISTANCE_QUEUE") or queues.default_kind(app.config["DATABASE_URL"])
+    )
+    app.extensions["assistance_queue"] = queues.start(
+        app.config["QUEUE"], app.extensions["assistance_db"], lambda: _today_of(app)
+    )
     logs.install(app)
     metrics.install(app, app.extensions["assistance_db"], today)
     # Per remote address, on top of the account's own lockout (docs/security.md).
@@ -91,3 +93,9 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         return readiness.report(app.extensions["assistance_db"])
 
     return app
+
+
+def _today_of(app: Flask) -> date:
+    """Today for the application's background work, as its requests see it (the TODAY setting)."""
+    with app.app_context():
+        return today()

@@ -170,3 +170,10 @@ def _begin_explicitly(engine: Engine) -> None:
     @event.listens_for(engine, "begin")
     def _begin(connection: sa.Connection) -> None:
         connection.exec_driver_sql("BEGIN")
+
+
+@functools.cache
+def shared_database(url: str) -> Database:
+    """One ``Database`` per URL for the whole process: a worker's tasks, a pool process's chunks,
+    all on the same connection pool."""
+    return Database(url)

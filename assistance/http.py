@@ -241,11 +241,11 @@ def file_response(found: DocumentFile, *, inline: bool = False) -> Response:
 
 
 def launch(job_id: int) -> None:
-    """How this process runs a job: on a background thread (the default), in the request
-    (JOBS_RUN=inline, for tests and small installations), or not at all (JOBS_RUN=none: a separate
-    ``assistance jobs run`` does it)."""
-    mode = current_app.config.get("JOBS_RUN", "thread")
+    """How a job is run: by the job queue (the default: ``assistance worker`` processes, or this
+    process's threads on SQLite), in the request (JOBS_RUN=inline, for tests), or not at all
+    (JOBS_RUN=none: ``assistance jobs run`` does it)."""
+    mode = current_app.config.get("JOBS_RUN", "queue")
     if mode == "inline":
         running.run_job(database(), job_id)
-    elif mode == "thread":
-        running.start_in_background(database(), job_id)
+    elif mode == "queue":
+        current_app.extensions["assistance_queue"].defer("plan_batch_job", job_id=job_id)

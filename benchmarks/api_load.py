@@ -461,8 +461,8 @@ def main() -> None:
     with throwaway_database("bench") as url:
         seeded = seed(url, args.cases, args.townships)
         environment = service_environment(url)
-        environment["ASSISTANCE_RENDER_DOCUMENTS"] = "worker"
-        worker = [str(BIN / "assistance"), "documents", "render", "--follow", "--interval", "1"]
+        environment["ASSISTANCE_QUEUE"] = "procrastinate"
+        worker = [str(BIN / "assistance"), "worker", "--queue", "documents"]
         # Only on CPU the web processes leave idle: the layout can wait, a request cannot (at
         # nice 10 it still took a third of a core from them).
         renderer = subprocess.Popen(

@@ -97,7 +97,7 @@ def main() -> None:
         from assistance.app import create_app  # after the environment: it reads it
 
         # Documents are laid out by a worker in production: not on this process's clock.
-        app = create_app({"DATABASE_URL": url, "RENDER_DOCUMENTS": "worker", "SECRET_KEY": "bench"})
+        app = create_app({"DATABASE_URL": url, "QUEUE": "none", "SECRET_KEY": "bench"})
         engine = app.extensions["assistance_db"].engine
         statements = [0]
         shown: list[str] = []

@@ -40,11 +40,11 @@ def cookies_over_plain_http() -> Iterator[None]:
 
 
 @pytest.fixture(scope="session", autouse=True)
-def documents_laid_out_when_read() -> Iterator[None]:
-    """No background renderer thread in the apps tests create: it would write to databases that
-    tests empty and drop under it. Documents are laid out when read; the renderer's own tests
-    start one where they need it."""
-    with _environment("ASSISTANCE_RENDER_DOCUMENTS", "on-demand"):
+def no_job_queue_behind_the_tests() -> Iterator[None]:
+    """No queue threads or workers in the apps tests create: they would write to databases that
+    tests empty and drop under it. Documents are laid out when read; the queue's own tests start
+    one where they need it."""
+    with _environment("ASSISTANCE_QUEUE", "none"):
         yield
 
 

@@ -21,6 +21,7 @@ from assistance.access.permissions import (
 from assistance.access.scopes import (
     AGENCY_LISTS,
     CASES,
+    DIGESTS,
     JOBS,
     PARAMETER_ENTRIES,
     RECHECKS,
@@ -32,6 +33,7 @@ from assistance.access.scopes import (
 __all__ = [
     "AGENCY_LISTS",
     "CASES",
+    "DIGESTS",
     "JOBS",
     "PARAMETER_ENTRIES",
     "RECHECKS",

@@ -93,6 +93,9 @@ PERMISSIONS: Final[Mapping[str, Permission]] = {
     "manage_accounts": _p("只有系统管理员可以管理账号", ADMIN),
     "manage_areas": _p("只有系统管理员可以维护行政区划", ADMIN),
     "load_holidays": _p("只有系统管理员可以录入节假日安排", ADMIN),
+    # Scheduled work (assistance/schedules): switched per county by the administrator.
+    "manage_schedules": _p("只有系统管理员可以开关定时任务", ADMIN),
+    "read_digests": _p("只有乡镇（街道）和县级民政部门工作人员可以查看每日提醒", TOWNSHIP, COUNTY),
 }
 # fmt: on
 

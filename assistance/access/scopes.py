@@ -130,6 +130,7 @@ RECHECKS: Final = AreaScope(townships=True)
 JOBS: Final = AreaScope(townships=False)
 AGENCY_LISTS: Final = AreaScope(townships=False)
 PARAMETER_ENTRIES: Final = AreaScope(townships=False)
+DIGESTS: Final = AreaScope(townships=True)
 
 
 def may_file_in(actor: HasRole, own_area: object, village: object, township: object) -> bool:
@@ -146,6 +147,7 @@ __all__ = [
     "AGENCY_LISTS",
     "CASES",
     "CASE_COLUMNS",
+    "DIGESTS",
     "JOBS",
     "PARAMETER_ENTRIES",
     "RECHECKS",

@@ -7,7 +7,6 @@ from typing import Any
 from flask_smorest import Blueprint
 
 from assistance.batch import jobs
-from assistance.errors import Conflict
 from assistance.http import database, json_body, launch, today, user_id
 
 blp = Blueprint("jobs", __name__, url_prefix="/jobs", description="批量任务（复核测算、政策测算）")
@@ -52,11 +51,7 @@ def get_job(job_id: int) -> dict[str, Any]:
 
 @blp.route("/<int:job_id>/resume", methods=["POST"])
 def post_resume(job_id: int) -> tuple[dict[str, Any], int]:
-    """继续运行中断的任务（从最后完成的一批之后继续）"""
-    job = jobs.job_detail(database(), user_id(), job_id)
-    if job["status"] == "done":
-        raise Conflict("任务已完成")
-    if job["status"] == "running" and job_id not in jobs.stale_jobs(database()):
-        raise Conflict("任务正在运行")
+    """继续运行中断或失败的任务（只运行尚未完成的分段）"""
+    jobs.resume(database(), user_id(), job_id)
     launch(job_id)
     return jobs.job_detail(database(), user_id(), job_id), 202

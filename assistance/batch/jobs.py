@@ -7,11 +7,10 @@ after a crash (see ``models.jobs``). Two kinds:
 - ``what_if``: every current case decided again under proposed parameters (a new dibao
   standard); lists who would enter or leave. Changes no case.
 
-A job runs in chunks of cases in id order. Each chunk's results, the count and the cursor are
-committed in one transaction guarded by the job's version, so two runners never both count a
-chunk, and a runner that dies loses only the chunk it was on: ``resume`` carries on after the last
-committed one. The web service starts a job on a background thread; ``assistance jobs run`` runs
-(or resumes) one in the foreground, printing its progress.
+A job is planned as chunks of cases in id order (``chunks``); workers of the job queue, on any
+number of machines, take the chunks, and each chunk's results and counts are committed in one
+transaction that marks it done, so no chunk counts twice and a runner that dies loses only the
+chunk it was on. ``assistance jobs run`` runs (or resumes) one in the foreground.
 """
 
 from __future__ import annotations
@@ -25,9 +24,10 @@ from sqlmodel import Session, col, func, select
 
 from assistance.access import JOBS, actor_for, require
 from assistance.access.permissions import PERMISSIONS
+from assistance.batch.chunks import reopen
 from assistance.batch.job_kinds import SELECT, STALE_AFTER, TITLES
 from assistance.db import Database
-from assistance.errors import FieldProblem, Forbidden, InvalidInput, NotFound
+from assistance.errors import Conflict, FieldProblem, Forbidden, InvalidInput, NotFound
 from assistance.models import BatchJob, BatchJobItem, Case
 from assistance.models.base import utcnow
 from assistance.models.jobs import DONE, QUEUED, RUNNING
@@ -156,6 +156,17 @@ def list_jobs(db: Database, user_id: int) -> list[dict[str, Any]]:
         return [describe(j) for j in session.exec(query.order_by(col(BatchJob.id).desc()).limit(50)).all()]
 
 
+def resume(db: Database, user_id: int, job_id: int) -> None:
+    """Let a job stopped by a failure, or left by a runner that died, go on from its chunks not
+    done; one running (its runner heard from lately) or done is refused."""
+    job = job_detail(db, user_id, job_id)
+    if job["status"] == DONE:
+        raise Conflict("任务已完成")
+    if job["status"] == RUNNING and job_id not in stale_jobs(db):
+        raise Conflict("任务正在运行")
+    reopen(db, job_id)
+
+
 def stale_jobs(db: Database) -> list[int]:
     """Jobs queued, or running with no heartbeat for a while: their runner died."""
     cutoff = utcnow() - STALE_AFTER
@@ -171,4 +182,4 @@ def stale_jobs(db: Database) -> list[int]:
         return [j.id for j in rows if j.id is not None]
 
 
-__all__ = ["TITLES", "create_job", "describe", "job_detail", "job_items", "list_jobs", "stale_jobs"]
+__all__ = ["TITLES", "create_job", "describe", "job_detail", "job_items", "list_jobs", "resume", "stale_jobs"]

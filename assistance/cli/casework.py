@@ -168,14 +168,17 @@ def jobs_start(
 @jobs.command("run")
 @click.argument("job_id", type=int)
 def jobs_run(job_id: int) -> None:
-    """继续运行中断的任务（从最后完成的一批之后继续）。"""
+    """继续运行中断或失败的任务（只运行尚未完成的分段）。"""
+    from assistance.batch.chunks import reopen
     from assistance.batch.running import run_job
     from assistance.config import database_url
     from assistance.db import Database
     from assistance.errors import ServiceError
 
+    database = Database(database_url())
     try:
-        result = run_job(Database(database_url()), job_id, progress=_print_progress)
+        reopen(database, job_id)
+        result = run_job(database, job_id, progress=_print_progress)
     except ServiceError as exc:
         fail(exc.message)
     click.echo(json.dumps(result, ensure_ascii=False, indent=2))
@@ -187,49 +190,18 @@ def documents_group() -> None:
 
 
 @documents_group.command("render")
-@click.option("--follow", is_flag=True, help="持续运行：每隔几秒排版新印发的文书（独立的排版进程）。")
-@click.option("--interval", type=float, default=5.0, show_default=True, help="--follow 时的查询间隔（秒）。")
-@click.option(
-    "--busy-above",
-    type=click.FloatRange(min=0),
-    default=0.5,
-    show_default=True,
-    help="--follow 时，本机其他进程占用的 CPU 超过这么多核时暂缓排版（0：不等待）。",
-)
-@click.option(
-    "--longest-wait",
-    type=click.FloatRange(min=0),
-    default=60.0,
-    show_default=True,
-    help="暂缓排版最多等待的秒数。",
-)
-def documents_render(follow: bool, interval: float, busy_above: float, longest_wait: float) -> None:
-    """排版所有尚未排版的文书；有无法排版的文书时退出码为 2。"""
-    import time
-
+def documents_render() -> None:
+    """排版所有尚未排版的文书；有无法排版的文书时退出码为 2。（日常由 assistance worker 排版。）"""
     from assistance.config import database_url
     from assistance.db import Database
     from assistance.documents.rendering import render_waiting
-    from assistance.runtime.quiet_machine import QuietMachine
 
-    database = Database(database_url())
-    # A worker beside the web service lays out in the service's pauses (assistance/runtime/quiet_machine.py).
-    quiet = QuietMachine(busy_above, longest_wait) if follow and busy_above > 0 else None
-    failed: dict[int, str] = {}
-    while True:
-        done, failed_now = render_waiting(
-            database, skip=set(failed), before_each=quiet.wait if quiet else None
-        )
-        for document_id, reason in failed_now.items():
-            click.echo(f"文书 {document_id} 无法排版：{reason}", err=True)
-        failed |= failed_now
-        if done or not follow:
-            click.echo(f"已排版 {done} 份文书" + (f"，{len(failed_now)} 份无法排版" if failed_now else ""))
-        if not follow:
-            if failed:
-                sys.exit(INVALID_INPUT)
-            return
-        time.sleep(interval)
+    done, failed = render_waiting(Database(database_url()))
+    for document_id, reason in failed.items():
+        click.echo(f"文书 {document_id} 无法排版：{reason}", err=True)
+    click.echo(f"已排版 {done} 份文书" + (f"，{len(failed)} 份无法排版" if failed else ""))
+    if failed:
+        sys.exit(INVALID_INPUT)
 
 
 @main.group("lists")

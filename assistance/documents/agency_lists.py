@@ -257,42 +257,57 @@ def issue_periodic(
             f"尚不能生成名单；最近一期为 {latest}",
         )
     with db.transaction() as session:
-        actor, county_code = _county_actor(session, user_id)
-        county = _issuers(county_code)
-        build = _edge_medical_context if kind is EDGE_MEDICAL else _edge_disability_context
-        context = build(session, county, period)
-        previous = session.exec(
-            select(IssuedDocument)
-            .where(
-                IssuedDocument.kind == kind.code,
-                IssuedDocument.county_code == county_code,
-                IssuedDocument.period == period.code,
-            )
-            .order_by(col(IssuedDocument.id).desc())
-        ).first()
-        if previous is not None and _same_rows(previous, context):
-            return summary(previous, {previous.number: previous.version}), False
-        if previous is not None:
-            context["correction"] = {
-                "reason": "本期名单有变动，重新报送",
-                "of_issued": previous.issued_on,
-                "of_version": previous.version,
-            }
-        document = issue(
-            session,
-            kind,
-            context,
-            county_code=county_code,
-            case_id=None,
-            issued_on=today,
-            issued_by=actor.user_id,
-            action="issue_list",
-            renderer=renderer or default_renderer(),
-            supersedes=previous,
-            reason="本期名单有变动，重新报送" if previous is not None else "",
-            period=period.code,
+        return issue_periodic_in(session, user_id, kind_code, period_code, today, renderer)
+
+
+def issue_periodic_in(
+    session: Session,
+    user_id: int,
+    kind_code: str,
+    period_code: str,
+    today: date,
+    renderer: PdfRenderer | None = None,
+) -> tuple[dict[str, Any], bool]:
+    """``issue_periodic`` within the caller's transaction (a scheduled run records itself with the
+    list it issued); the kind and period already checked."""
+    kind = LIST_KINDS[kind_code]
+    period = month_period(period_code) if kind is EDGE_MEDICAL else quarter_period(period_code)
+    actor, county_code = _county_actor(session, user_id)
+    county = _issuers(county_code)
+    build = _edge_medical_context if kind is EDGE_MEDICAL else _edge_disability_context
+    context = build(session, county, period)
+    previous = session.exec(
+        select(IssuedDocument)
+        .where(
+            IssuedDocument.kind == kind.code,
+            IssuedDocument.county_code == county_code,
+            IssuedDocument.period == period.code,
         )
-        return summary(document, {document.number: document.version}), True
+        .order_by(col(IssuedDocument.id).desc())
+    ).first()
+    if previous is not None and _same_rows(previous, context):
+        return summary(previous, {previous.number: previous.version}), False
+    if previous is not None:
+        context["correction"] = {
+            "reason": "本期名单有变动，重新报送",
+            "of_issued": previous.issued_on,
+            "of_version": previous.version,
+        }
+    document = issue(
+        session,
+        kind,
+        context,
+        county_code=county_code,
+        case_id=None,
+        issued_on=today,
+        issued_by=actor.user_id,
+        action="issue_list",
+        renderer=renderer or default_renderer(),
+        supersedes=previous,
+        reason="本期名单有变动，重新报送" if previous is not None else "",
+        period=period.code,
+    )
+    return summary(document, {document.number: document.version}), True
 
 
 def _push_context(session: Session, county: CountyIssuers, cases: list[Case], today: date) -> dict[str, Any]:

@@ -4,9 +4,9 @@ An act commits its documents' number, date and full context (``issuing``), havin
 template takes the context and that every character has a font; what is left, the PDF (and a list's
 spreadsheet), is laid out afterwards, once, by whichever gets there first:
 
-- the web process's background renderer, woken when a transaction that issued documents commits,
-  and otherwise looking for waiting documents every few seconds (``BackgroundRenderer``);
-- ``assistance documents render [--follow]``, a worker on its own process;
+- the job queue's ``lay_out_documents`` task (``assistance.queue``), deferred when a transaction
+  that issued documents commits (``when_issued``) and every minute besides;
+- ``assistance documents render``, at the console;
 - a reader asking for the file before either did (``rendered_file``).
 
 Layout is deterministic (the same context, template and fonts give the same bytes), so two of them
@@ -16,8 +16,6 @@ nothing else of an issued document is ever written after its act.
 
 from __future__ import annotations
 
-import logging
-import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Final
@@ -36,11 +34,7 @@ from assistance.errors import ServiceError
 from assistance.models import IssuedDocument
 from assistance.models.base import utcnow
 
-log = logging.getLogger(__name__)
-
 KINDS: Final[dict[str, DocumentKind]] = {**NOTICE_KINDS, **LIST_KINDS}
-# How often an idle background renderer looks for documents issued by other processes.
-POLL_SECONDS: Final = 5.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -120,11 +114,6 @@ def _oldest_waiting(skip: frozenset[int]) -> SelectOfScalar[IssuedDocument]:
     return query.order_by(col(IssuedDocument.id)).limit(1)
 
 
-def _any_waiting(db: Database, skip: frozenset[int]) -> bool:
-    with db.reading() as session:
-        return session.exec(_oldest_waiting(skip)).first() is not None
-
-
 def render_next(db: Database, renderer: PdfRenderer, skip: frozenset[int] = frozenset()) -> int | None:
     """Lay out the oldest waiting document; its id, or None when none waits.
 
@@ -153,14 +142,9 @@ def waiting(db: Database) -> int:
 
 
 def render_waiting(
-    db: Database,
-    renderer: PdfRenderer | None = None,
-    skip: set[int] | None = None,
-    before_each: Callable[[], object] | None = None,
+    db: Database, renderer: PdfRenderer | None = None, skip: set[int] | None = None
 ) -> tuple[int, dict[int, str]]:
     """Lay out every waiting document; how many were laid out, and those that could not be, why.
-    ``before_each`` is called before each, once one is known to wait (a worker waiting for a quiet
-    machine, say).
 
     One that cannot be laid out is reported and left waiting: a reader asking for it is told why."""
     renderer = renderer or default_renderer()
@@ -168,13 +152,6 @@ def render_waiting(
     done = 0
     while True:
         excluded = frozenset(set(skip or ()) | set(failed))
-        if before_each is not None:
-            # Looked at first: a worker waiting for a quiet machine with nothing to lay out would
-            # wait for nothing. Not under the row lock of render_next, which it would hold while
-            # waiting.
-            if not _any_waiting(db, excluded):
-                return done, failed
-            before_each()
         try:
             document_id = render_next(db, renderer, excluded)
         except LayoutFailed as exc:
@@ -185,63 +162,25 @@ def render_waiting(
         done += 1
 
 
-class BackgroundRenderer:
-    """A daemon thread of the web process laying out documents as acts issue them."""
-
-    def __init__(self, db: Database, renderer: PdfRenderer | None = None, poll: float = POLL_SECONDS) -> None:
-        self.db = db
-        self.renderer = renderer
-        self.poll = poll
-        self._wake = threading.Event()
-        self._stop = threading.Event()
-        self._failed: set[int] = set()
-        self.thread = threading.Thread(target=self._run, name="document-renderer", daemon=True)
-
-    def start(self) -> BackgroundRenderer:
-        _RUNNING.add(self)
-        self.thread.start()
-        return self
-
-    def wake(self) -> None:
-        self._wake.set()
-
-    def stop(self, timeout: float = 30) -> None:
-        self._stop.set()
-        self._wake.set()
-        self.thread.join(timeout)
-        _RUNNING.discard(self)
-
-    def _run(self) -> None:
-        while not self._stop.is_set():
-            self._wake.clear()
-            try:
-                _, failed = render_waiting(self.db, self.renderer, self._failed)
-            except Exception:
-                # The database may be restarting; the documents wait and the next round retries.
-                log.exception("laying out issued documents failed")
-                failed = {}
-            for document_id, reason in failed.items():
-                log.error("issued document %s cannot be laid out: %s", document_id, reason)
-            self._failed |= set(failed)
-            self._wake.wait(self.poll)
+# What to call when a transaction that issued documents commits: the queue of each application in
+# this process (``assistance.queue``), which defers their layout.
+_ON_ISSUED: set[Callable[[], None]] = set()
 
 
-_RUNNING: set[BackgroundRenderer] = set()
-
-
-def wake_all() -> None:
-    for renderer in list(_RUNNING):
-        renderer.wake()
+def when_issued(callback: Callable[[], None]) -> Callable[[], None]:
+    """Call ``callback`` after each commit that issued documents; returns the way to stop."""
+    _ON_ISSUED.add(callback)
+    return lambda: _ON_ISSUED.discard(callback)
 
 
 @event.listens_for(OrmSession, "after_commit")
-def _wake_after_commit(session: Any) -> None:
+def _after_issuing(session: Any) -> None:
     if session.info.pop(ISSUED, False):
-        wake_all()
+        for callback in list(_ON_ISSUED):
+            callback()
 
 
 __all__ = [
-    "BackgroundRenderer",
     "LayoutFailed",
     "Rendered",
     "lay_out",
@@ -249,5 +188,5 @@ __all__ = [
     "render_waiting",
     "rendered_file",
     "waiting",
-    "wake_all",
+    "when_issued",
 ]

@@ -5,12 +5,13 @@ from assistance.models.cases import Case, CaseDeadline, CaseNumberCounter
 from assistance.models.documents import DocumentNumberCounter, IssuedDocument
 from assistance.models.households import Household, Member
 from assistance.models.imports import ImportBatch, MonitoringReferral
-from assistance.models.jobs import BatchJob, BatchJobItem
+from assistance.models.jobs import BatchJob, BatchJobChunk, BatchJobItem, TaskFailure
 from assistance.models.parameter_entries import ParameterEntry, SecurityEvent
 from assistance.models.rechecks import PeriodicRecheck
 from assistance.models.records import AssetRecord, Evidence, IncomeRecord, MedicalExpenseRecord
 from assistance.models.reports import Report
 from assistance.models.revisions import ReferenceRevision
+from assistance.models.schedules import ScheduleRun, ScheduleSetting, TownshipDigest
 from assistance.models.steps import (
     Appraisal,
     AuditEvent,
@@ -32,6 +33,7 @@ __all__ = [
     "AssetRecord",
     "AuditEvent",
     "BatchJob",
+    "BatchJobChunk",
     "BatchJobItem",
     "Case",
     "CaseDeadline",
@@ -57,7 +59,11 @@ __all__ = [
     "ReferenceRevision",
     "Report",
     "RulesEvaluation",
+    "ScheduleRun",
+    "ScheduleSetting",
     "SecurityEvent",
+    "TaskFailure",
     "Termination",
+    "TownshipDigest",
     "User",
 ]

@@ -52,3 +52,35 @@ class BatchJobItem(SQLModel, table=True):
     case_id: int = Field(foreign_key="assistance_case.id")
     category: str = Field(max_length=20)
     data: dict[str, Any] = Field(default_factory=dict, sa_type=sa.JSON)
+
+
+class BatchJobChunk(SQLModel, table=True):
+    """One range of a job's cases, ``after_id`` < id <= ``last_id``, fixed when the job is planned.
+    Workers on any machine take the chunks; a chunk counts once, when ``done_at`` is set in the
+    transaction that writes its results, so two workers that both ran it never both count it."""
+
+    __tablename__ = "batch_job_chunk"
+    __table_args__ = (sa.UniqueConstraint("job_id", "after_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    job_id: int = Field(foreign_key="batch_job.id", index=True)
+    after_id: int
+    last_id: int
+    processed: int = 0
+    done_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    # host:pid of the worker whose results count.
+    runner: str = Field(default="", max_length=100)
+
+
+class TaskFailure(SQLModel, table=True):
+    """A queued task that raised: what it was given and the error, for the jobs page (the queue
+    itself keeps only that it failed)."""
+
+    __tablename__ = "task_failure"
+
+    id: int | None = Field(default=None, primary_key=True)
+    task: str = Field(max_length=60)
+    args: dict[str, Any] = Field(default_factory=dict, sa_type=sa.JSON)
+    error: str = Field(max_length=2000)
+    runner: str = Field(default="", max_length=100)
+    failed_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime, index=True)

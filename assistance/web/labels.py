@@ -142,6 +142,7 @@ SECURITY_EVENTS = {
     "parameter_entered": "录入参数",
     "parameter_approved": "批准参数",
     "parameter_withdrawn": "撤回参数",
+    "schedule_switched": "开关定时任务",
 }
 PARAMETER_AREAS = dict(parameter_entries.AREAS)
 PUSH_STATUSES = {"queued": "待推送医保部门", "pushed": "已推送医保部门"}

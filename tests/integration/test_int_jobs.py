@@ -17,11 +17,12 @@ from integration_support import (
     errors,
     high_income,
 )
+from sqlmodel import select
 
 from assistance.batch import job_kinds
 from assistance.batch.running import run_job
 from assistance.db import Database
-from assistance.errors import Conflict
+from assistance.models import BatchJobChunk
 
 
 def recognise(api: ApiClient, clock: Clock) -> int:
@@ -132,10 +133,38 @@ def test_two_runners_never_both_count_a_chunk(
         return original(*args)
 
     monkeypatch.setitem(job_kinds.PREPARE, "recheck_review", prepare)
-    with pytest.raises(Conflict):
-        run_job(db, job["id"], chunk=1)
-    monkeypatch.setitem(job_kinds.PREPARE, "recheck_review", original)
-    detail = api.get("yanhu", f"/jobs/{job['id']}").json or {}
-    assert detail["processed"] == 1 and detail["result"]["eligible"] == 1
-    finished = run_job(db, job["id"])
+    # A's result for the first chunk is not written; A goes on with the others.
+    finished = run_job(db, job["id"], chunk=1)
     assert (finished["processed"], finished["status"], finished["result"]["eligible"]) == (3, "done", 2)
+    assert sum(len(v) for v in finished["items"].values()) == 1
+    with db.reading() as session:
+        chunks = session.exec(select(BatchJobChunk).where(BatchJobChunk.job_id == job["id"])).all()
+    assert [c.processed for c in chunks] == [1, 1, 1] and all(c.done_at for c in chunks)
+
+
+def test_a_failed_chunk_fails_the_job_and_resumes_from_the_chunks_not_done(
+    app: Flask, api: ApiClient, db: Database, recognised: list[int], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    app.config["JOBS_RUN"] = "none"
+    job = api.post("yanhu", "/jobs", {"kind": "recheck_review"}).json or {}
+    original = job_kinds.PREPARE["recheck_review"]
+    calls = []
+
+    def prepare(*args: Any) -> list[dict[str, Any]]:
+        calls.append(1)
+        if len(calls) == 2:
+            raise RuntimeError("数据库连接中断")
+        return original(*args)
+
+    monkeypatch.setitem(job_kinds.PREPARE, "recheck_review", prepare)
+    with pytest.raises(RuntimeError):
+        run_job(db, job["id"], chunk=1)
+    failed = api.get("yanhu", f"/jobs/{job['id']}").json or {}
+    assert (failed["status"], failed["processed"]) == ("failed", 1)
+    assert "数据库连接中断" in failed["error"]
+    monkeypatch.setitem(job_kinds.PREPARE, "recheck_review", original)
+    resumed = api.post("yanhu", f"/jobs/{job['id']}/resume", {})
+    assert resumed.status_code == 202
+    finished = run_job(db, job["id"])
+    assert (finished["status"], finished["processed"], finished["error"]) == ("done", 3, "")
+    assert finished["result"]["eligible"] == 2

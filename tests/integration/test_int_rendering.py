@@ -18,9 +18,10 @@ from assistance.cli import main
 from assistance.db import Database
 from assistance.demo import dibao_edge_household
 from assistance.documents import MissingGlyphs, default_renderer
-from assistance.documents.rendering import BackgroundRenderer, render_waiting, waiting
+from assistance.documents.rendering import render_waiting, waiting, when_issued
 from assistance.models import Case, IssuedDocument
 from assistance.models.documents import ImmutableRecord
+from assistance.queue.in_process import InProcessQueue
 
 RARE = "\U00030000"  # CJK Extension G: a 生僻字 no installed font draws.
 
@@ -73,42 +74,19 @@ def test_the_act_commits_the_document_and_a_renderer_lays_it_out_once(
         session.flush()
 
 
-def test_a_worker_waits_for_a_quiet_machine_only_when_a_document_waits(
-    api: ApiClient, clock: Clock, db: Database
-) -> None:
-    waits: list[int] = []
-
-    def gate() -> None:
-        waits.append(waiting(db))
-
-    dibao_edge_to_publicity(api, clock)
-    assert render_waiting(db, before_each=gate) == (2, {})
-    assert waits == [2, 1]  # once before each layout, not once more to find nothing left
-    assert render_waiting(db, before_each=gate) == (0, {})
-    assert waits == [2, 1]
-
-
-def test_a_worker_does_not_wait_for_documents_it_cannot_lay_out(
-    api: ApiClient, clock: Clock, db: Database
-) -> None:
-    waits: list[int] = []
-    dibao_edge_to_publicity(api, clock)
-    done, failed = render_waiting(db, Refusing(), before_each=lambda: waits.append(1))
-    assert done == 0 and len(failed) == 2 and len(waits) == 2
-    assert render_waiting(db, Refusing(), skip=set(failed), before_each=lambda: waits.append(1)) == (0, {})
-    assert len(waits) == 2
-
-
-def test_the_background_renderer_is_woken_by_the_commit(api: ApiClient, clock: Clock, db: Database) -> None:
-    # A poll far longer than the test: only the commit's wake-up can explain a quick layout.
-    renderer = BackgroundRenderer(db, poll=3600).start()
+def test_the_in_process_queue_is_woken_by_the_commit(api: ApiClient, clock: Clock, db: Database) -> None:
+    # A sweep far longer than the test: only the commit's deferral can explain a quick layout.
+    queue = InProcessQueue(db, lambda: clock.today, sweep_seconds=3600, schedule_seconds=10**9)
+    stop_hearing = when_issued(queue.documents_issued)
+    queue.start()
     try:
         case = dibao_edge_to_publicity(api, clock)
         give_up = time.monotonic() + 60
         while waiting(db) and time.monotonic() < give_up:
             time.sleep(0.05)
     finally:
-        renderer.stop()
+        stop_hearing()
+        queue.stop()
     assert waiting(db) == 0
     assert all(d.content is not None for d in issued(db, case["id"]))
 

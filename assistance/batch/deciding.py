@@ -1,0 +1,63 @@
+"""Reading one chunk of a batch job's cases and deciding them: plain rows, the case files the job's
+kind prepares, and the explained engine's outcome for each."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any, Final, cast
+
+import sqlalchemy as sa
+from sqlalchemy import ColumnElement, and_
+
+from assistance.batch.job_kinds import PREPARE, SELECT, Outcome, decide
+from assistance.casefile.household import keep_for_these_cases
+from assistance.db import Database
+from assistance.models import Case, Member
+from assistance.parameters import parameter_table
+
+
+@dataclass(frozen=True, slots=True)
+class CaseRef:
+    """What a job's result says of a case, read with its chunk."""
+
+    id: int
+    number: str | None
+    procedure: str
+    state: str
+    applicant_member_id: int | None
+
+
+Decided = tuple[list[CaseRef], dict[int, str], list[list[Outcome]]]
+CASES: Final[sa.Table] = Case.__table__  # type: ignore[attr-defined]
+_MEMBERS: Final[sa.Table] = Member.__table__  # type: ignore[attr-defined]
+
+
+def after(kind: str, county: str, after_id: int) -> ColumnElement[bool]:
+    """The job's cases after case ``after_id``."""
+    return and_(SELECT[kind](county), CASES.c.id > after_id)
+
+
+def read_and_decide(
+    db: Database, kind: str, county: str, params: Mapping[str, Any], after_id: int, last_id: int
+) -> Decided:
+    """The cases ``after_id`` < id <= ``last_id``, their applicants' names, and per case the
+    outcomes of its case files."""
+    with db.reading() as session:
+        # Plain rows with the case's columns, not ORM objects: the case files only read columns,
+        # and making a thousand Case objects a chunk took a third of the time spent reading it.
+        page = sa.select(CASES).where(after(kind, county, after_id), CASES.c.id <= last_id)
+        cases = cast(list[Case], session.execute(page.order_by(CASES.c.id)).all())
+        if not cases:
+            return [], {}, []
+        applicants = _MEMBERS.c.id.in_([c.applicant_member_id for c in cases])
+        names = sa.select(_MEMBERS.c.id, _MEMBERS.c.name).where(applicants)
+        heads = {m.id: m.name for m in session.execute(names)}
+        keep_for_these_cases(session, cases)
+        files = [PREPARE[kind](session, case, params) for case in cases]
+        refs = [CaseRef(c.id or 0, c.number, c.procedure, c.state, c.applicant_member_id) for c in cases]
+        table = parameter_table(session=session)
+    return refs, heads, [[decide(f, table) for f in per_case] for per_case in files]
+
+
+__all__ = ["CASES", "CaseRef", "Decided", "after", "read_and_decide"]

@@ -1,0 +1,107 @@
+"""The schedules, declared once: when each is due, what it does, and on which article it rests.
+The runner (``running``), the administrator's page and the API all walk this table.
+
+Each schedule names the period a run covers (a month, a quarter, a day). A period's run is due from
+its first day on (for the lists, the first working day of the month or quarter after it) until it
+has run, so a worker that was down on the day runs it when it comes back."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+from typing import Final
+
+from sqlmodel import Session
+
+from assistance.documents.agency_lists import last_complete_month, last_complete_quarter
+from assistance.workdays import WorkingDayCalendar
+
+
+@dataclass(frozen=True, slots=True)
+class Ran:
+    """What a run did, for its record: done (with the list it issued) or nothing to do."""
+
+    status: str
+    detail: str
+    document_id: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Schedule:
+    code: str
+    title: str
+    when: str
+    article: str
+    # The period due on a day (None: none yet), from the working-day calendar.
+    period_due: Callable[[date, WorkingDayCalendar], str | None]
+    # Runs within the caller's transaction, for a county and period, on a day.
+    run: Callable[[Session, str, str, date], Ran]
+
+
+def first_working_day(year: int, month: int, calendar: WorkingDayCalendar) -> date:
+    day = date(year, month, 1)
+    while not calendar.is_working_day(day):
+        day = day.replace(day=day.day + 1)
+    return day
+
+
+def last_month_once_working(day: date, calendar: WorkingDayCalendar) -> str | None:
+    """Last month, from the first working day of this month on."""
+    return last_complete_month(day) if day >= first_working_day(day.year, day.month, calendar) else None
+
+
+def last_quarter_once_working(day: date, calendar: WorkingDayCalendar) -> str | None:
+    """Last quarter, from the first working day of this quarter on."""
+    opening = first_working_day(day.year, (day.month - 1) // 3 * 3 + 1, calendar)
+    return last_complete_quarter(day) if day >= opening else None
+
+
+def every_day(day: date, _calendar: WorkingDayCalendar) -> str | None:
+    return day.isoformat()
+
+
+def _declared() -> dict[str, Schedule]:
+    # The runs import services that import the models; declared here, run there.
+    from assistance.schedules import work
+
+    schedules = (
+        Schedule(
+            "edge_medical_monthly",
+            "低保边缘家庭月报名单（报医保部门）",
+            "每月第一个工作日，生成上月名单",
+            "64号 第二十五条",
+            last_month_once_working,
+            work.medical_monthly_list,
+        ),
+        Schedule(
+            "edge_disability_quarterly",
+            "低保边缘家庭季报名单（报残联）",
+            "每季度第一个工作日，生成上季度名单",
+            "64号 第二十五条",
+            last_quarter_once_working,
+            work.disability_quarterly_list,
+        ),
+        Schedule(
+            "township_digest",
+            "乡镇（街道）每日逾期和临期提醒",
+            "每天早晨",
+            "64号 第二十四条、65号 第十九条（办理时限）",
+            every_day,
+            work.township_digests,
+        ),
+        Schedule(
+            "recheck_reminders",
+            "定期核查提前提醒（提前10个工作日）",
+            "每天早晨",
+            "64号 第二十六条",
+            every_day,
+            work.recheck_reminders,
+        ),
+    )
+    return {s.code: s for s in schedules}
+
+
+SCHEDULES: Final[dict[str, Schedule]] = _declared()
+
+__all__ = ["SCHEDULES", "Ran", "Schedule", "first_working_day"]
