@@ -90,7 +90,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     @app.get("/readyz")
     def readyz() -> tuple[dict[str, Any], int]:
         """Readiness: database at head, Chinese fonts, documents and jobs keeping up (503 if not)."""
-        return readiness.report(app.extensions["assistance_db"])
+        return readiness.report(app.extensions["assistance_db"], app.config["QUEUE"])
 
     return app
 

@@ -3,7 +3,8 @@
 ``/healthz`` only says the process answers. Ready means: the database answers and its schema is
 at the migrations' head (an upgrade not yet run would fail acts in odd places); a font covers
 Chinese (else every notice prints boxes); and the work behind the requests keeps up: no notice
-has waited for its layout, nor a batch job for its runner, longer than ``BEHIND``.
+has waited for its layout, nor a batch job for its runner, longer than ``BEHIND``; and, on
+PostgreSQL, a worker of the job queue has sent its heartbeat within two minutes.
 
 The answer names each check and says what is wrong in Chinese; it holds no path, address or
 personal data, so it can be asked without signing in.
@@ -67,7 +68,23 @@ def _late(name: str, count: int, what: str, fine: str) -> Check:
     return Check(name, not count, f"{count} {what}超过15分钟" if count else fine)
 
 
-def checks(db: Database) -> list[Check]:
+def _worker_check(connection: sa.Connection, queue: str) -> Check | None:
+    """On PostgreSQL, a worker of the queue has beaten lately (Procrastinate's own table)."""
+    if queue == "in-process":
+        return Check("worker", True, "任务在本进程内运行")
+    if queue != "procrastinate":
+        return None
+    beating = connection.execute(
+        sa.text(
+            "SELECT count(*) FROM procrastinate_workers WHERE last_heartbeat > now() - interval '2 minutes'"
+        )
+    ).scalar_one()
+    if beating:
+        return Check("worker", True, f"{beating} 个工作进程在运行")
+    return Check("worker", False, "最近2分钟没有工作进程的心跳：请启动 assistance worker")
+
+
+def checks(db: Database, queue: str = "none") -> list[Check]:
     found: list[Check] = []
     cutoff = utcnow() - BEHIND
     try:
@@ -92,14 +109,17 @@ def checks(db: Database) -> list[Check]:
                 )
             ).scalar_one()
             found.append(_late("jobs", stalled, "个批量任务停滞", "批量任务正常"))
+            worker = _worker_check(connection, queue)
+            if worker is not None:
+                found.append(worker)
     except sa.exc.SQLAlchemyError:
         found.append(Check("database", False, "数据库无法连接"))
     found.append(_fonts_check())
     return found
 
 
-def report(db: Database) -> tuple[dict[str, Any], int]:
-    found = checks(db)
+def report(db: Database, queue: str = "none") -> tuple[dict[str, Any], int]:
+    found = checks(db, queue)
     ready = all(c.ok for c in found)
     body = {
         "status": "ready" if ready else "not_ready",

@@ -68,6 +68,7 @@ def register(app: Flask) -> Api:
         reports.blp,
         imports.blp,
         jobs.blp,
+        jobs.schedules_blp,
     )
     for blueprint in blueprints:
         api.register_blueprint(blueprint, url_prefix=PREFIX + (blueprint.url_prefix or ""))

@@ -8,6 +8,8 @@ from flask_smorest import Blueprint
 
 from assistance.batch import jobs
 from assistance.http import database, json_body, launch, today, user_id
+from assistance.queue import failures
+from assistance.schedules import running as schedules
 
 blp = Blueprint("jobs", __name__, url_prefix="/jobs", description="批量任务（复核测算、政策测算）")
 
@@ -30,8 +32,11 @@ JOB_SCHEMA = {
 
 @blp.route("", methods=["GET"])
 def get_jobs() -> dict[str, Any]:
-    """本县的批量任务及其进度"""
-    return {"items": jobs.list_jobs(database(), user_id())}
+    """本县的批量任务及其进度；管理员另见最近失败的后台任务及其错误"""
+    return {
+        "items": jobs.list_jobs(database(), user_id()),
+        "failures": failures.recent_failures(database(), user_id()),
+    }
 
 
 @blp.route("", methods=["POST"])
@@ -55,3 +60,34 @@ def post_resume(job_id: int) -> tuple[dict[str, Any], int]:
     jobs.resume(database(), user_id(), job_id)
     launch(job_id)
     return jobs.job_detail(database(), user_id(), job_id), 202
+
+
+schedules_blp = Blueprint("schedules", __name__, url_prefix="/schedules", description="定时任务")
+
+
+@schedules_blp.route("", methods=["GET"])
+def get_schedules() -> dict[str, Any]:
+    """定时任务及各县开关、最近一次运行（管理员）"""
+    return {"items": schedules.overview(database(), user_id(), today())}
+
+
+@schedules_blp.route("/<county>/<code>", methods=["PUT"])
+@schedules_blp.doc(
+    requestBody={
+        "content": {
+            "application/json": {
+                "schema": {
+                    "type": "object",
+                    "required": ["enabled"],
+                    "properties": {"enabled": {"type": "boolean"}},
+                }
+            }
+        }
+    }
+)
+def put_schedule(county: str, code: str) -> dict[str, Any]:
+    """开启或关闭某县的某项定时任务（管理员）"""
+    body = json_body()
+    return schedules.switch(
+        database(), user_id(), county, code, body.get("enabled") if isinstance(body, dict) else None
+    )

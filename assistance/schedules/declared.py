@@ -39,6 +39,10 @@ class Schedule:
     run: Callable[[Session, str, str, date], Ran]
 
 
+# The monthly list goes to the medical-insurance bureau by the 10th (issue 20).
+SEND_BY_DAY: Final = 10
+
+
 def first_working_day(year: int, month: int, calendar: WorkingDayCalendar) -> date:
     day = date(year, month, 1)
     while not calendar.is_working_day(day):
@@ -46,15 +50,22 @@ def first_working_day(year: int, month: int, calendar: WorkingDayCalendar) -> da
     return day
 
 
+def _in_window(day: date, month: int, calendar: WorkingDayCalendar) -> bool:
+    """From the first working day of ``month`` (of ``day``'s year) to its 10th, when a list is
+    sent: a worker down on the day catches up within the window, and a county put into service
+    mid-month does not issue a list for a month it never kept (staff make that one by hand)."""
+    opening = first_working_day(day.year, month, calendar)
+    return day.month == month and opening <= day <= max(opening, date(day.year, month, SEND_BY_DAY))
+
+
 def last_month_once_working(day: date, calendar: WorkingDayCalendar) -> str | None:
-    """Last month, from the first working day of this month on."""
-    return last_complete_month(day) if day >= first_working_day(day.year, day.month, calendar) else None
+    """Last month, from the first working day of this month to the 10th."""
+    return last_complete_month(day) if _in_window(day, day.month, calendar) else None
 
 
 def last_quarter_once_working(day: date, calendar: WorkingDayCalendar) -> str | None:
-    """Last quarter, from the first working day of this quarter on."""
-    opening = first_working_day(day.year, (day.month - 1) // 3 * 3 + 1, calendar)
-    return last_complete_quarter(day) if day >= opening else None
+    """Last quarter, from the first working day of this quarter to the 10th of its first month."""
+    return last_complete_quarter(day) if _in_window(day, (day.month - 1) // 3 * 3 + 1, calendar) else None
 
 
 def every_day(day: date, _calendar: WorkingDayCalendar) -> str | None:
@@ -69,7 +80,7 @@ def _declared() -> dict[str, Schedule]:
         Schedule(
             "edge_medical_monthly",
             "低保边缘家庭月报名单（报医保部门）",
-            "每月第一个工作日，生成上月名单",
+            "每月第一个工作日生成上月名单（当月10日前未生成的补生成）",
             "64号 第二十五条",
             last_month_once_working,
             work.medical_monthly_list,
@@ -77,7 +88,7 @@ def _declared() -> dict[str, Schedule]:
         Schedule(
             "edge_disability_quarterly",
             "低保边缘家庭季报名单（报残联）",
-            "每季度第一个工作日，生成上季度名单",
+            "每季度第一个工作日生成上季度名单（该月10日前未生成的补生成）",
             "64号 第二十五条",
             last_quarter_once_working,
             work.disability_quarterly_list,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from sqlmodel import Session, col, select
@@ -80,7 +80,8 @@ def township_digests(session: Session, county: str, period: str, day: date) -> R
     """Each township's open steps past their date or due within a few working days (the step
     deadlines of issue 19), as they stand this morning."""
     calendar = deadlines.calendar_for(session)
-    horizon = calendar.add_working_days(day, DUE_SOON_WORKING_DAYS).due_on
+    # Three working days never span more than two weeks; the exact count follows.
+    horizon = day + timedelta(days=14)
     townships = _townships(session, county)
     rows = session.exec(
         select(CaseDeadline, Case)
@@ -108,8 +109,12 @@ def township_digests(session: Session, county: str, period: str, day: date) -> R
             "due_on": deadline.due_on.isoformat(),
             "late_working_days": shown["late_working_days"],
         }
-        if case.township_id in lines:
-            lines[case.township_id]["overdue" if shown["overdue"] else "due_soon"].append(line)
+        if case.township_id not in lines:
+            continue
+        if shown["overdue"]:
+            lines[case.township_id]["overdue"].append(line)
+        elif calendar.working_days_between(day, deadline.due_on) <= DUE_SOON_WORKING_DAYS:
+            lines[case.township_id]["due_soon"].append(line)
     for township, parts in lines.items():
         _store(session, township, county, day, "deadlines", parts)
     overdue = sum(len(p["overdue"]) for p in lines.values())
@@ -123,7 +128,8 @@ def township_digests(session: Session, county: str, period: str, day: date) -> R
 def recheck_reminders(session: Session, county: str, period: str, day: date) -> Ran:
     """Rechecks due within 10 working days (64号 第二十六条), into each township's digest."""
     calendar = deadlines.calendar_for(session)
-    horizon = calendar.add_working_days(day, RECHECK_NOTICE_WORKING_DAYS).due_on
+    # Ten working days never span more than a month, holidays included; the exact count follows.
+    horizon = day + timedelta(days=31)
     townships = _townships(session, county)
     rows = session.exec(
         select(PeriodicRecheck, Case)
@@ -136,7 +142,8 @@ def recheck_reminders(session: Session, county: str, period: str, day: date) -> 
     names = _applicants(session, [c for _, c in rows])
     lines: dict[int, list[dict[str, Any]]] = {t: [] for t in townships}
     for recheck, case in rows:
-        if recheck.township_id in lines:
+        left = calendar.working_days_between(day, recheck.due_on)
+        if recheck.township_id in lines and left <= RECHECK_NOTICE_WORKING_DAYS:
             lines[recheck.township_id].append(
                 {
                     "case_id": case.id,
@@ -144,7 +151,7 @@ def recheck_reminders(session: Session, county: str, period: str, day: date) -> 
                     "applicant": names.get(case.applicant_member_id, ""),
                     "due_on": recheck.due_on.isoformat(),
                     "overdue": recheck.due_on < day,
-                    "working_days_left": calendar.working_days_between(day, recheck.due_on),
+                    "working_days_left": left,
                 }
             )
     for township, items in lines.items():

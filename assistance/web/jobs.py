@@ -5,13 +5,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import redirect, request, url_for
+from flask import flash, redirect, request, url_for
 from flask.typing import ResponseReturnValue
 from werkzeug.datastructures import MultiDict
 
 from assistance.batch import jobs
 from assistance.errors import ServiceError
 from assistance.http import database, launch, today
+from assistance.queue.failures import recent_failures
+from assistance.schedules import running as schedules
 from assistance.web.base import bp, login_required, page, require_permission
 from assistance.web.forms import Problems, problems_from, unless_about_the_form
 
@@ -23,6 +25,7 @@ def _jobs_page(form: str | None = None, values: MultiDict[str, str] | None = Non
         "jobs.html",
         status,
         items=jobs.list_jobs(database(), user.id),
+        failures=recent_failures(database(), user.id),
         failed_form=form,
         values=values or MultiDict({"on": today().isoformat()}),
         problems=problems or Problems(),
@@ -66,6 +69,32 @@ def job_start(kind: str) -> ResponseReturnValue:
 def job_page(job_id: int) -> ResponseReturnValue:
     user = require_permission("run_batch_jobs")
     job = jobs.job_detail(database(), user.id, job_id)
-    html, status = page("job.html", job=job)
+    stale = job["status"] == "running" and job_id in jobs.stale_jobs(database())
+    html, status = page("job.html", job=job, stale=stale)
     # While the job runs the page reloads itself (a Refresh header: no script needed).
     return (html, status, {"Refresh": "2"}) if job["status"] in ("queued", "running") else (html, status)
+
+
+@bp.post("/jobs/<int:job_id>/resume")
+@login_required
+def job_resume(job_id: int) -> ResponseReturnValue:
+    user = require_permission("run_batch_jobs")
+    jobs.resume(database(), user.id, job_id)
+    launch(job_id)
+    return redirect(url_for("web.job_page", job_id=job_id))
+
+
+@bp.get("/admin/schedules")
+@login_required
+def admin_schedules() -> ResponseReturnValue:
+    user = require_permission("manage_schedules")
+    return page("admin/schedules.html", schedules=schedules.overview(database(), user.id, today()))
+
+
+@bp.post("/admin/schedules/<county>/<code>")
+@login_required
+def admin_schedule_switch(county: str, code: str) -> ResponseReturnValue:
+    user = require_permission("manage_schedules")
+    switched = schedules.switch(database(), user.id, county, code, request.form.get("enabled") == "1")
+    flash(f"已{'开启' if switched['enabled'] else '关闭'}该县的这项定时任务。", "success")
+    return redirect(url_for("web.admin_schedules"))

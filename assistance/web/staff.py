@@ -7,6 +7,7 @@ from flask.typing import ResponseReturnValue
 from assistance.http import database, search_arguments, today
 from assistance.reading import queues
 from assistance.reading.statistics import case_statistics
+from assistance.schedules.digests import latest_digests
 from assistance.web import charts
 from assistance.web.base import (
     PAGE_SIZE,
@@ -27,7 +28,12 @@ def queue() -> ResponseReturnValue:
         database(), user.id, today(), limit=PAGE_SIZE, offset=offset_argument(), **search
     )
     return page(
-        "queue.html", **queue, page_size=PAGE_SIZE, q=search["q"] or "", overdue_only=search["overdue"]
+        "queue.html",
+        **queue,
+        page_size=PAGE_SIZE,
+        q=search["q"] or "",
+        overdue_only=search["overdue"],
+        digests=latest_digests(database(), user.id, today()),
     )
 
 

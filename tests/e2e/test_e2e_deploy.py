@@ -17,9 +17,12 @@ import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
+import psycopg
 import pytest
+from database_support import BACKENDS, migrated_database
 
 from assistance.migrate import upgrade
+from assistance.queue.procrastinate_app import conninfo
 
 ROOT = Path(__file__).resolve().parents[2]
 DEPLOY = ROOT / "deploy"
@@ -56,6 +59,9 @@ def site(tmp_path: Path) -> Iterator[dict[str, str]]:
         # elsewhere (test_int_database_roles.py).
         "ASSISTANCE_ENV": "",
         "DATABASE_URL": url,
+        # The queue in the web process, as on any SQLite installation; the worker's test below
+        # runs on PostgreSQL with the file's own setting.
+        "ASSISTANCE_QUEUE": "in-process",
         "ASSISTANCE_INSTANCE": str(tmp_path),
         "ASSISTANCE_AUDIT_KEY_FILE": str(tmp_path / "audit.key"),
         "ASSISTANCE_ANCHOR_DIR": str(tmp_path / "anchors"),
@@ -103,16 +109,31 @@ def test_the_web_unit_serves_ready_behind_its_proxy(site: dict[str, str]) -> Non
         server.wait(timeout=30)
 
 
-def test_the_worker_unit_keeps_running(site: dict[str, str]) -> None:
-    worker = subprocess.Popen(
-        command("assistance-worker.service"), env=site, stdout=subprocess.PIPE, stderr=subprocess.PIPE
-    )
-    try:
-        time.sleep(4)
-        assert worker.poll() is None, (worker.stdout.read() if worker.stdout else b"")[-2000:]
-    finally:
-        worker.terminate()
-        worker.wait(timeout=30)
+@pytest.mark.skipif("postgresql" not in BACKENDS, reason="the job queue's workers need PostgreSQL")
+def test_the_worker_unit_keeps_running_and_beats(
+    site: dict[str, str], tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    for url in migrated_database("postgresql", tmp_path_factory, "deploy"):
+        env = site | {
+            "DATABASE_URL": url,
+            "ASSISTANCE_QUEUE": "procrastinate",
+            "ASSISTANCE_WORKER_HEARTBEAT_SECONDS": "1",
+        }
+        worker = subprocess.Popen(
+            command("assistance-worker.service"), env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE
+        )
+        try:
+            time.sleep(4)
+            assert worker.poll() is None, (worker.stderr.read() if worker.stderr else b"")[-2000:]
+            with psycopg.connect(conninfo(url)) as connection:
+                beats = connection.execute(
+                    "SELECT count(*) FROM procrastinate_workers"
+                    " WHERE last_heartbeat > now() - interval '3 seconds'"
+                ).fetchone()
+            assert beats == (1,)
+        finally:
+            worker.terminate()
+            worker.wait(timeout=30)
 
 
 def test_the_anchor_and_backup_jobs_finish(site: dict[str, str], tmp_path: Path) -> None:

@@ -45,3 +45,22 @@ def test_a_database_behind_the_migrations_is_not_ready(app: Flask, db: Database)
     finally:
         with db.engine.begin() as connection:
             connection.execute(sa.text("UPDATE alembic_version SET version_num = :v"), {"v": head})
+
+
+def test_without_a_beating_worker_a_postgresql_instance_is_not_ready(app: Flask, db: Database) -> None:
+    if db.engine.dialect.name != "postgresql":
+        app.config["QUEUE"] = "in-process"
+        assert app.test_client().get("/readyz").json["checks"]["worker"]["ok"] is True
+        return
+    app.config["QUEUE"] = "procrastinate"
+    with db.engine.begin() as connection:
+        connection.execute(sa.text("DELETE FROM procrastinate_workers"))
+    answer = app.test_client().get("/readyz")
+    assert answer.status_code == 503
+    assert "assistance worker" in answer.json["checks"]["worker"]["detail"]
+    with db.engine.begin() as connection:
+        connection.execute(sa.text("INSERT INTO procrastinate_workers (last_heartbeat) VALUES (now())"))
+    answer = app.test_client().get("/readyz")
+    assert answer.json["checks"]["worker"] == {"ok": True, "detail": "1 个工作进程在运行"}
+    with db.engine.begin() as connection:
+        connection.execute(sa.text("DELETE FROM procrastinate_workers"))
