@@ -240,6 +240,18 @@ def file_response(found: DocumentFile, *, inline: bool = False) -> Response:
     return response
 
 
+def defer(name: str, **kwargs: Any) -> None:
+    """Hand a task to the job queue (``assistance.queue.tasks``); JOBS_RUN=inline runs it in the
+    request (the tests), JOBS_RUN=none leaves it to whoever asks (``make_export`` by hand)."""
+    mode = current_app.config.get("JOBS_RUN", "queue")
+    if mode == "inline":
+        from assistance.queue.tasks import perform
+
+        perform(database(), defer, name, kwargs)
+    elif mode == "queue":
+        current_app.extensions["assistance_queue"].defer(name, **kwargs)
+
+
 def launch(job_id: int) -> None:
     """How a job is run: by the job queue (the default: ``assistance worker`` processes, or this
     process's threads on SQLite), in the request (JOBS_RUN=inline, for tests), or not at all

@@ -20,6 +20,7 @@ from assistance.access.permissions import (
 )
 from assistance.access.scopes import (
     AGENCY_LISTS,
+    ARCHIVE_EXPORTS,
     CASES,
     DIGESTS,
     JOBS,
@@ -32,6 +33,7 @@ from assistance.access.scopes import (
 
 __all__ = [
     "AGENCY_LISTS",
+    "ARCHIVE_EXPORTS",
     "CASES",
     "DIGESTS",
     "JOBS",

@@ -131,6 +131,7 @@ JOBS: Final = AreaScope(townships=False)
 AGENCY_LISTS: Final = AreaScope(townships=False)
 PARAMETER_ENTRIES: Final = AreaScope(townships=False)
 DIGESTS: Final = AreaScope(townships=True)
+ARCHIVE_EXPORTS: Final = AreaScope(townships=True)
 
 
 def may_file_in(actor: HasRole, own_area: object, village: object, township: object) -> bool:
@@ -145,6 +146,7 @@ def may_file_in(actor: HasRole, own_area: object, village: object, township: obj
 
 __all__ = [
     "AGENCY_LISTS",
+    "ARCHIVE_EXPORTS",
     "CASES",
     "CASE_COLUMNS",
     "DIGESTS",

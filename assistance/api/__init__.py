@@ -62,6 +62,7 @@ def register(app: Flask) -> Api:
         documents.case_blp,
         documents.lists_blp,
         documents.verify_blp,
+        documents.archives_blp,
         admin.blp,
         evaluate.blp,
         policy.blp,

@@ -8,8 +8,8 @@ from flask import Response, request
 from flask_smorest import Blueprint
 
 from assistance.clock import utcnow
-from assistance.documents import agency_lists, archive, issued, verification
-from assistance.http import database, file_response, json_body, limit_verifying, today, user_id
+from assistance.documents import agency_lists, archive, issued, township_archives, verification
+from assistance.http import database, defer, file_response, json_body, limit_verifying, today, user_id
 
 blp = Blueprint(
     "documents", __name__, url_prefix="/documents", description="文书（通知书、公示、表格、名单）"
@@ -35,6 +35,51 @@ CORRECTION_SCHEMA = {
 def list_case_documents(case_id: int) -> dict[str, Any]:
     """本案已印发的文书（按本人可查看的范围，含各版本）"""
     return {"documents": issued.case_documents(database(), user_id(), case_id)}
+
+
+archives_blp = Blueprint(
+    "archive_exports", __name__, url_prefix="/archive-exports", description="乡镇（街道）一户一档批量导出"
+)
+
+
+@archives_blp.route("", methods=["GET"])
+def get_archive_exports() -> dict[str, Any]:
+    """本辖区最近的一户一档批量导出及其状态"""
+    return {"items": township_archives.list_exports(database(), user_id())}
+
+
+@archives_blp.route("", methods=["POST"])
+@archives_blp.doc(
+    requestBody={
+        "content": {
+            "application/json": {
+                "schema": {
+                    "type": "object",
+                    "properties": {
+                        "township": {
+                            "type": "string",
+                            "description": "乡镇（街道）代码；乡镇工作人员默认本乡镇",
+                        }
+                    },
+                }
+            }
+        }
+    }
+)
+def post_archive_export() -> tuple[dict[str, Any], int]:
+    """导出一个乡镇（街道）全部案件的一户一档（后台生成，返回 202；完成后下载）"""
+    export = township_archives.request_export(database(), user_id(), json_body())
+    defer("make_archive_export", export_id=export["id"])
+    return export, 202
+
+
+@archives_blp.route("/<int:export_id>/file", methods=["GET"])
+@archives_blp.doc(
+    responses={"200": {"description": "一户一档（ZIP，每案一个文件夹）", "content": {"application/zip": {}}}}
+)
+def get_archive_export_file(export_id: int) -> Response:
+    """下载已生成的乡镇（街道）一户一档"""
+    return file_response(township_archives.export_file(database(), user_id(), export_id))
 
 
 @case_blp.route("/<int:case_id>/archive", methods=["GET"])

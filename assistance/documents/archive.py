@@ -30,7 +30,7 @@ from assistance.clock import beijing
 from assistance.db import Database
 from assistance.documents.issued import DocumentFile
 from assistance.documents.rendering import rendered_file
-from assistance.models import AuditEvent, Evidence, IssuedDocument, User
+from assistance.models import AuditEvent, Case, Evidence, IssuedDocument, User
 from assistance.workflow import WORKFLOWS
 
 ZIP: Final = "application/zip"
@@ -47,7 +47,28 @@ def case_archive(db: Database, user_id: int, case_id: int, now: datetime) -> Doc
     with db.reading() as session:
         actor = actor_for(session, user_id)
         require(actor, "export_case_archives")
-        case = visible_case(session, actor, case_id)
+        visible_case(session, actor, case_id)
+    number, files = case_files(db, case_id, actor.display_name, now)
+    content = zipped([(f"{_name(number)}/{path}", data) for path, data in files])
+    with db.transaction() as session:
+        security_log.record(
+            session,
+            "case_archive_exported",
+            actor=actor_for(session, user_id),
+            subject="case",
+            subject_id=case_id,
+            detail={"number": number, "files": len(files)},
+        )
+    return DocumentFile(f"{_name(number)}-一户一档.zip", ZIP, content, hashlib.sha256(content).hexdigest())
+
+
+def case_files(
+    db: Database, case_id: int, made_by: str, now: datetime
+) -> tuple[str, list[tuple[str, bytes]]]:
+    """The case's number (as a folder name) and the files of its archive, manifest last."""
+    with db.reading() as session:
+        case = session.get(Case, case_id)
+        assert case is not None
         documents = session.exec(
             select(IssuedDocument).where(IssuedDocument.case_id == case_id).order_by(col(IssuedDocument.id))
         ).all()
@@ -75,7 +96,7 @@ def case_archive(db: Database, user_id: int, case_id: int, now: datetime) -> Doc
     manifest = {
         "case": {"number": number, "procedure": WORKFLOWS[procedure].name},
         "made_at": beijing(now).isoformat(timespec="seconds"),
-        "made_by": actor.display_name,
+        "made_by": made_by,
         "files": [
             {"path": path, "bytes": len(content), "sha256": hashlib.sha256(content).hexdigest()}
             for path, content in files
@@ -83,23 +104,17 @@ def case_archive(db: Database, user_id: int, case_id: int, now: datetime) -> Doc
         "audit_head": events[-1].hash if events else None,
     }
     files.append(("清单.json", json.dumps(manifest, ensure_ascii=False, indent=2).encode("utf-8")))
+    return _name(number), files
+
+
+def zipped(files: list[tuple[str, bytes]]) -> bytes:
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
         for path, content in files:
-            entry = zipfile.ZipInfo(f"{_name(number)}/{path}", date_time=_ENTRY_TIME)
+            entry = zipfile.ZipInfo(path, date_time=_ENTRY_TIME)
             entry.compress_type = zipfile.ZIP_DEFLATED
             archive.writestr(entry, content)
-    with db.transaction() as session:
-        security_log.record(
-            session,
-            "case_archive_exported",
-            actor=actor_for(session, user_id),
-            subject="case",
-            subject_id=case_id,
-            detail={"number": number, "files": len(files)},
-        )
-    content = out.getvalue()
-    return DocumentFile(f"{_name(number)}-一户一档.zip", ZIP, content, hashlib.sha256(content).hexdigest())
+    return out.getvalue()
 
 
 def _trail(procedure: str, events: Any, names: dict[int | None, str]) -> bytes:

@@ -2,7 +2,7 @@
 
 from assistance.models.areas import Area
 from assistance.models.cases import Case, CaseDeadline, CaseNumberCounter
-from assistance.models.documents import DocumentNumberCounter, IssuedDocument
+from assistance.models.documents import ArchiveExport, DocumentNumberCounter, IssuedDocument
 from assistance.models.households import Household, Member
 from assistance.models.imports import ImportBatch, MonitoringReferral
 from assistance.models.jobs import BatchJob, BatchJobChunk, BatchJobItem, TaskFailure
@@ -29,6 +29,7 @@ from assistance.models.users import User
 
 __all__ = [
     "Appraisal",
+    "ArchiveExport",
     "Area",
     "AssetRecord",
     "AuditEvent",

@@ -106,3 +106,25 @@ def _refuse_update(_mapper: Mapper[Any], _connection: Connection, target: Issued
 @event.listens_for(IssuedDocument, "before_delete")
 def _refuse_delete(_mapper: Mapper[Any], _connection: Connection, target: IssuedDocument) -> None:
     raise ImmutableRecord(f"文书 {target.number} 第{target.version}版已印发，不能删除")
+
+
+class ArchiveExport(SQLModel, table=True):
+    """一户一档 of every case of a township, in one ZIP made by the job queue (64号 第二十八条,
+    65号 第二十条): asked for by township or county staff, downloaded when done. The file is kept
+    in the database, so that any worker can make it and any web process hand it out."""
+
+    __tablename__ = "archive_export"
+
+    id: int | None = Field(default=None, primary_key=True)
+    township_id: int = Field(foreign_key="area.id", index=True)
+    county_code: str = Field(max_length=6, index=True)
+    requested_by: int = Field(foreign_key="app_user.id")
+    requested_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    # queued | running | done | failed
+    status: str = Field(default="queued", max_length=10)
+    cases: int = 0
+    content: bytes | None = Field(default=None, sa_type=sa.LargeBinary)
+    sha256: str = Field(default="", max_length=64)
+    size: int = 0
+    error: str = Field(default="", max_length=2000)
+    finished_at: datetime | None = Field(default=None, sa_type=UTCDateTime)

@@ -61,6 +61,12 @@ def _lay_out_documents(db: Database, later: Later) -> None:
         log.error("issued document %s cannot be laid out: %s", document_id, reason)
 
 
+def _make_archive_export(db: Database, later: Later, export_id: int) -> None:
+    from assistance.documents.township_archives import make_export
+
+    make_export(db, export_id)
+
+
 def _run_schedules(db: Database, later: Later, day: str | None = None) -> None:
     from assistance.clock import china_today
     from assistance.schedules.running import run_due
@@ -78,6 +84,7 @@ TASKS: Final[dict[str, TaskKind]] = {
         TaskKind("plan_batch_job", "批量任务分段", BATCH, 0, _plan_batch_job),
         TaskKind("run_batch_chunk", "批量任务的一段", BATCH, 0, _run_batch_chunk),
         TaskKind("run_schedules", "定时任务", SCHEDULED, 5, _run_schedules, single=True),
+        TaskKind("make_archive_export", "导出乡镇（街道）全部一户一档", BATCH, 0, _make_archive_export),
     )
 }
 QUEUES: Final = (DOCUMENTS, BATCH, SCHEDULED)

@@ -18,6 +18,7 @@ from flask import Flask
 from assistance.web import (  # noqa: F401  (routes register on import)
     accounts,
     admin,
+    archives,
     auth,
     cases,
     errors,

@@ -138,6 +138,8 @@ SECURITY_EVENTS = {
     "backdating_set": "设置补录期限",
     "step_days_set": "设置各环节办理期限",
     "case_archive_exported": "下载一户一档",
+    "township_archives_requested": "申请导出乡镇（街道）全部一户一档",
+    "township_archives_exported": "下载乡镇（街道）全部一户一档",
     "holidays_loaded": "录入节假日安排",
     "parameter_entered": "录入参数",
     "parameter_approved": "批准参数",

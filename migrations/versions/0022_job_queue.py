@@ -1,5 +1,6 @@
-"""the job queue: batch jobs in chunks that any worker takes, failed tasks, scheduled work and
-township digests; on PostgreSQL, Procrastinate's own tables and functions (issue 20)
+"""the job queue: batch jobs in chunks that any worker takes, failed tasks, scheduled work,
+township digests and township archive exports; on PostgreSQL, Procrastinate's own tables and
+functions (issue 20)
 
 Revision ID: 0022
 Revises: 0021
@@ -106,6 +107,28 @@ def upgrade() -> None:
     with op.batch_alter_table("schedule_run", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_schedule_run_county_code"), ["county_code"], unique=False)
 
+    op.create_table(
+        "archive_export",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("township_id", sa.Integer(), nullable=False),
+        sa.Column("county_code", sqlmodel.sql.sqltypes.AutoString(length=6), nullable=False),
+        sa.Column("requested_by", sa.Integer(), nullable=False),
+        sa.Column("requested_at", assistance.models.base.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("status", sqlmodel.sql.sqltypes.AutoString(length=10), nullable=False),
+        sa.Column("cases", sa.Integer(), nullable=False),
+        sa.Column("content", sa.LargeBinary(), nullable=True),
+        sa.Column("sha256", sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
+        sa.Column("size", sa.Integer(), nullable=False),
+        sa.Column("error", sqlmodel.sql.sqltypes.AutoString(length=2000), nullable=False),
+        sa.Column("finished_at", assistance.models.base.UTCDateTime(timezone=True), nullable=True),
+        sa.ForeignKeyConstraint(["requested_by"], ["app_user.id"]),
+        sa.ForeignKeyConstraint(["township_id"], ["area.id"]),
+        sa.PrimaryKeyConstraint("id"),
+    )
+    with op.batch_alter_table("archive_export", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_archive_export_county_code"), ["county_code"], unique=False)
+        batch_op.create_index(batch_op.f("ix_archive_export_township_id"), ["township_id"], unique=False)
+
     if op.get_bind().dialect.name == "postgresql":
         from procrastinate.schema import SchemaManager
 
@@ -152,3 +175,8 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_task_failure_failed_at"))
 
     op.drop_table("task_failure")
+    with op.batch_alter_table("archive_export", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_archive_export_township_id"))
+        batch_op.drop_index(batch_op.f("ix_archive_export_county_code"))
+
+    op.drop_table("archive_export")
