@@ -83,6 +83,8 @@ PERMISSIONS: Final[Mapping[str, Permission]] = {
     "verify_reports_of_others": _p("举报已分派给他人核查", COUNTY),
     # Batch work over a county's cases.
     "run_batch_jobs": _p("只有本县民政部门工作人员可以对本县案件运行批量测算", COUNTY, ADMIN),
+    # Population screening (what-ifs, 标准测算) over a county's households, or every county's.
+    "run_screening": _p("只有县级民政部门工作人员和系统管理员可以进行人群测算", COUNTY, ADMIN),
     # Reference data and accounts.
     "enter_parameters": _p("只有系统管理员和县级民政部门工作人员可以录入参数", ADMIN, COUNTY),
     # An entry effective before the day it is entered reaches back over cases in progress: an

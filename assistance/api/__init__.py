@@ -20,6 +20,7 @@ from assistance.api import (
     policy,
     reports,
     schemas,
+    screening,
 )
 
 PREFIX = "/api/v1"
@@ -70,6 +71,7 @@ def register(app: Flask) -> Api:
         imports.blp,
         jobs.blp,
         jobs.schedules_blp,
+        screening.blp,
     )
     for blueprint in blueprints:
         api.register_blueprint(blueprint, url_prefix=PREFIX + (blueprint.url_prefix or ""))

@@ -12,6 +12,7 @@ from assistance.models.records import AssetRecord, Evidence, IncomeRecord, Medic
 from assistance.models.reports import Report
 from assistance.models.revisions import ReferenceRevision
 from assistance.models.schedules import ScheduleRun, ScheduleSetting, TownshipDigest
+from assistance.models.screening import ScreeningChange, ScreeningRun
 from assistance.models.steps import (
     Appraisal,
     AuditEvent,
@@ -62,6 +63,8 @@ __all__ = [
     "RulesEvaluation",
     "ScheduleRun",
     "ScheduleSetting",
+    "ScreeningChange",
+    "ScreeningRun",
     "SecurityEvent",
     "TaskFailure",
     "Termination",

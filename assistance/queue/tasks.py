@@ -52,6 +52,12 @@ def _run_batch_chunk(db: Database, later: Later, chunk_id: int) -> None:
     run_chunk(db, chunk_id)
 
 
+def _run_screening(db: Database, later: Later, run_id: int) -> None:
+    from assistance.screening.computing import run_screening
+
+    run_screening(db, run_id)
+
+
 def _lay_out_documents(db: Database, later: Later) -> None:
     from assistance.documents.rendering import render_waiting
 
@@ -83,6 +89,7 @@ TASKS: Final[dict[str, TaskKind]] = {
         TaskKind("lay_out_documents", "文书排版", DOCUMENTS, 10, _lay_out_documents, single=True),
         TaskKind("plan_batch_job", "批量任务分段", BATCH, 0, _plan_batch_job),
         TaskKind("run_batch_chunk", "批量任务的一段", BATCH, 0, _run_batch_chunk),
+        TaskKind("run_screening", "人群测算（政策测算、标准测算）", BATCH, 0, _run_screening),
         TaskKind("run_schedules", "定时任务", SCHEDULED, 5, _run_schedules, single=True),
         TaskKind("make_archive_export", "导出乡镇（街道）全部一户一档", BATCH, 0, _make_archive_export),
     )

@@ -27,6 +27,7 @@ from assistance.web import (  # noqa: F401  (routes register on import)
     lists,
     rechecks,
     reports,
+    screening,
     staff,
     verify,
 )

@@ -1,0 +1,182 @@
+"""The explained engine where it matters (issue 21): the households a reform changes, or that lie
+within a fen of a boundary, decided again one by one with rules.engine.evaluate from their case
+files, each compared with the screening path's verdict; every disagreement is counted (there must
+be none) and the explained decision is what a person reads."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from datetime import date
+from multiprocessing import get_context
+from typing import Any, Final
+
+import sqlalchemy as sa
+from sqlmodel import Session
+
+from assistance.casefile.household import case_file, keep_for_these_cases, preload_listed
+from assistance.db import Database, shared_database
+from assistance.models import Case
+from rules import CaseFileError, ParameterError, evaluate, parse_case_file
+from rules.criteria import FAIL
+from rules.decision import Decision
+from rules.money import yuan
+from rules.parameters import ParameterTable
+from rules.screening import CRITERIA, OUTCOMES, REFERRALS
+
+_CASES: Final[sa.Table] = Case.__table__  # type: ignore[attr-defined]
+PART: Final = 500
+# Below this many households a pool costs more than it saves.
+POOL_FROM: Final = 4000
+
+
+@dataclass(frozen=True, slots=True)
+class Verdict:
+    """The screening path's verdict on one household in one pass: outcome code, referral code,
+    failed-criteria bits (rules.screening.ScreeningResult)."""
+
+    outcome: int
+    referral: int
+    failed: int
+
+
+@dataclass
+class Explained:
+    """Per case: the brief of each pass's explained decision; the disagreements found."""
+
+    decisions: dict[int, list[dict[str, Any]]] = field(default_factory=dict)
+    names: dict[int, tuple[str | None, str]] = field(default_factory=dict)
+    checked: int = 0
+    unreadable: int = 0
+    disagreements: list[dict[str, Any]] = field(default_factory=list)
+
+    def add(self, other: Explained) -> None:
+        self.decisions.update(other.decisions)
+        self.names.update(other.names)
+        self.checked += other.checked
+        self.unreadable += other.unreadable
+        self.disagreements.extend(other.disagreements)
+
+
+def brief(decision: Decision) -> dict[str, Any]:
+    """What the list of changing households shows of a decision: its outcome and each failed
+    criterion with its article and explanation."""
+    return {
+        "outcome": decision.outcome,
+        "path": decision.path,
+        "referral": decision.referral,
+        "summary": decision.summary,
+        "per_capita_monthly": yuan(decision.income.per_capita_monthly),
+        "failed": [
+            {"id": c.id, "title": c.title, "article": c.article, "explanation": c.explanation}
+            for c in decision.criteria
+            if c.result == FAIL and c.decisive
+        ],
+        "thresholds": {key: str(value.amount) for key, value in decision.thresholds.items()},
+    }
+
+
+def _disagrees(decision: Decision | None, verdict: Verdict) -> str | None:
+    """How the screening verdict differs from the explained decision, or None."""
+    if decision is None:
+        return None if OUTCOMES[verdict.outcome][0] == "error" else "explained: parameter missing"
+    outcome = OUTCOMES[verdict.outcome]
+    if outcome != (decision.outcome, decision.path):
+        return f"outcome {outcome} != {(decision.outcome, decision.path)}"
+    if REFERRALS[verdict.referral] != decision.referral:
+        return f"referral {REFERRALS[verdict.referral]} != {decision.referral}"
+    screened = {name for i, name in enumerate(CRITERIA) if verdict.failed >> i & 1}
+    failed = {c.id for c in decision.criteria if c.result == FAIL}
+    if screened != failed:
+        return f"failed {sorted(screened)} != {sorted(failed)}"
+    return None
+
+
+def explain_part(
+    session: Session,
+    case_ids: Sequence[int],
+    verdicts: Sequence[Sequence[Verdict]],
+    on: date,
+    tables: Sequence[ParameterTable],
+    keep: Sequence[bool],
+) -> Explained:
+    """Decide the cases (one part, read together) on ``on`` under each table, compare each with
+    its screening verdict, and keep the brief decisions of the cases ``keep`` marks."""
+    found = Explained()
+    rows = list(session.execute(sa.select(_CASES).where(_CASES.c.id.in_(list(case_ids)))))
+    by_id = {row.id: row for row in rows}
+    keep_for_these_cases(session, rows, preload_listed(session, rows))
+    for case_id, per_pass, kept in zip(case_ids, verdicts, keep, strict=True):
+        case = by_id[case_id]
+        data = case_file(session, case)  # type: ignore[arg-type]
+        data["application_date"] = on.isoformat()
+        applicant = data["members"][0]["name"] if data.get("members") else ""
+        found.names[case_id] = (
+            case.number,
+            next((m["name"] for m in data["members"] if m.get("relation") == "self"), applicant),
+        )
+        try:
+            parsed = parse_case_file(data)
+        except CaseFileError:
+            found.unreadable += 1
+            continue
+        briefs: list[dict[str, Any]] = []
+        for table, verdict in zip(tables, per_pass, strict=True):
+            try:
+                decision: Decision | None = evaluate(parsed, table)
+            except ParameterError as exc:
+                decision = None
+                briefs.append({"outcome": "undetermined", "summary": f"参数未配置：{exc}", "failed": []})
+            else:
+                assert decision is not None
+                briefs.append(brief(decision))
+            found.checked += 1
+            problem = _disagrees(decision, verdict)
+            if problem is not None:
+                found.disagreements.append({"case": case_id, "problem": problem})
+        if kept:
+            found.decisions[case_id] = briefs
+    return found
+
+
+def _explain_in_pool(
+    url: str,
+    case_ids: Sequence[int],
+    verdicts: Sequence[Sequence[Verdict]],
+    on: date,
+    tables: Sequence[ParameterTable],
+    keep: Sequence[bool],
+) -> Explained:
+    with shared_database(url).reading() as session:
+        return explain_part(session, case_ids, verdicts, on, tables, keep)
+
+
+def explain(
+    db: Database,
+    case_ids: Sequence[int],
+    verdicts: Sequence[Sequence[Verdict]],
+    on: date,
+    tables: Sequence[ParameterTable],
+    keep: Sequence[bool],
+    workers: int = 1,
+) -> Explained:
+    """``explain_part`` over parts of ``PART`` cases, across ``workers`` processes when many."""
+    parts = [slice(i, i + PART) for i in range(0, len(case_ids), PART)]
+    found = Explained()
+    if workers > 1 and len(case_ids) >= POOL_FROM:
+        with ProcessPoolExecutor(max_workers=workers, mp_context=get_context("spawn")) as pool:
+            futures = [
+                pool.submit(_explain_in_pool, db.url, case_ids[p], verdicts[p], on, tables, keep[p])
+                for p in parts
+            ]
+            for future in futures:
+                found.add(future.result())
+        return found
+    for p in parts:
+        with db.reading() as session:
+            found.add(explain_part(session, case_ids[p], verdicts[p], on, tables, keep[p]))
+    return found
+
+
+__all__ = ["Explained", "Verdict", "brief", "explain", "explain_part"]
