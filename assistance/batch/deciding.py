@@ -5,16 +5,19 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import date
 from typing import Any, Final, cast
 
 import sqlalchemy as sa
 from sqlalchemy import ColumnElement, and_
 
-from assistance.batch.job_kinds import PREPARE, SELECT, Outcome, decide
+from assistance.batch.job_kinds import PREPARE, Outcome, decide
 from assistance.casefile.household import keep_for_these_cases
+from assistance.casefile.populations import SELECT
 from assistance.db import Database
 from assistance.models import Case, Member
 from assistance.parameters import parameter_table
+from assistance.screening.rechecks import to_explain
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,6 +33,9 @@ class CaseRef:
 
 Decided = tuple[list[CaseRef], dict[int, str], list[list[Outcome]]]
 CASES: Final[sa.Table] = Case.__table__  # type: ignore[attr-defined]
+# The kinds whose chunks are screened first, and what a case the screening clears counts as.
+SCREENED: Final = {"recheck_review": to_explain}
+SCREENED_ELIGIBLE: Final = Outcome("eligible", None, "按筛查结果符合条件（未逐项说明）", [])
 _MEMBERS: Final[sa.Table] = Member.__table__  # type: ignore[attr-defined]
 
 
@@ -53,11 +59,20 @@ def read_and_decide(
         applicants = _MEMBERS.c.id.in_([c.applicant_member_id for c in cases])
         names = sa.select(_MEMBERS.c.id, _MEMBERS.c.name).where(applicants)
         heads = {m.id: m.name for m in session.execute(names)}
-        keep_for_these_cases(session, cases)
-        files = [PREPARE[kind](session, case, params) for case in cases]
-        refs = [CaseRef(c.id or 0, c.number, c.procedure, c.state, c.applicant_member_id) for c in cases]
         table = parameter_table(session=session)
-    return refs, heads, [[decide(f, table) for f in per_case] for per_case in files]
+        explained = cases
+        if kind in SCREENED:
+            # The recheck review on the screening path: only the cases it flags are decided with
+            # explanations (issue 21); the others are eligible, as the explained engine finds.
+            flagged = SCREENED[kind](
+                session, county, date.fromisoformat(params["on"]), after_id, last_id, table
+            )
+            explained = [c for c in cases if c.id in flagged]
+        keep_for_these_cases(session, explained)
+        files = {c.id: PREPARE[kind](session, c, params) for c in explained}
+        refs = [CaseRef(c.id or 0, c.number, c.procedure, c.state, c.applicant_member_id) for c in cases]
+    screened = [SCREENED_ELIGIBLE]
+    return refs, heads, [[decide(f, table) for f in files[r.id]] if r.id in files else screened for r in refs]
 
 
 __all__ = ["CASES", "CaseRef", "Decided", "after", "read_and_decide"]

@@ -12,12 +12,10 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any, Final
 
-from sqlalchemy import and_
-from sqlmodel import Session, col
+from sqlmodel import Session
 
 from assistance.casefile.household import case_file
 from assistance.models import Case
-from assistance.workflow import WORKFLOWS
 from rules import CaseFileError, ParameterError, evaluate_data
 from rules.money import yuan
 from rules.parameters import ParameterTable
@@ -63,17 +61,6 @@ def result_row(case: Any, applicant: str, outcome: Outcome, **more: Any) -> dict
 
 
 # --- what each kind selects and does with one case -------------------------------------------
-
-
-def _recheck_select(county: str) -> Any:
-    return and_(
-        col(Case.county_code) == county, col(Case.procedure) == "dibao_edge", col(Case.state) == "recognised"
-    )
-
-
-def _what_if_select(county: str) -> Any:
-    open_states = {s for w in WORKFLOWS.values() for s in w.open_states}
-    return and_(col(Case.county_code) == county, col(Case.state).in_([*open_states, "recognised"]))
 
 
 @dataclass
@@ -128,7 +115,3 @@ Prepare = Callable[[Session, Case, Mapping[str, Any]], list[dict[str, Any]]]
 Classify = Callable[[Any, str, list[Outcome], Chunk], None]
 PREPARE: Final[dict[str, Prepare]] = {"recheck_review": _recheck_files, "what_if": _what_if_files}
 CLASSIFY: Final[dict[str, Classify]] = {"recheck_review": _recheck_classify, "what_if": _what_if_classify}
-SELECT: Final[dict[str, Callable[[str], Any]]] = {
-    "recheck_review": _recheck_select,
-    "what_if": _what_if_select,
-}

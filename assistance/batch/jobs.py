@@ -25,7 +25,8 @@ from sqlmodel import Session, col, func, select
 from assistance.access import JOBS, actor_for, require
 from assistance.access.permissions import PERMISSIONS
 from assistance.batch.chunks import reopen
-from assistance.batch.job_kinds import SELECT, STALE_AFTER, TITLES
+from assistance.batch.job_kinds import STALE_AFTER, TITLES
+from assistance.casefile.populations import SELECT
 from assistance.db import Database
 from assistance.errors import Conflict, FieldProblem, Forbidden, InvalidInput, NotFound
 from assistance.models import BatchJob, BatchJobItem, Case

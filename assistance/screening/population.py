@@ -2,7 +2,7 @@
 (rules/screening/rows.py): plain SELECTs whose every column is an integer (codes as indexes into
 rules.vocabulary, money in fen, dates as yyyymmdd), no ORM objects and no case files.
 
-The population is the batch jobs' (assistance/batch/job_kinds.py ``SELECT``): ``current`` is the
+The population is the batch jobs' (assistance/casefile/populations.py ``SELECT``): ``current`` is the
 what-if's (every open case and every recognised family), ``recognised`` the recheck review's
 (recognised 低保边缘家庭). Every household is decided on one date, the reform's effective date, as
 the recheck review decides on its date (64号 第二十六条).
@@ -24,7 +24,7 @@ import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql
 from sqlmodel import Session
 
-from assistance.batch.job_kinds import SELECT
+from assistance.casefile.populations import SELECT
 from assistance.models import AssetRecord, Case, Household, IncomeRecord, MedicalExpenseRecord, Member
 from rules import vocabulary as v
 from rules.counties import CITY_PREFIX, PROVINCE_PREFIX
@@ -314,12 +314,21 @@ def _decimal(raw: Any) -> Any:
 
 
 def read_population(
-    session: Session, population: str, counties: Sequence[str], on: date, arrays: ParameterArrays
+    session: Session,
+    population: str,
+    counties: Sequence[str],
+    on: date,
+    arrays: ParameterArrays,
+    ids: tuple[int, int] | None = None,
 ) -> Population:
-    """The population's households in ``counties``, decided on ``on``, as screening columns."""
+    """The population's households in ``counties``, decided on ``on``, as screening columns; only
+    the cases ``ids[0]`` < id <= ``ids[1]`` if given (a batch job's chunk)."""
     dialect = session.get_bind().dialect.name
     copy = dialect == "postgresql"
-    statements = _statements(population_filter(population, counties), dialect)
+    wanted = population_filter(population, counties)
+    if ids is not None:
+        wanted = sa.and_(wanted, _CASES.c.id > ids[0], _CASES.c.id <= ids[1])
+    statements = _statements(wanted, dialect)
     facts = _fetch(session, statements["facts"], 11, copy)
     members = _fetch(session, statements["members"], 8, copy)
     incomes = _fetch(session, statements["incomes"], 7, copy)

@@ -117,12 +117,15 @@ def test_bad_job_requests_are_refused_field_by_field(api: ApiClient) -> None:
     assert errors(future.json or {}, "params.on") == ["不能晚于今天"]
 
 
+WHAT_IF = {"kind": "what_if", "params": {"overrides": {"dibao_standard.urban": "300.00"}}}
+
+
 def test_two_runners_never_both_count_a_chunk(
     app: Flask, api: ApiClient, db: Database, recognised: list[int], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     app.config["JOBS_RUN"] = "none"
-    job = api.post("yanhu", "/jobs", {"kind": "recheck_review"}).json or {}
-    original = job_kinds.PREPARE["recheck_review"]
+    job = api.post("yanhu", "/jobs", WHAT_IF).json or {}
+    original = job_kinds.PREPARE["what_if"]
     interrupted = []
 
     def prepare(*args: Any) -> list[dict[str, Any]]:
@@ -132,11 +135,12 @@ def test_two_runners_never_both_count_a_chunk(
             run_job(db, job["id"], chunk=1, max_chunks=1)
         return original(*args)
 
-    monkeypatch.setitem(job_kinds.PREPARE, "recheck_review", prepare)
+    monkeypatch.setitem(job_kinds.PREPARE, "what_if", prepare)
     # A's result for the first chunk is not written; A goes on with the others.
     finished = run_job(db, job["id"], chunk=1)
-    assert (finished["processed"], finished["status"], finished["result"]["eligible"]) == (3, "done", 2)
-    assert sum(len(v) for v in finished["items"].values()) == 1
+    assert (finished["processed"], finished["status"]) == (3, "done")
+    assert finished["result"] == {"leaving": 2, "unchanged": 1}
+    assert sum(len(v) for v in finished["items"].values()) == 2
     with db.reading() as session:
         chunks = session.exec(select(BatchJobChunk).where(BatchJobChunk.job_id == job["id"])).all()
     assert [c.processed for c in chunks] == [1, 1, 1] and all(c.done_at for c in chunks)
@@ -146,8 +150,8 @@ def test_a_failed_chunk_fails_the_job_and_resumes_from_the_chunks_not_done(
     app: Flask, api: ApiClient, db: Database, recognised: list[int], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     app.config["JOBS_RUN"] = "none"
-    job = api.post("yanhu", "/jobs", {"kind": "recheck_review"}).json or {}
-    original = job_kinds.PREPARE["recheck_review"]
+    job = api.post("yanhu", "/jobs", WHAT_IF).json or {}
+    original = job_kinds.PREPARE["what_if"]
     calls = []
 
     def prepare(*args: Any) -> list[dict[str, Any]]:
@@ -156,15 +160,37 @@ def test_a_failed_chunk_fails_the_job_and_resumes_from_the_chunks_not_done(
             raise RuntimeError("数据库连接中断")
         return original(*args)
 
-    monkeypatch.setitem(job_kinds.PREPARE, "recheck_review", prepare)
+    monkeypatch.setitem(job_kinds.PREPARE, "what_if", prepare)
     with pytest.raises(RuntimeError):
         run_job(db, job["id"], chunk=1)
     failed = api.get("yanhu", f"/jobs/{job['id']}").json or {}
     assert (failed["status"], failed["processed"]) == ("failed", 1)
     assert "数据库连接中断" in failed["error"]
-    monkeypatch.setitem(job_kinds.PREPARE, "recheck_review", original)
+    monkeypatch.setitem(job_kinds.PREPARE, "what_if", original)
     resumed = api.post("yanhu", f"/jobs/{job['id']}/resume", {})
     assert resumed.status_code == 202
     finished = run_job(db, job["id"])
     assert (finished["status"], finished["processed"], finished["error"]) == ("done", 3, "")
-    assert finished["result"]["eligible"] == 2
+    assert finished["result"] == {"leaving": 2, "unchanged": 1}
+
+
+def test_the_recheck_review_explains_only_the_families_the_screening_flags(
+    app: Flask, api: ApiClient, db: Database, recognised: list[int], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    app.config["JOBS_RUN"] = "none"
+    job = api.post("yanhu", "/jobs", {"kind": "recheck_review"}).json or {}
+    original = job_kinds.PREPARE["recheck_review"]
+    prepared: list[int] = []
+
+    def prepare(session: Any, case: Any, params: Any) -> list[dict[str, Any]]:
+        prepared.append(case.id)
+        return original(session, case, params)
+
+    monkeypatch.setitem(job_kinds.PREPARE, "recheck_review", prepare)
+    finished = run_job(db, job["id"], chunk=2)
+    # The two families still inside the band are cleared by the screening; the one that now
+    # earns too much is decided with explanations and listed with its failed criteria.
+    assert prepared == [recognised[2]]
+    assert finished["result"] == {"eligible": 2, "not_eligible": 1}
+    assert [r["case"] for r in finished["items"]["not_eligible"]] == [recognised[2]]
+    assert finished["items"]["not_eligible"][0]["failed"]
