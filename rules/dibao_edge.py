@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 from decimal import Decimal
+from functools import lru_cache
 
 from rules import vocabulary as v
 from rules.casefile import CaseFile
@@ -85,6 +86,15 @@ def not_in_other_assistance(case: CaseFile) -> Criterion:
     )
 
 
+@lru_cache(maxsize=1024)
+def _band(standard: Decimal, multiplier: Decimal) -> tuple[Decimal, str, str, str]:
+    """The band's upper limit and its figures, the same for every case of a place and period.
+    The limit is only compared and shown to the fen, so a value equal to a remembered one but
+    written with other trailing zeros may share its entry."""
+    upper = standard * multiplier
+    return upper, ratio(multiplier), yuan(standard), yuan(upper)
+
+
 def income_band(
     income: IncomeAssessment, area: str, standard: Decimal, multiplier: Decimal
 ) -> tuple[Criterion, Criterion]:
@@ -92,9 +102,7 @@ def income_band(
     article = "64号 第二条、第八条"
     per_capita = income.per_capita_monthly
     area_label = v.AREAS[area]
-    upper = standard * multiplier
-    times = ratio(multiplier)
-    standard_text, upper_text = yuan(standard), yuan(upper)
+    upper, times, standard_text, upper_text = _band(standard, multiplier)
     figures = {
         "annual_income": yuan(income.annual_total),
         "household_size": str(income.household_size),

@@ -139,8 +139,10 @@ def _by_relation(member: Member, on: date) -> MemberStatus:
 
 def compose_household(case: CaseFile, thresholds: Thresholds) -> Household:
     on = case.application_date
-    statuses = tuple(_excluded(member, on, thresholds) or _by_relation(member, on) for member in case.members)
-    counted = frozenset(s.member.id for s in statuses if s.counted)
+    statuses = tuple(
+        [_excluded(member, on, thresholds) or _by_relation(member, on) for member in case.members]
+    )
+    counted = frozenset([s.member.id for s in statuses if s.counted])
     note = (
         "因病致贫重病患者的共同生活家庭成员参照运城市最低生活保障审核确认办法确定"
         "（65号 第六条（四）），按64号 第九条、第十条认定。"

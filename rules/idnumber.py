@@ -62,8 +62,17 @@ class InvalidIdNumber(ValueError):
 
 
 def check_character(first17: str) -> str:
+    if len(first17) == 17 and first17.isascii() and first17.isdigit():
+        return _check_of_digits(first17)
     total = sum(int(digit) * weight for digit, weight in zip(first17, _WEIGHTS, strict=True))
     return _CHECK_CHARS[total % 11]
+
+
+def _check_of_digits(first17: str) -> str:
+    """The check character of 17 ASCII digits, without a Python loop (the sum above took longer
+    than the rest of reading a member). The weights are 2**(17 - i) mod 11, and 13 ≡ 2 (mod 11),
+    so the weighted sum is ≡ 2 × (the digits read in base 13) (mod 11)."""
+    return _CHECK_CHARS[2 * int(first17, 13) % 11]
 
 
 def birth_date_of(id_number: str) -> date:
@@ -75,12 +84,13 @@ def birth_date_of(id_number: str) -> date:
         raise InvalidIdNumber("身份证号码前17位应为数字，末位为数字或X")
     if number[:2] not in _PROVINCES:
         raise InvalidIdNumber("身份证号码的行政区划代码无效")
+    year, month_day = divmod(int(number[6:14]), 10000)  # ASCII digits, by the shape above
     try:
-        born = date(int(number[6:10]), int(number[10:12]), int(number[12:14]))
+        born = date(year, *divmod(month_day, 100))
     except ValueError as exc:
         raise InvalidIdNumber("身份证号码中的出生日期不存在") from exc
     if born.year < 1880:
         raise InvalidIdNumber("身份证号码中的出生日期不合理")
-    if check_character(number[:17]) != number[17]:
+    if _check_of_digits(number[:17]) != number[17]:  # the shape is checked: 17 ASCII digits
         raise InvalidIdNumber("身份证号码校验位错误")
     return born

@@ -86,6 +86,7 @@ class IncomeAssessment:
         }
 
 
+@lru_cache(maxsize=4096)  # one per application date; a batch has a few hundred
 def income_window(applied: date) -> tuple[date, date]:
     """The 12 whole months before the application month: 64号 第十二条."""
     month_start = applied.replace(day=1)
@@ -271,8 +272,8 @@ class _IncomeRules:
 
 def assess_income(case: CaseFile, household: Household, thresholds: Thresholds) -> IncomeAssessment:
     rules = _IncomeRules(case, thresholds)
-    lines = tuple(rules.line(i, item, household) for i, item in enumerate(case.incomes))
-    total = sum((line.counted for line in lines), ZERO)
+    lines = tuple([rules.line(i, item, household) for i, item in enumerate(case.incomes)])
+    total = sum([line.counted for line in lines], ZERO)
     first, last = income_window(case.application_date)
     # Transfer expenses cannot make a household's income negative.
     return IncomeAssessment(first, last, lines, max(total, ZERO), household.size)

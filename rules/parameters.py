@@ -63,6 +63,7 @@ class ParameterTable:
             # Most specific first (exact county, then exact area), latest first within that.
             entries.sort(key=lambda v: (v.county == ANY, v.area == ANY, -v.effective_from.toordinal()))
         self._cache: dict[tuple[str, str, str, date], ParameterValue] = {}
+        self._at: dict[tuple[str, str, date], dict[str, ParameterValue]] = {}
 
     @property
     def kinds(self) -> list[str]:
@@ -82,6 +83,17 @@ class ParameterTable:
         if found is None:
             found = self._lookup(kind, county, area, on)
             self._cache[key] = found
+        return found
+
+    def resolved_at(self, county: str, area: str, on: date) -> dict[str, ParameterValue]:
+        """The values resolved so far for one county, area and date, by kind, for the caller to
+        fill with ``resolve``: a decision looks up a dozen kinds for one place and day, and one
+        dictionary lookup by kind is cheaper than building and hashing the full key each time.
+        The table never changes once built, so neither does anything resolved from it."""
+        key = (county, area, on)
+        found = self._at.get(key)
+        if found is None:
+            found = self._at[key] = {}
         return found
 
     def _lookup(self, kind: str, county: str, area: str, on: date) -> ParameterValue:

@@ -12,10 +12,10 @@ to the fen.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import date
 from decimal import Decimal, InvalidOperation
-from typing import Any
+from typing import Any, ClassVar
 
 from rules import declaration as d
 from rules import vocabulary as v
@@ -30,7 +30,7 @@ from rules.casefile import (
 )
 from rules.declaration import Fact
 from rules.idnumber import InvalidIdNumber, birth_date_of
-from rules.reader import SCHEMA_VERSION, CaseFileError, Reader, join
+from rules.reader import SCHEMA_VERSION, CaseFileError, Check, Reader, join
 
 _OVERRIDE_KEY = re.compile(r"^[a-z][a-z_]*(\.(urban|rural))?$")
 
@@ -49,17 +49,12 @@ class _CaseFileReader(Reader):
     def __init__(self) -> None:
         super().__init__()
         self.seen_numbers: set[str] = set()
-        self.checks = {
-            CaseFile: self._case,
-            Member: self._member,
-            Exclusion: self._exclusion,
-            MonitoringHousehold: self._monitoring,
-            IncomeItem: self._income,
-            Asset: self._asset,
-            MedicalExpense: self._expense,
-        }
-        self.kinds[d.VERSION] = self._version
-        self.kinds[d.OVERRIDES] = lambda fact, raw, path: self._overrides(raw, path)
+
+    def _kinds(self) -> dict[str, Callable[[Fact, Any, str], Any]]:
+        kinds = super()._kinds()
+        kinds[d.VERSION] = self._version
+        kinds[d.OVERRIDES] = lambda fact, raw, path: self._overrides(raw, path)
+        return kinds
 
     @property
     def applied(self) -> date | None:
@@ -74,7 +69,7 @@ class _CaseFileReader(Reader):
         members: tuple[Member, ...] = values.get("members", ())
         raw_members = data.get("members")
         listed = len(raw_members) if isinstance(raw_members, list) else 0
-        selves = sum(1 for m in members if m.relation == "self")
+        selves = [m.relation for m in members].count("self")
         if members and selves != 1 and len(members) == listed:
             self.fail("members", "应有且只有一名关系为本人（self）的申请人")
         self._required_for_procedure(
@@ -89,29 +84,32 @@ class _CaseFileReader(Reader):
         values: dict[str, Any],
     ) -> None:
         """Facts a procedure cannot be decided without (64号 第八条; 65号 第六条（一）（二））."""
-        # Only string ids can name a valid member; any other value was already reported.
-        positions = {
-            m["id"]: i
-            for i, m in enumerate(raw_members)
-            if isinstance(m, Mapping) and isinstance(m.get("id"), str)
-        }
+        positions: dict[str, int] | None = None  # found only when a fact is missing
         patient = values.get("patient")
 
         def need(member: Member, field: str, present: object, message: str) -> None:
+            nonlocal positions
+            if present:
+                return
+            if positions is None:
+                # Only string ids can name a valid member; any other value was already reported.
+                positions = {
+                    m["id"]: i
+                    for i, m in enumerate(raw_members)
+                    if isinstance(m, Mapping) and isinstance(m.get("id"), str)
+                }
             where = f"members[{positions.get(member.id, 0)}].{field}"
-            if not present and not self.has_error(where):
+            if not self.has_error(where):
                 self.fail(where, message)
 
         # 65号 第十一条: the patient, or an agent for the patient, applies; 第六条（四） counts the
         # patient's household. The roster's relations are to its ``self``, so the patient must be
         # that member: a roster built around an agent would count the agent's family and set the
         # patient's own income aside as a non-member's.
-        patient_member = next((m for m in members if m.id == patient), None)
-        if (
-            procedure == v.ILLNESS_POVERTY
-            and patient_member is not None
-            and patient_member.relation != "self"
-        ):
+        patient_member = (
+            next((m for m in members if m.id == patient), None) if procedure == v.ILLNESS_POVERTY else None
+        )
+        if patient_member is not None and patient_member.relation != "self":
             self.fail(
                 "patient",
                 "患者应为申请人本人（关系为“本人”）：由他人代为申请的，家庭成员及其关系按患者本人填写，"
@@ -141,9 +139,11 @@ class _CaseFileReader(Reader):
                 if number in self.seen_numbers:
                     self.fail(f"{path}.id_number", "身份证号码与其他成员重复")
                 self.seen_numbers.add(number)
-                if self.applied is not None and born > self.applied:
+                applied = self.top.get("application_date")  # ``applied``, inline: once per member
+                if isinstance(applied, date) and born > applied:
                     self.fail(f"{path}.id_number", "出生日期晚于申请日期")
-                values.update(id_number=number, birth_date=born)
+                values["id_number"] = number
+                values["birth_date"] = born
         if values.get("exclusion") is not None and values.get("relation") == "self":
             self.fail(f"{path}.exclusion", "申请人本人不能是不计入家庭成员的人员（64号 第十条）")
 
@@ -164,7 +164,7 @@ class _CaseFileReader(Reader):
         formula is computed from the obligor's figures. Any other item states its amount."""
         kind, support = values.get("kind"), values.get("support")
         where = join(path, "amount")
-        if self.has_error(where):
+        if self.errors and self.has_error(where):
             return
         formula = support is not None and support.basis == "formula"
         if kind == "flexible" and "amount" in values:
@@ -184,6 +184,18 @@ class _CaseFileReader(Reader):
         burden, mutual_aid = values.get("policy_scope_personal_burden"), values.get("mutual_aid")
         if burden is not None and mutual_aid is not None and mutual_aid > burden:
             self.fail(f"{path}.mutual_aid", "社会互助帮困金额不能超过政策范围内个人负担")
+
+    # The rules tying a record's fields together, by record (class level: a reader is made for
+    # every case file, and its checks never change).
+    checks: ClassVar[Mapping[type, Check]] = {
+        CaseFile: _case,
+        Member: _member,
+        Exclusion: _exclusion,
+        MonitoringHousehold: _monitoring,
+        IncomeItem: _income,
+        Asset: _asset,
+        MedicalExpense: _expense,
+    }
 
     def _overrides(self, raw: Any, path: str) -> dict[str, Decimal]:
         if not isinstance(raw, Mapping):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import lru_cache
 
 from rules import vocabulary as v
 from rules.casefile import Asset, CaseFile
@@ -66,6 +67,27 @@ def compare_per_capita(total: Decimal, size: int, limit_each: Decimal) -> int:
     return (difference > 0) - (difference < 0)
 
 
+# The limits below and their figures are the same for every case of a place and period. A limit
+# is only compared and shown to the fen, so a value equal to a remembered one but written with
+# other trailing zeros may share its entry.
+@lru_cache(maxsize=1024)
+def _financial_limit(
+    standard_label: str, standard: Decimal, months: Decimal
+) -> tuple[Decimal, str, str, str, str]:
+    limit = standard * months
+    standard_text, limit_text, months_text = yuan(standard), yuan(limit), ratio(months)
+    bound = f"{months_text}个月{standard_label}之和{limit_text}元（{standard_text}元×{months_text}）"
+    return limit, standard_text, limit_text, months_text, bound
+
+
+@lru_cache(maxsize=1024)
+def _vehicle_limit(edge_standard: Decimal, months: Decimal) -> tuple[Decimal, str, str, str, str]:
+    limit = edge_standard * months
+    months_text, limit_text = ratio(months), yuan(limit)
+    bound = f"{months_text}个月低保边缘家庭标准之和{limit_text}元"
+    return limit, yuan(edge_standard), months_text, limit_text, bound
+
+
 def financial_assets_test(
     criterion_id: str,
     article: str,
@@ -77,15 +99,10 @@ def financial_assets_test(
 ) -> Criterion:
     """Per-capita financial assets may not exceed `months` months of `standard` (超过 fails)."""
     total = held.financial_total()
-    limit = standard * months
+    limit, standard_text, limit_text, months_text, bound = _financial_limit(standard_label, standard, months)
     sign = compare_per_capita(total, size, limit)
     per_capita = total / size
-    total_text, standard_text, limit_text, months_text = (
-        yuan(total),
-        yuan(standard),
-        yuan(limit),
-        ratio(months),
-    )
+    total_text = yuan(total)
     figures = {
         "financial_assets_total": total_text,
         "household_size": str(size),
@@ -95,7 +112,6 @@ def financial_assets_test(
         "limit": limit_text,
     }
     head = f"人均金融资产{exact_beside(per_capita, limit)}元（合计{total_text}元÷{size}人）"
-    bound = f"{months_text}个月{standard_label}之和{limit_text}元（{standard_text}元×{months_text}）"
     if sign > 0:
         sentence = f"{head}超过{bound}，不符合{article}。"
     elif sign == 0:
@@ -126,7 +142,7 @@ def vehicles_test(held: Holdings, edge_standard: Decimal, months: Decimal) -> Cr
     """64号 第十四条（三）: each non-business motor vehicle, business large farm machine or ship
     whose purchase value exceeds `months` months of the edge standard."""
     article = "64号 第十四条（三）"
-    limit = edge_standard * months
+    limit, edge_text, months_text, limit_text, bound = _vehicle_limit(edge_standard, months)
     tested: list[str] = []
     exempt: list[str] = []
     over: list[str] = []
@@ -145,13 +161,12 @@ def vehicles_test(held: Holdings, edge_standard: Decimal, months: Decimal) -> Cr
         if value > limit:
             over.append(f"{label}购买价值{yuan(value)}元")
     figures = {
-        "edge_standard": yuan(edge_standard),
-        "months": ratio(months),
-        "limit": yuan(limit),
+        "edge_standard": edge_text,
+        "months": months_text,
+        "limit": limit_text,
         "tested": str(len(tested)),
         "over_limit": str(len(over)),
     }
-    bound = f"{ratio(months)}个月低保边缘家庭标准之和{yuan(limit)}元"
     if over:
         sentence = f"{'、'.join(over)}超过{bound}，不符合{article}。"
     elif tested:

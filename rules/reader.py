@@ -12,16 +12,17 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal, InvalidOperation
-from typing import Any
+from typing import Any, ClassVar
 
 from rules import declaration as d
-from rules.declaration import MAX_ITEMS, Fact, facts, holds, keys_of, positional
+from rules.declaration import MAX_ITEMS, Fact
+from rules.plan import plan_of
 
 SCHEMA_VERSION = 1
 MAX_AMOUNT = Decimal("100000000000")  # ten times any plausible household figure, in yuan
 EARLIEST_DATE = date(2000, 1, 1)
 LATEST_DATE = date(2100, 12, 31)
-_REGION = re.compile(r"^[1-8]\d{5}$")
+REGION_PATTERN = re.compile(r"^[1-8]\d{5}$")
 _FEN = Decimal("0.01")
 
 
@@ -52,54 +53,38 @@ class _Missing:
 MISSING: Any = _Missing()
 
 
-# A check of one record after its fields are read: the values so far (by attribute, which it may
-# change), the record's path and its raw data. Rules tying several fields together live there.
-Check = Callable[[dict[str, Any], str, Mapping[str, Any]], None]
+# A check of one record after its fields are read: the reader, the values so far (by attribute,
+# which it may change), the record's path and its raw data. Rules tying several fields together
+# live there.
+Check = Callable[[Any, dict[str, Any], str, Mapping[str, Any]], None]
 
 
 class Reader:
     """Collects field errors while reading; each accessor returns None after recording an error."""
 
+    # The checks of each record, by record; a subclass lists its own.
+    checks: ClassVar[Mapping[type, Check]] = {}
+
     def __init__(self) -> None:
         self.errors: list[FieldError] = []
-        self.checks: dict[type, Check] = {}
         self.member_ids: set[str] = set()  # every listed member's id, valid or not
         self.top: dict[str, Any] = {}  # the outermost record's values read so far
-        self.kinds = self._kinds()
 
     def record(self, raw: Any, path: str, record: type) -> Any:
-        """Read a declared record (:mod:`rules.declaration`) field by field; the record, or None
-        when a field it cannot be built without is missing or wrong."""
-        data = self.mapping(raw, path, keys_of(record))
-        if data is None:
-            return None
-        values: dict[str, Any] = {}
-        if not path:
-            self.top = values
-        prefix = f"{path}." if path else ""
-        kinds = self.kinds
-        for fact, key, attribute, kind, may_be_required, only_when in _plan(record):
-            given = data.get(key)
-            # An absent field takes its declared default from the dataclass itself.
-            if given is None or (given == [] and kind == d.ITEMS):
-                if may_be_required and fact.required_for(values):
-                    self.fail(prefix + key, fact.required_message)
-                continue
-            if only_when is not None and not _may_hold(only_when, values):
-                self.fail(prefix + key, fact.only_message)
-                continue
-            value = kinds[kind](fact, given, prefix + key)
-            if value is not None:
-                values[attribute] = value
-        check = self.checks.get(record)
-        if check is not None:
-            check(values, path, data)
-        if not positional(record) <= values.keys():
-            return None
-        return record(**values)
+        """Read a declared record (:mod:`rules.declaration`) field by field, following its
+        compiled plan (:mod:`rules.plan`); the record, or None when a field it cannot be built
+        without is missing or wrong."""
+        return plan_of(record).read(self, raw, path)
+
+    @functools.cached_property
+    def kinds(self) -> dict[str, Callable[[Fact, Any, str], Any]]:
+        """How to read a field of each kind; None when wrong (the error recorded). The plan
+        (:mod:`rules.plan`) takes a value that is already valid on its own fast path and reads any
+        other through this table (a day or an amount through its method directly); a subclass
+        adds its own kinds in ``_kinds``. Built on first use: most case files never need it."""
+        return self._kinds()
 
     def _kinds(self) -> dict[str, Callable[[Fact, Any, str], Any]]:
-        """How to read a field of each kind; None when wrong (the error recorded)."""
         return {
             d.TEXT: lambda fact, raw, path: self.text(raw, path, required=False, max_length=fact.max_length),
             d.CHOICE: self._choice_of,
@@ -138,7 +123,8 @@ class Reader:
         self.errors.append(FieldError(path or "(根)", message))
 
     def has_error(self, path: str) -> bool:
-        return any(e.field == path for e in self.errors)
+        errors = self.errors
+        return bool(errors) and any(e.field == path for e in errors)
 
     def mapping(self, raw: Any, path: str, allowed: frozenset[str]) -> Mapping[str, Any] | None:
         if not isinstance(raw, Mapping):
@@ -266,25 +252,10 @@ class Reader:
 
     def region(self, raw: Any, path: str) -> str | None:
         value = self.text(raw, path, required=False, max_length=6)
-        if value is not None and not _REGION.match(value):
+        if value is not None and not REGION_PATTERN.match(value):
             self.fail(path, "行政区划代码应为6位数字")
             return None
         return value
-
-
-@functools.cache
-def _plan(record: type) -> tuple[tuple[Fact, str, str, str, bool, d.Condition | None], ...]:
-    """A record's facts as the reading loop wants them, unpacked once."""
-    return tuple(
-        (f, f.key, f.attribute, f.kind, f.required or f.required_when is not None, f.only_when)
-        for f in facts(record)
-    )
-
-
-def _may_hold(condition: d.Condition, values: Mapping[str, Any]) -> bool:
-    """A field that means something only under ``condition`` is refused only once the fields the
-    condition names were read: a wrong ``kind`` is one error, not two."""
-    return not all(key in values for key in condition) or holds(condition, values)
 
 
 def join(path: str, key: str | int) -> str:

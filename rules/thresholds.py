@@ -15,17 +15,26 @@ class Thresholds:
         self._table = table
         self._case = case
         self._resolve = table.resolve
+        self._county, self._area, self._on = case.county, case.area, case.application_date
         self.used: dict[str, ParameterValue] = {}
+        self._overridden = bool(case.parameter_overrides)
         for key in case.parameter_overrides:
             if key.split(".")[0] not in table.kinds:
                 raise CaseFileError([FieldError(f"parameter_overrides.{key}", "没有这种参数，无法测算")])
+        # The configured values of the case's own county, area and date, shared by every case of
+        # that place and day; a what-if value is never put there.
+        self._here = table.resolved_at(self._county, self._area, self._on)
 
     def value(self, kind: str, area: str | None = None) -> ParameterValue:
-        case = self._case
-        if case.parameter_overrides:
-            resolved = self._with_override(kind, area or case.area)
+        if self._overridden:
+            resolved = self._with_override(kind, area or self._area)
+        elif not area or area == self._area:
+            found = self._here.get(kind)
+            if found is None:
+                found = self._here[kind] = self._resolve(kind, self._county, self._area, self._on)
+            resolved = found
         else:
-            resolved = self._resolve(kind, case.county, area or case.area, case.application_date)
+            resolved = self._resolve(kind, self._county, area, self._on)
         self.used[resolved.key] = resolved
         return resolved
 
@@ -42,13 +51,12 @@ class Thresholds:
         return resolved if wanted is None else override(resolved, wanted)
 
     def amount(self, kind: str, area: str | None = None) -> Decimal:
-        case = self._case
-        if case.parameter_overrides:
-            resolved = self._with_override(kind, area or case.area)
-        else:
-            resolved = self._resolve(kind, case.county, area or case.area, case.application_date)
-        self.used[resolved.key] = resolved
-        return resolved.amount
+        if not area and not self._overridden:  # the commonest look-up, without another call
+            found = self._here.get(kind)
+            if found is not None:
+                self.used[found.key] = found
+                return found.amount
+        return self.value(kind, area).amount
 
     def to_list(self) -> list[dict[str, object]]:
         return thresholds_to_list(self.used)
