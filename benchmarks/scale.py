@@ -19,6 +19,8 @@ import subprocess
 import sys
 import time
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, date, datetime
 from pathlib import Path
 
@@ -133,6 +135,32 @@ def load(url: str, households: int, places: list[tuple[int, int]], filer: int, s
     return rows
 
 
+@contextmanager
+def loaded_database(prefix: str, households: int) -> Iterator[tuple[Database, dict[str, int], int, float]]:
+    """A throw-away PostgreSQL database, migrated, with the demo's areas and accounts and
+    ``households`` loaded: the database, the accounts' ids, the rows written and the seconds the
+    load took. Dropped after."""
+    name = f"assistance_{prefix}_{uuid.uuid4().hex[:8]}"
+    with psycopg.connect(ADMIN_URL, autocommit=True) as admin:
+        admin.execute(f'CREATE DATABASE "{name}"')
+    url = database_url(ADMIN_URL.rsplit("/", 1)[0] + "/" + name)
+    try:
+        upgrade(url)
+        db = Database(url)
+        ids = seed_areas_and_accounts(db, "scale12345")
+        with psycopg.connect(url.replace("postgresql+psycopg", "postgresql")) as connection:
+            villages = connection.execute(
+                "SELECT v.parent_id, v.id FROM area v WHERE v.level = 'village' AND v.county_code = '140802'"
+            ).fetchall()
+        started = time.perf_counter()
+        rows = load(url, households, [(t, v) for t, v in villages], ids["wangjianguo"])
+        yield db, ids, rows, time.perf_counter() - started
+        db.engine.dispose()
+    finally:
+        with psycopg.connect(ADMIN_URL, autocommit=True) as admin:
+            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
 def by_queue_workers(db: Database, job_id: int, chunk: int, workers: int) -> float:
     """Wall time of the job run by ``workers`` ``assistance worker`` processes, as in production:
     planned and its chunks deferred, from the plan to the last chunk committed."""
@@ -177,21 +205,7 @@ def main() -> None:
     args = parser.parse_args()
     os.environ.setdefault(ENVIRONMENT_VARIABLE, str(ROOT / "examples" / "local-parameters"))
 
-    name = f"assistance_scale_{uuid.uuid4().hex[:8]}"
-    with psycopg.connect(ADMIN_URL, autocommit=True) as admin:
-        admin.execute(f'CREATE DATABASE "{name}"')
-    url = database_url(ADMIN_URL.rsplit("/", 1)[0] + "/" + name)
-    try:
-        upgrade(url)
-        db = Database(url)
-        ids = seed_areas_and_accounts(db, "scale12345")
-        with psycopg.connect(url.replace("postgresql+psycopg", "postgresql")) as connection:
-            villages = connection.execute(
-                "SELECT v.parent_id, v.id FROM area v WHERE v.level = 'village' AND v.county_code = '140802'"
-            ).fetchall()
-        started = time.perf_counter()
-        rows = load(url, args.households, [(t, v) for t, v in villages], ids["wangjianguo"])
-        loaded = time.perf_counter() - started
+    with loaded_database("scale", args.households) as (db, ids, rows, loaded):
         print(f"loaded {args.households:,} households ({rows:,} rows) in {loaded:.0f} s")
         for kind, params in (
             ("recheck_review", {"on": RECHECK_ON.isoformat()}),
@@ -217,10 +231,6 @@ def main() -> None:
                     f"recheck_review on the job queue, {workers} worker process(es): "
                     f"{finished.processed:,} cases in {seconds:.1f} s ({rate:,.0f} cases/s) {finished.status}"
                 )
-        db.engine.dispose()
-    finally:
-        with psycopg.connect(ADMIN_URL, autocommit=True) as admin:
-            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 if __name__ == "__main__":

@@ -18,21 +18,15 @@ import json
 import os
 import sys
 import time
-import uuid
 from pathlib import Path
-
-import psycopg
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
-from scale import ADMIN_URL, RECHECK_ON, load  # noqa: E402
+from scale import RECHECK_ON, loaded_database  # noqa: E402
 
-from assistance.config import database_url  # noqa: E402
 from assistance.db import Database  # noqa: E402
-from assistance.demo import seed_areas_and_accounts  # noqa: E402
-from assistance.migrate import upgrade  # noqa: E402
 from assistance.parameters import ENVIRONMENT_VARIABLE, parameter_table  # noqa: E402
 from assistance.screening import runs  # noqa: E402
 from assistance.screening.computing import run_screening  # noqa: E402
@@ -103,21 +97,8 @@ def main() -> None:
     parser.add_argument("--skip-full", action="store_true")
     args = parser.parse_args()
     os.environ.setdefault(ENVIRONMENT_VARIABLE, str(ROOT / "examples" / "local-parameters"))
-    name = f"assistance_screening_{uuid.uuid4().hex[:8]}"
-    with psycopg.connect(ADMIN_URL, autocommit=True) as admin:
-        admin.execute(f'CREATE DATABASE "{name}"')
-    url = database_url(ADMIN_URL.rsplit("/", 1)[0] + "/" + name)
-    try:
-        upgrade(url)
-        db = Database(url)
-        ids = seed_areas_and_accounts(db, "scale12345")
-        with psycopg.connect(url.replace("postgresql+psycopg", "postgresql")) as connection:
-            villages = connection.execute(
-                "SELECT v.parent_id, v.id FROM area v WHERE v.level = 'village' AND v.county_code = '140802'"
-            ).fetchall()
-        started = time.perf_counter()
-        load(url, args.households, [(t, v) for t, v in villages], ids["wangjianguo"])
-        print(json.dumps({"measure": "load", "seconds": round(time.perf_counter() - started, 1)}), flush=True)
+    with loaded_database("screening", args.households) as (db, ids, _rows, loaded):
+        print(json.dumps({"measure": "load", "seconds": round(loaded, 1)}), flush=True)
         for _ in range(args.repeat):
             for changes in ({"dibao_standard.urban": "720.00"}, {"dibao_standard.urban": "760.00"}):
                 print(
@@ -127,10 +108,6 @@ def main() -> None:
             print(json.dumps(_sweep(db, ids["yanhu"])), flush=True)
         if not args.skip_full:
             print(json.dumps(_full_agreement(db, args.workers), ensure_ascii=False), flush=True)
-        db.engine.dispose()
-    finally:
-        with psycopg.connect(ADMIN_URL, autocommit=True) as admin:
-            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 if __name__ == "__main__":
