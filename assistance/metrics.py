@@ -39,8 +39,14 @@ def act_fired(action: str) -> None:
     ACTS.labels(action=action).inc()
 
 
+# Procrastinate's own table (migration 0022), read as it is: it is not one of the service's models.
+_QUEUE_DEPTH = sa.text(
+    "SELECT queue_name, status::text, count(*) FROM procrastinate_jobs GROUP BY queue_name, status"
+)
+
+
 class Backlog(Collector):
-    """Gauges read from the database at each scrape (three small aggregate queries)."""
+    """Gauges read from the database at each scrape (a few small aggregate queries)."""
 
     def __init__(self, db: Database, today: Callable[[], date]) -> None:
         self.db = db
@@ -52,8 +58,16 @@ class Backlog(Collector):
         overdue = GaugeMetricFamily(
             "assistance_cases_overdue", "Open cases with a deadline passed, per county", labels=["county"]
         )
+        queued = GaugeMetricFamily(
+            "assistance_queue_tasks",
+            "Tasks of the job queue by queue and status (PostgreSQL; finished ones are deleted)",
+            labels=["queue", "status"],
+        )
         try:
             with self.db.engine.connect() as connection:
+                if connection.dialect.name == "postgresql":
+                    for queue, status, count in connection.execute(_QUEUE_DEPTH):
+                        queued.add_metric([queue, status], count)
                 waiting.add_metric(
                     [],
                     connection.execute(
@@ -77,6 +91,7 @@ class Backlog(Collector):
         yield waiting
         yield jobs
         yield overdue
+        yield queued
 
 
 def install(app: Flask, db: Database, today: Callable[[], date]) -> None:

@@ -14,6 +14,7 @@ from flask import Flask
 from integration_support import ApiClient, dibao_edge_household
 
 from assistance.db import Database
+from assistance.queue.procrastinate_app import ProcrastinateQueue
 from assistance.reading import pages
 
 ID_NUMBER = "140802198003151239"
@@ -89,6 +90,20 @@ def test_metrics_count_requests_acts_and_the_backlog(app: Flask, api: ApiClient)
     assert "assistance_documents_waiting" in scraped and "assistance_batch_jobs" in scraped
     assert 'flask_http_request_total{method="POST",status="200"}' in scraped
     assert "王建国" not in scraped
+
+
+def test_metrics_show_the_job_queues_depth_on_postgresql(app: Flask, db: Database) -> None:
+    if db.engine.dialect.name != "postgresql":
+        return
+    queue = ProcrastinateQueue(db.url)
+    try:
+        queue.defer("run_schedules", day="2025-12-01")
+    finally:
+        queue.stop()
+    scraped = app.test_client().get("/metrics").get_data(as_text=True)
+    assert 'assistance_queue_tasks{queue="scheduled",status="todo"} 1.0' in scraped
+    with db.engine.begin() as connection:
+        connection.execute(sa.text("DELETE FROM procrastinate_jobs"))
 
 
 def test_behind_a_proxy_the_clients_address_is_the_one_logged(
