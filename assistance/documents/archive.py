@@ -32,6 +32,7 @@ from assistance.documents.issued import DocumentFile
 from assistance.documents.rendering import rendered_file
 from assistance.models import AuditEvent, Case, Evidence, IssuedDocument, User
 from assistance.workflow import WORKFLOWS
+from assistance.workflow.events import OTHER_EVENTS
 
 ZIP: Final = "application/zip"
 # Zip entries carry a date; the archive's own date is in its manifest.
@@ -133,9 +134,7 @@ def _trail(procedure: str, events: Any, names: dict[int | None, str]) -> bytes:
                 event.on.isoformat(),
                 beijing(event.at).strftime("%Y-%m-%d %H:%M:%S"),
                 names.get(event.actor_id, ""),
-                transition.name
-                if transition is not None
-                else ("提出申请" if event.action == "file" else event.action),
+                transition.name if transition is not None else OTHER_EVENTS.get(event.action, event.action),
                 state.get(event.from_state, event.from_state),
                 state.get(event.to_state, event.to_state),
                 event.hash,

@@ -20,6 +20,7 @@ from assistance.models.areas import COUNTY, TOWNSHIP, VILLAGE
 from assistance.models.users import ROLES
 from assistance.workflow import WORKFLOWS
 from assistance.workflow import vocabulary as sv
+from assistance.workflow.events import OTHER_EVENTS
 from assistance.workflow.steps import settable
 from rules import vocabulary as rv
 from rules.casefile import CaseFile
@@ -150,13 +151,7 @@ PARAMETER_AREAS = dict(parameter_entries.AREAS)
 PUSH_STATUSES = {"queued": "待推送医保部门", "pushed": "已推送医保部门"}
 
 # Audit events that are not transitions of either table.
-EVENTS = {
-    "file": "提出申请",
-    "import_recognised": "导入原系统已认定的家庭（非本系统办理）",
-    "update_household": "更正家庭信息",
-    "add_evidence": "上传证明材料",
-    "evaluate": "规则引擎评估",
-}
+EVENTS = OTHER_EVENTS
 
 # The engine's figures, by key (rules/dibao_edge.py, rules/illness_poverty.py, rules/property.py).
 FIGURES = {

@@ -408,6 +408,8 @@ def test_a_case_downloads_as_one_archive_with_a_manifest(api: ApiClient, clock: 
     assert [p for p in listed if p.startswith("证明材料/")] == [f"证明材料/{uploaded.json['id']}-户口簿.pdf"]
     trail = archive.read(next(n for n in names if n.endswith("审计记录.csv"))).decode("utf-8-sig")
     assert "提出申请" in trail and "受理申请" in trail and "拟纳入，在村（社区）公示" in trail
+    # An event that is no transition is named as the case page names it, not by its code.
+    assert "上传证明材料" in trail and "add_evidence" not in trail
     assert manifest["audit_head"] in trail
     # The applicant, a village committee and another county cannot.
     for who, status in (("wangjianguo", 403), ("huaidong", 403), ("yongji", 404)):
