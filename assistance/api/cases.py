@@ -17,6 +17,7 @@ from assistance.cases.acts import ACTS
 from assistance.db import Database
 from assistance.errors import InvalidInput
 from assistance.http import (
+    LARGEST_OFFSET,
     database,
     expected_version,
     json_body,
@@ -47,8 +48,28 @@ def _detail(case_id: int, shown: pages.PageOfTheAct | None = None) -> Response:
     return response
 
 
+def _query(name: str, description: str, **schema: Any) -> dict[str, Any]:
+    return {"in": "query", "name": name, "required": False, "description": description, "schema": schema}
+
+
+# The listings' query string, as ``paging`` and ``http.search_arguments`` read it.
+LISTING_PARAMETERS = [
+    _query("limit", "每页条数，默认50；超过200的按200", type="integer", minimum=1, maximum=LARGEST_OFFSET),
+    _query("offset", "跳过的条数", type="integer", minimum=0, maximum=LARGEST_OFFSET),
+    _query("q", "按申请人姓名、身份证号码（全部或后4位）或案件编号查找", type="string"),
+    _query("overdue", "1：只列已逾期的案件", type="string", enum=["0", "1", "true", "false"]),
+]
+
+
 @blp.route("")
 class Cases(MethodView):
+    @blp.doc(
+        parameters=[
+            *LISTING_PARAMETERS,
+            _query("procedure", "办理程序：dibao_edge 或 illness_poverty", type="string"),
+            _query("state", "案件状态（见 GET /api/v1/workflows）", type="string"),
+        ]
+    )
     def get(self) -> dict[str, Any]:
         """本人可见的案件（按辖区）"""
         limit, offset = paging()
@@ -197,6 +218,7 @@ for _action in ACTS:
 
 
 @queue_blp.route("", methods=["GET"])
+@queue_blp.doc(parameters=LISTING_PARAMETERS)
 def get_queue() -> Response:
     """本人待办：本辖区内本角色可以办理的案件，期限最近的在前（分页：limit 默认50、最多200，offset）"""
     limit, offset = paging()
