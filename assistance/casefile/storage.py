@@ -8,6 +8,7 @@ adding one to the declaration and a column to its table is all storage needs.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable, Mapping
 from datetime import date
 from decimal import Decimal
@@ -111,30 +112,57 @@ def _omitted(fact: Fact, value: Any) -> bool:
 
 def from_columns(record: type, row: Any, member_keys: Mapping[int, str], prefix: str = "") -> dict[str, Any]:
     """A stored row back in the case-file format."""
-    return _read(d.facts(record), row, member_keys, prefix)
+    return _read(_reading(record, prefix), row, member_keys)
 
 
 def top_data(table: str, row: Any, member_keys: Mapping[int, str]) -> dict[str, Any]:
     """The case file's own fields stored on ``table`` (the household or the case)."""
-    return _read(top_facts(table), row, member_keys, "")
+    return _read(_reading(table, ""), row, member_keys)
 
 
-def _read(facts: Iterable[Fact], row: Any, member_keys: Mapping[int, str], prefix: str) -> dict[str, Any]:
-    data: dict[str, Any] = {}
+# How one stored field is read back: its key, its column, how its value is turned back into the
+# format, the fields of a record flattened into its columns, and whether a False is kept.
+_PLAIN, _MEMBER, _JSON, _FLATTENED = range(4)
+_Reading = tuple[tuple[str, str, int, tuple[Any, ...], bool], ...]
+
+
+@functools.cache
+def _reading(source: type | str, prefix: str) -> _Reading:
+    """The declarations of a record (or of a table's own fields) settled once into what reading a
+    row needs: every case file the batch jobs and the screening's explained check build walks
+    them, a hundred fields a household."""
+    facts = d.facts(source) if isinstance(source, type) else top_facts(source)
+    plan = []
     for fact in facts:
+        keeps_false = fact.default is True or fact.required
         if fact.kind == d.RECORD and not fact.as_json:
             assert fact.record is not None
-            value: Any = from_columns(fact.record, row, member_keys, prefix + fact.column)
+            nested = _reading(fact.record, prefix + fact.column)
+            plan.append((fact.key, "", _FLATTENED, nested, keeps_false))
+            continue
+        how = _MEMBER if fact.kind == d.MEMBER else _JSON if fact.as_json else _PLAIN
+        plan.append((fact.key, prefix + _column(fact), how, (), keeps_false))
+    return tuple(plan)
+
+
+def _read(plan: _Reading, row: Any, member_keys: Mapping[int, str]) -> dict[str, Any]:
+    data: dict[str, Any] = {}
+    for key, column, how, nested, keeps_false in plan:
+        value: Any
+        if how == _FLATTENED:
+            value = _read(nested, row, member_keys)
         else:
-            stored = getattr(row, prefix + _column(fact))
-            if fact.kind == d.MEMBER:
-                value = None if stored is None else member_keys[stored]
-            elif fact.as_json:
-                value = stored
-            else:
-                value = _plain(stored)
-        if not _omitted(fact, value):
-            data[fact.key] = value
+            value = getattr(row, column)
+            if value is None:
+                continue
+            if how == _MEMBER:
+                value = member_keys[value]
+            elif how == _PLAIN:
+                value = _plain(value)
+        # As ``_omitted``, inline: it is asked of every field of every row.
+        if value == "" or value == [] or value == {} or (value is False and not keeps_false):
+            continue
+        data[key] = value
     return data
 
 
