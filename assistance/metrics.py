@@ -22,7 +22,8 @@ from prometheus_client.core import GaugeMetricFamily
 from prometheus_client.registry import Collector
 
 from assistance.db import Database
-from assistance.models import BatchJob, Case, IssuedDocument
+from assistance.documents.rendering import count_waiting
+from assistance.models import BatchJob, Case
 
 if TYPE_CHECKING:
     from flask import Flask
@@ -30,7 +31,6 @@ if TYPE_CHECKING:
 # Not in the default registry: every app made (the tests make many) registers it in its own.
 ACTS = Counter("assistance_acts", "Acts fired on cases, by act", ["action"], registry=None)
 
-_DOCUMENTS: sa.Table = IssuedDocument.__table__  # type: ignore[attr-defined]
 _JOBS: sa.Table = BatchJob.__table__  # type: ignore[attr-defined]
 _CASES: sa.Table = Case.__table__  # type: ignore[attr-defined]
 
@@ -68,14 +68,7 @@ class Backlog(Collector):
                 if connection.dialect.name == "postgresql":
                     for queue, status, count in connection.execute(_QUEUE_DEPTH):
                         queued.add_metric([queue, status], count)
-                waiting.add_metric(
-                    [],
-                    connection.execute(
-                        sa.select(sa.func.count())
-                        .select_from(_DOCUMENTS)
-                        .where(_DOCUMENTS.c.content.is_(None))
-                    ).scalar_one(),
-                )
+                waiting.add_metric([], connection.execute(count_waiting()).scalar_one())
                 for status, count in connection.execute(
                     sa.select(_JOBS.c.status, sa.func.count()).group_by(_JOBS.c.status)
                 ):

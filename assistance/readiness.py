@@ -25,14 +25,14 @@ from alembic.script import ScriptDirectory
 from assistance.clock import utcnow
 from assistance.db import Database
 from assistance.documents.render import CJKFontMissing, check_cjk_fonts
+from assistance.documents.rendering import count_waiting
 from assistance.migrate import alembic_config
-from assistance.models import BatchJob, IssuedDocument
+from assistance.models import BatchJob
 from assistance.models.jobs import QUEUED, RUNNING
 
 BEHIND: Final = timedelta(minutes=15)
 # fontconfig is asked at most this often: fonts come and go with packages, not requests.
 _FONTS_FOR: Final = 300.0
-_DOCUMENTS: sa.Table = IssuedDocument.__table__  # type: ignore[attr-defined]
 _JOBS: sa.Table = BatchJob.__table__  # type: ignore[attr-defined]
 
 
@@ -94,11 +94,7 @@ def checks(db: Database, queue: str = "none") -> list[Check]:
             upgrade = f"数据库结构为 {current}，应为 {head}：请运行 assistance db upgrade"
             found.append(Check("database", current == head, "数据库可用" if current == head else upgrade))
             count = sa.select(sa.func.count())
-            waiting = connection.execute(
-                count.select_from(_DOCUMENTS).where(
-                    _DOCUMENTS.c.content.is_(None), _DOCUMENTS.c.issued_at < cutoff
-                )
-            ).scalar_one()
+            waiting = connection.execute(count_waiting(issued_before=cutoff)).scalar_one()
             found.append(_late("documents", waiting, "份文书等待排版", "文书排版正常"))
             stalled = connection.execute(
                 count.select_from(_JOBS).where(

@@ -18,11 +18,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any, Final
 
+import sqlalchemy as sa
 from sqlalchemy import event, update
 from sqlalchemy.orm import Session as OrmSession
-from sqlmodel import Session, col, func, select
+from sqlmodel import Session, col, select
 from sqlmodel.sql.expression import SelectOfScalar
 
 from assistance.db import Database
@@ -34,6 +36,7 @@ from assistance.errors import ServiceError
 from assistance.models import IssuedDocument
 from assistance.models.base import utcnow
 
+_ISSUED: Final[sa.Table] = IssuedDocument.__table__  # type: ignore[attr-defined]
 KINDS: Final[dict[str, DocumentKind]] = {**NOTICE_KINDS, **LIST_KINDS}
 
 
@@ -131,14 +134,19 @@ def render_next(db: Database, renderer: PdfRenderer, skip: frozenset[int] = froz
         return document.id
 
 
+def count_waiting(issued_before: datetime | None = None) -> sa.Select[int]:
+    """The statement counting the documents that wait for their layout (issued before a time, if
+    given): readiness asks how many waited too long, the metrics how many wait."""
+    query = sa.select(sa.func.count()).select_from(_ISSUED).where(_ISSUED.c.content.is_(None))
+    if issued_before is not None:
+        query = query.where(_ISSUED.c.issued_at < issued_before)
+    return query
+
+
 def waiting(db: Database) -> int:
     """How many issued documents still wait for their layout."""
     with db.reading() as session:
-        return int(
-            session.exec(
-                select(func.count()).select_from(IssuedDocument).where(col(IssuedDocument.content).is_(None))
-            ).one()
-        )
+        return int(session.execute(count_waiting()).scalar_one())
 
 
 def render_waiting(
@@ -183,6 +191,7 @@ def _after_issuing(session: Any) -> None:
 __all__ = [
     "LayoutFailed",
     "Rendered",
+    "count_waiting",
     "lay_out",
     "render_next",
     "render_waiting",

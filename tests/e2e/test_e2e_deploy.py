@@ -9,7 +9,6 @@ from __future__ import annotations
 import configparser
 import os
 import shlex
-import socket
 import subprocess
 import sys
 import time
@@ -20,6 +19,7 @@ from pathlib import Path
 import psycopg
 import pytest
 from database_support import BACKENDS, migrated_database
+from server_support import free_port, wait_until_live
 
 from assistance.migrate import upgrade
 from assistance.queue.procrastinate_app import conninfo
@@ -84,21 +84,13 @@ def test_every_unit_reads_the_environment_file_and_runs_as_its_own_user() -> Non
 
 
 def test_the_web_unit_serves_ready_behind_its_proxy(site: dict[str, str]) -> None:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
+    port = free_port()
     started = command("assistance-web.service")
     started[started.index("--bind") + 1] = f"127.0.0.1:{port}"
     server = subprocess.Popen(started, cwd=ROOT, env=site, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     try:
         base = f"http://127.0.0.1:{port}"
-        for _ in range(150):
-            try:
-                urllib.request.urlopen(f"{base}/healthz", timeout=2).read()
-                break
-            except OSError:
-                assert server.poll() is None, server.stderr.read().decode()[-2000:] if server.stderr else ""
-                time.sleep(0.2)
+        wait_until_live(base, server, 30)
         ready = urllib.request.urlopen(f"{base}/readyz", timeout=10)
         assert ready.status == 200
         # /metrics adds up the workers' files in the unit's PROMETHEUS_MULTIPROC_DIR.

@@ -5,16 +5,15 @@ notices and serves pages, with the templates, migrations and static files it car
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
 import sys
 import sysconfig
-import time
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from server_support import free_port, wait_until_live
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -80,21 +79,14 @@ def test_the_wheel_migrates_loads_lays_out_and_serves(installed: tuple[Path, Pat
     assert laid_out.startswith("已排版 ") and not laid_out.startswith("已排版 0 "), laid_out
     assert (work / "instance" / "audit.key").exists()
 
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
+    port = free_port()
     gunicorn = (venv / "bin" / "python", "-m", "gunicorn", "-w", "1", "-b", f"127.0.0.1:{port}")
     server = subprocess.Popen(
         [*gunicorn, "assistance.app:create_app()"], cwd=work, env=env, stdout=subprocess.DEVNULL
     )
     try:
         base = f"http://127.0.0.1:{port}"
-        for _ in range(100):
-            try:
-                urllib.request.urlopen(f"{base}/healthz", timeout=2).read()
-                break
-            except OSError:
-                time.sleep(0.2)
+        wait_until_live(base, server, 20)
         login = urllib.request.urlopen(f"{base}/login", timeout=10).read().decode()
         assert "登录" in login
         css = urllib.request.urlopen(f"{base}/static/web/web.css", timeout=10)
