@@ -1,6 +1,6 @@
 """What every API handler and page shares: the database, the signed-in user, today's date, JSON
-bodies, paging, file downloads and launching batch jobs. ``api/`` and ``web/`` both import it;
-neither imports the other."""
+bodies, paging, file downloads and handing tasks to the job queue. ``api/`` and ``web/`` both
+import it; neither imports the other."""
 
 from __future__ import annotations
 
@@ -19,7 +19,6 @@ from flask_limiter.util import get_remote_address
 from assistance import security_log, storable
 from assistance.access.actors import SIGNED_IN_EPOCH
 from assistance.admin.signing_in import SignedIn
-from assistance.batch import running
 from assistance.clock import china_today
 from assistance.db import Database
 from assistance.documents.issued import DocumentFile
@@ -242,7 +241,8 @@ def file_response(found: DocumentFile, *, inline: bool = False) -> Response:
 
 def defer(name: str, **kwargs: Any) -> None:
     """Hand a task to the job queue (``assistance.queue.tasks``); JOBS_RUN=inline runs it in the
-    request (the tests), JOBS_RUN=none leaves it to whoever asks (``make_export`` by hand)."""
+    request (the tests; a task it defers runs there too), JOBS_RUN=none leaves it to whoever asks
+    (``assistance jobs run``, ``make_export`` by hand)."""
     mode = current_app.config.get("JOBS_RUN", "queue")
     if mode == "inline":
         from assistance.queue.tasks import perform
@@ -250,14 +250,3 @@ def defer(name: str, **kwargs: Any) -> None:
         perform(database(), defer, name, kwargs)
     elif mode == "queue":
         current_app.extensions["assistance_queue"].defer(name, **kwargs)
-
-
-def launch(job_id: int) -> None:
-    """How a job is run: by the job queue (the default: ``assistance worker`` processes, or this
-    process's threads on SQLite), in the request (JOBS_RUN=inline, for tests), or not at all
-    (JOBS_RUN=none: ``assistance jobs run`` does it)."""
-    mode = current_app.config.get("JOBS_RUN", "queue")
-    if mode == "inline":
-        running.run_job(database(), job_id)
-    elif mode == "queue":
-        current_app.extensions["assistance_queue"].defer("plan_batch_job", job_id=job_id)

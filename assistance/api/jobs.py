@@ -7,7 +7,7 @@ from typing import Any
 from flask_smorest import Blueprint
 
 from assistance.batch import jobs
-from assistance.http import database, json_body, launch, today, user_id
+from assistance.http import database, defer, json_body, today, user_id
 from assistance.queue import failures
 from assistance.schedules import running as schedules
 
@@ -44,7 +44,7 @@ def get_jobs() -> dict[str, Any]:
 def post_job() -> tuple[dict[str, Any], int]:
     """开始批量任务（不改变任何案件）；返回 202 和任务，进度见 GET /jobs/{id}"""
     job_id = jobs.create_job(database(), user_id(), json_body(), today())
-    launch(job_id)
+    defer("plan_batch_job", job_id=job_id)
     return jobs.job_detail(database(), user_id(), job_id), 202
 
 
@@ -58,7 +58,7 @@ def get_job(job_id: int) -> dict[str, Any]:
 def post_resume(job_id: int) -> tuple[dict[str, Any], int]:
     """继续运行中断或失败的任务（只运行尚未完成的分段）"""
     jobs.resume(database(), user_id(), job_id)
-    launch(job_id)
+    defer("plan_batch_job", job_id=job_id)
     return jobs.job_detail(database(), user_id(), job_id), 202
 
 

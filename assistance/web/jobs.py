@@ -11,7 +11,7 @@ from werkzeug.datastructures import MultiDict
 
 from assistance.batch import jobs
 from assistance.errors import ServiceError
-from assistance.http import database, launch, today
+from assistance.http import database, defer, today
 from assistance.queue.failures import recent_failures
 from assistance.schedules import running as schedules
 from assistance.web.base import bp, login_required, page, require_permission
@@ -60,7 +60,7 @@ def job_start(kind: str) -> ResponseReturnValue:
         names = {"params.on": "on", "params.overrides.dibao_standard.urban": "urban",
                  "params.overrides.dibao_standard.rural": "rural", "params.overrides": "urban"}  # fmt: skip
         return _jobs_page(kind, form, problems_from(exc, lambda f: names.get(f)), exc.status)
-    launch(job_id)
+    defer("plan_batch_job", job_id=job_id)
     return redirect(url_for("web.job_page", job_id=job_id))
 
 
@@ -80,7 +80,7 @@ def job_page(job_id: int) -> ResponseReturnValue:
 def job_resume(job_id: int) -> ResponseReturnValue:
     user = require_permission("run_batch_jobs")
     jobs.resume(database(), user.id, job_id)
-    launch(job_id)
+    defer("plan_batch_job", job_id=job_id)
     return redirect(url_for("web.job_page", job_id=job_id))
 
 
