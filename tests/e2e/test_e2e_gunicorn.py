@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from server_support import free_port
 
 from assistance.db import Database
 from assistance.demo import seed_areas_and_accounts
@@ -30,12 +31,6 @@ GUNICORN = Path(sys.executable).parent / "gunicorn"
 PASSWORD = "demo12345"
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 @pytest.fixture(scope="module")
 def port(tmp_path_factory: pytest.TempPathFactory) -> Iterator[int]:
     url = f"sqlite:///{tmp_path_factory.mktemp('gunicorn') / 'service.sqlite3'}"
@@ -43,7 +38,7 @@ def port(tmp_path_factory: pytest.TempPathFactory) -> Iterator[int]:
     db = Database(url)
     seed_areas_and_accounts(db, PASSWORD)
     db.engine.dispose()
-    chosen = _free_port()
+    chosen = free_port()
     environment = {**os.environ, "DATABASE_URL": url, "SECRET_KEY": "test"}
     environment.pop("GUNICORN_CMD_ARGS", None)  # the settings under test are the file's
     # One worker: what one process does with two requests at once is the point.
