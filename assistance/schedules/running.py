@@ -63,12 +63,20 @@ def run_due(db: Database, day: date) -> list[dict[str, Any]]:
     return ran
 
 
-def _record(session: Session, schedule: str, county: str, period: str, day: date, ran: Ran) -> None:
-    row = session.exec(
-        select(ScheduleRun).where(
+def _the_run(session: Session, schedule: str, county: str, period: str) -> ScheduleRun | None:
+    """The record of one county's run for a period, locked until the commit (PostgreSQL)."""
+    return session.exec(
+        select(ScheduleRun)
+        .where(
             ScheduleRun.schedule == schedule, ScheduleRun.county_code == county, ScheduleRun.period == period
         )
+        .with_for_update()
     ).first()
+
+
+def _record(
+    session: Session, row: ScheduleRun | None, schedule: str, county: str, period: str, day: date, ran: Ran
+) -> None:
     if row is None:
         row = ScheduleRun(schedule=schedule, county_code=county, period=period, day=day, status=ran.status)
         session.add(row)
@@ -82,26 +90,26 @@ def _run_one(db: Database, schedule: Schedule, county: str, period: str, day: da
     the record of its failure, and is tried again at the next round."""
     try:
         with db.transaction() as session:
-            claimed = session.exec(
-                select(ScheduleRun)
-                .where(
-                    ScheduleRun.schedule == schedule.code,
-                    ScheduleRun.county_code == county,
-                    ScheduleRun.period == period,
-                )
-                .with_for_update()
-            ).first()
+            claimed = _the_run(session, schedule.code, county, period)
             if claimed is not None and claimed.status != FAILED:
                 return None
             ran = schedule.run(session, county, period, day)
-            _record(session, schedule.code, county, period, day, ran)
+            _record(session, claimed, schedule.code, county, period, day, ran)
     except IntegrityError:
         return None  # another worker recorded the same run first; its work stands, this one's not
     except Exception as exc:
         log.exception("scheduled %s for county %s, period %s, failed", schedule.code, county, period)
         ran = Ran(FAILED, f"{type(exc).__name__}: {exc}")
         with db.transaction() as session:
-            _record(session, schedule.code, county, period, day, ran)
+            _record(
+                session,
+                _the_run(session, schedule.code, county, period),
+                schedule.code,
+                county,
+                period,
+                day,
+                ran,
+            )
     return {"status": ran.status, "detail": ran.detail, "document_id": ran.document_id}
 
 
