@@ -105,9 +105,9 @@ def store_records(
     stored = Preloaded()
     stored.households[household.id] = household
     stored.members[household.id] = list(members)
-    for fact in _RECORD_LISTS:
+    for fact in RECORD_LISTS:
         rows = storage.item_rows(fact, parsed, ids, case_id=case.id)
-        stored.records[fact.key][case.id] = _inserted(session, _MODELS[fact.table], rows)
+        stored.records[fact.key][case.id] = _inserted(session, MODELS[fact.table], rows)
     _rows_written(session)
     rows_read = for_this_transaction(session, _ROWS, _RowsRead)
     rows_read.read[case.id] = (rows_read.written, stored)
@@ -127,12 +127,12 @@ def _table(model: Any) -> sa.Table:
     return table
 
 
-_MODELS: dict[str, Any] = {
+MODELS: dict[str, Any] = {
     _table(model).name: model for model in (Member, IncomeRecord, AssetRecord, MedicalExpenseRecord)
 }
 _MEMBERS = next(f for f in storage.list_facts() if f.table == _table(Member).name)
 # The lists kept in tables of their own, by case (the county's findings are a column of the case).
-_RECORD_LISTS = tuple(f for f in storage.list_facts() if f is not _MEMBERS and not f.as_json)
+RECORD_LISTS = tuple(f for f in storage.list_facts() if f is not _MEMBERS and not f.as_json)
 
 
 @dataclass
@@ -145,7 +145,7 @@ class Preloaded:
     members: dict[int, list[Any]] = field(default_factory=lambda: defaultdict(list))
     # By the case file's list ("incomes", "assets", "medical_expenses"), then by case.
     records: dict[str, dict[int, list[Any]]] = field(
-        default_factory=lambda: {f.key: defaultdict(list) for f in _RECORD_LISTS}
+        default_factory=lambda: {f.key: defaultdict(list) for f in RECORD_LISTS}
     )
 
     @property
@@ -175,7 +175,7 @@ def preload(session: Session, cases: list[Case]) -> Preloaded:
     for row in connection.execute(member_query, in_range):
         if row.household_id in households:
             found.members[row.household_id].append(row)
-    for query, fact in zip(record_queries, _RECORD_LISTS, strict=True):
+    for query, fact in zip(record_queries, RECORD_LISTS, strict=True):
         target = found.records[fact.key]
         for row in connection.execute(query, in_range):
             if row.case_id in wanted:
@@ -204,8 +204,8 @@ def preload_listed(session: Session, cases: Sequence[Any]) -> Preloaded:
     )
     for row in connection.execute(members):
         found.members[row.household_id].append(row)
-    for fact in _RECORD_LISTS:
-        table = _table(_MODELS[fact.table])
+    for fact in RECORD_LISTS:
+        table = _table(MODELS[fact.table])
         target = found.records[fact.key]
         listed = sa.select(table).where(_listed(connection, table.c.case_id, ids)).order_by(table.c.id)
         for row in connection.execute(listed):
@@ -240,7 +240,7 @@ def _preload_queries() -> tuple[sa.Select[Any], sa.Select[Any], tuple[sa.Select[
         sa.select(table)
         .where(table.c.case_id >= sa.bindparam("first"), table.c.case_id <= sa.bindparam("last"))
         .order_by(table.c.id)
-        for table in (_table(_MODELS[fact.table]) for fact in _RECORD_LISTS)
+        for table in (_table(MODELS[fact.table]) for fact in RECORD_LISTS)
     )
     return households, members, records
 
@@ -302,7 +302,7 @@ def household_data(session: Session, case: Case) -> dict[str, Any]:
     data = storage.top_data(storage.HOUSEHOLD_TABLE, household, keys)
     data.update(storage.top_data(storage.CASE_TABLE, case, keys))
     data["members"] = [storage.from_columns(Member_, m, keys) for m in members]
-    for fact in _RECORD_LISTS:
+    for fact in RECORD_LISTS:
         found = rows.records[fact.key].get(case.id or 0, [])
         if found:
             assert fact.record is not None
