@@ -194,12 +194,12 @@ def preload_listed(session: Session, cases: Sequence[Any]) -> Preloaded:
     household_t, member_t = _table(Household), _table(Member)
     connection = session.connection()
     for row in connection.execute(
-        sa.select(household_t).where(_listed(connection, household_t.c.id, households))
+        sa.select(household_t).where(listed(connection, household_t.c.id, households))
     ):
         found.households[row.id] = row
     members = (
         sa.select(member_t)
-        .where(_listed(connection, member_t.c.household_id, households))
+        .where(listed(connection, member_t.c.household_id, households))
         .order_by(member_t.c.household_id, member_t.c.position)
     )
     for row in connection.execute(members):
@@ -207,13 +207,13 @@ def preload_listed(session: Session, cases: Sequence[Any]) -> Preloaded:
     for fact in RECORD_LISTS:
         table = _table(MODELS[fact.table])
         target = found.records[fact.key]
-        listed = sa.select(table).where(_listed(connection, table.c.case_id, ids)).order_by(table.c.id)
-        for row in connection.execute(listed):
+        query = sa.select(table).where(listed(connection, table.c.case_id, ids)).order_by(table.c.id)
+        for row in connection.execute(query):
             target[row.case_id].append(row)
     return found
 
 
-def _listed(connection: sa.Connection, column: Any, ids: Sequence[Any]) -> Any:
+def listed(connection: sa.Connection, column: Any, ids: Sequence[Any]) -> Any:
     """``column IN ids``; on PostgreSQL as ``= ANY(array)``, one parameter rather than hundreds
     (converting a query of 500 parameters cost more than running it)."""
     if connection.dialect.name == "postgresql":

@@ -17,19 +17,20 @@ def screening() -> None:
     """人群测算：政策测算（按县、乡镇和城乡统计新纳入、退出的家庭）和标准测算。"""
 
 
-def _run(body: dict[str, Any], username: str, kind: str, workers: int) -> None:
+def _run(body: dict[str, Any], username: str, kind: str, workers: int | None) -> None:
     from assistance.config import database_url
     from assistance.db import Database
     from assistance.errors import ServiceError
     from assistance.screening import runs
     from assistance.screening.computing import run_screening
+    from assistance.screening.parts import processes
 
     database = Database(database_url())
     try:
         create = runs.create_what_if if kind == "what_if" else runs.create_sweep
         run_id = create(database, user_id_of(username), body, china_today())
         click.echo(f"测算 {run_id} 已开始", err=True)
-        run_screening(database, run_id, workers=workers)
+        run_screening(database, run_id, workers=workers or processes())
         found = runs.detail(database, user_id_of(username), run_id)
     except ServiceError as exc:
         refused(exc)
@@ -60,11 +61,14 @@ _population = click.option(
     "--set", "settings", multiple=True, required=True, help="参数变化，如 dibao_standard.urban=800.00"
 )
 @click.option(
-    "--workers", default=1, show_default=True, type=click.IntRange(1, 64), help="规则引擎复核的进程数。"
+    "--workers",
+    default=None,
+    type=click.IntRange(1, 64),
+    help="读取和规则引擎复核的进程数；默认 ASSISTANCE_SCREENING_PROCESSES，或本机核数（至多4）。",
 )
 def what_if_command(
     username: str, counties: tuple[str, ...], on: str | None, population: str, name: str,
-    settings: tuple[str, ...], workers: int,
+    settings: tuple[str, ...], workers: int | None,
 ) -> None:  # fmt: skip
     """保存政策测算方案并测算（不改变任何案件），输出结果（JSON）。"""
     changes: dict[str, str] = {}
@@ -106,4 +110,4 @@ def sweep_command(
         body |= dict(zip(("start_percent", "stop_percent", "step_percent"), shares, strict=True))
     else:
         body |= {"start": start, "stop": stop, "step": step}
-    _run(body, username, "sweep", 1)
+    _run(body, username, "sweep", None)

@@ -54,8 +54,9 @@ def _run_batch_chunk(db: Database, later: Later, chunk_id: int) -> None:
 
 def _run_screening(db: Database, later: Later, run_id: int) -> None:
     from assistance.screening.computing import run_screening
+    from assistance.screening.parts import processes
 
-    run_screening(db, run_id)
+    run_screening(db, run_id, workers=processes())
 
 
 def _lay_out_documents(db: Database, later: Later) -> None:

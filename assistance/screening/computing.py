@@ -1,6 +1,6 @@
-"""Running a saved what-if or sweep: the population read once into columns, each parameter table
-one screening pass, the explained engine on the households that change or sit on a boundary, and
-the result written in one transaction (``runs.finish``)."""
+"""Running a saved what-if or sweep: the population read into columns (in parts, across processes:
+``parts``), each parameter table one screening pass, the explained engine on the households that
+change or sit on a boundary, and the result written in one transaction (``runs.finish``)."""
 
 from __future__ import annotations
 
@@ -16,26 +16,13 @@ from assistance.models import Area, ScreeningRun
 from assistance.models.screening import SWEEP
 from assistance.parameters import parameter_table
 from assistance.screening import runs
-from assistance.screening.explained import Verdict, explain
-from assistance.screening.population import Population, read_population
+from assistance.screening.parts import Reading, read_in_parts, selection
 from assistance.screening.reforms import current_value, reform_table
-from assistance.screening.results import (
-    CATEGORIES,
-    ENTERING,
-    LEAVING,
-    NOTE,
-    UNDETERMINED,
-    categorise,
-    cost,
-    eligible_counts,
-    grouped,
-)
+from assistance.screening.results import CATEGORIES, NOTE, cost, eligible_counts, grouped
 from rules.parameters import ParameterTable
-from rules.screening import ScreeningResult, build_parameter_arrays, screen
+from rules.screening import build_parameter_arrays, screen
 from rules.screening.parameters import AREA_CODES
 
-# Undetermined households are counted in full but listed only so far.
-UNDETERMINED_LISTED: Final = 1000
 _AREAS: Final[sa.Table] = Area.__table__  # type: ignore[attr-defined]
 
 
@@ -46,7 +33,7 @@ def run_screening(db: Database, run_id: int, workers: int = 1) -> dict[str, Any]
         return None
     try:
         if run.kind == SWEEP:
-            result, changes = _sweep(db, run), list[dict[str, Any]]()
+            result, changes = _sweep(db, run, workers), list[dict[str, Any]]()
         else:
             result, changes = _what_if(db, run, workers)
     except Exception as exc:
@@ -56,25 +43,14 @@ def run_screening(db: Database, run_id: int, workers: int = 1) -> dict[str, Any]
     return {"id": run_id, "result": result}
 
 
-def _read(db: Database, run: ScreeningRun, table: ParameterTable) -> tuple[Population, dict[int, str]]:
+def _names(db: Database) -> dict[int, str]:
     with db.reading() as session:
-        population = read_population(
-            session, run.population, run.counties, run.effective_on, build_parameter_arrays(table)
-        )
-        names = {row.id: row.name for row in session.execute(sa.select(_AREAS.c.id, _AREAS.c.name))}
-    return population, names
+        return {row.id: row.name for row in session.execute(sa.select(_AREAS.c.id, _AREAS.c.name))}
 
 
 def _base(db: Database) -> ParameterTable:
     with db.reading() as session:
         return parameter_table(session=session)
-
-
-def _verdicts(result: ScreeningResult, rows: np.ndarray[Any, Any]) -> list[Verdict]:
-    return [
-        Verdict(int(o), int(r), int(f))
-        for o, r, f in zip(result.outcome[rows], result.referral[rows], result.failed[rows], strict=True)
-    ]
 
 
 def _what_if(db: Database, run: ScreeningRun, workers: int) -> tuple[dict[str, Any], list[dict[str, Any]]]:
@@ -84,45 +60,39 @@ def _what_if(db: Database, run: ScreeningRun, workers: int) -> tuple[dict[str, A
     changes = {k: Decimal(v) for k, v in run.changes.items()}
     reform = reform_table(base, changes, run.counties, run.effective_on, run.name)
     base_arrays, reform_arrays = build_parameter_arrays(base), build_parameter_arrays(reform)
-    population, townships = _read(db, run, base)
-    reform_population = population
-    if any(k.split(".")[0] == "clergy_absence_years" for k in changes):
+    reading = Reading(
+        run.population,
+        tuple(run.counties),
+        run.effective_on,
+        base,
+        reform,
         # 64号 第十条（二）'s years decide who counts: the reform's columns are its own.
-        reform_population, _ = _read(db, run, reform)
-    timings["read"] = time.perf_counter() - started
+        reform_reads=any(k.split(".")[0] == "clergy_absence_years" for k in changes),
+    )
+    # The explained engine decides again, part by part, every household whose verdict changes or
+    # that lies within a fen of a boundary in either pass; the decisions of those that change
+    # are kept (parts.selection).
+    screened = read_in_parts(db, reading, workers)
+    population, reform_population, explained = (
+        screened.population,
+        screened.reform_population,
+        screened.explained,
+    )
+    townships = _names(db)
+    timings["read_and_explained"] = time.perf_counter() - started
+    timings.update({f"{phase}_in_parts": spent for phase, spent in screened.seconds.items()})
 
     started = time.perf_counter()
     before = screen(population.columns, base_arrays)
     after = screen(reform_population.columns, reform_arrays)
-    category = categorise(before, after)
+    category, selected, listed = selection(before, after)
     timings["screen"] = time.perf_counter() - started
-
-    # The explained engine decides again every household whose verdict changes or that lies
-    # within a fen of a boundary in either pass; the decisions of those that change are kept.
-    started = time.perf_counter()
-    moved = (before.outcome != after.outcome) | (category == UNDETERMINED)
-    selected = np.flatnonzero(moved | before.near_boundary | after.near_boundary)
-    listed = moved & ((category == ENTERING) | (category == LEAVING))
-    undetermined = np.flatnonzero(category == UNDETERMINED)[:UNDETERMINED_LISTED]
-    listed[undetermined] = True
-    explained = explain(
-        db,
-        [int(i) for i in population.case_ids[selected]],
-        list(zip(_verdicts(before, selected), _verdicts(after, selected), strict=True)),
-        run.effective_on,
-        [base, reform],
-        [bool(x) for x in listed[selected]],
-        workers=workers,
-    )
-    timings["explained"] = time.perf_counter() - started
 
     by_county, groups = grouped(population, category, townships)
     rows = np.flatnonzero(listed)
     change_rows = []
     for i in rows:
         case_id = int(population.case_ids[i])
-        number, applicant = explained.names.get(case_id, (None, ""))
-        decisions = explained.decisions.get(case_id, [])
         change_rows.append(
             {
                 "run_id": run.id,
@@ -132,12 +102,7 @@ def _what_if(db: Database, run: ScreeningRun, workers: int) -> tuple[dict[str, A
                 "township_id": int(population.townships[i]),
                 "area": AREA_CODES[int(population.columns.area[i])],
                 "persons": int(population.columns.size[i]),
-                "data": {
-                    "number": number,
-                    "applicant": applicant,
-                    "baseline": decisions[0] if decisions else None,
-                    "reform": decisions[1] if len(decisions) > 1 else None,
-                },
+                "data": explained.listed[case_id],
             }
         )
     totals = {name: 0 for name in CATEGORIES}
@@ -169,10 +134,11 @@ def _what_if(db: Database, run: ScreeningRun, workers: int) -> tuple[dict[str, A
     return result, change_rows
 
 
-def _sweep(db: Database, run: ScreeningRun) -> dict[str, Any]:
+def _sweep(db: Database, run: ScreeningRun, workers: int) -> dict[str, Any]:
     started = time.perf_counter()
     base = _base(db)
-    population, _ = _read(db, run, base)
+    reading = Reading(run.population, tuple(run.counties), run.effective_on, base)
+    population = read_in_parts(db, reading, workers).population
     read = time.perf_counter() - started
     started = time.perf_counter()
     key = run.params["parameter"]

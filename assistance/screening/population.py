@@ -7,8 +7,9 @@ what-if's (every open case and every recognised family), ``recognised`` the rech
 (recognised 低保边缘家庭). Every household is decided on one date, the reform's effective date, as
 the recheck review decides on its date (64号 第二十六条).
 
-On PostgreSQL the same statements run through ``COPY (…) TO STDOUT`` and are parsed by numpy,
-several times faster than fetching Python tuples; on SQLite they are fetched with a plain cursor.
+On PostgreSQL the rows arrive joined into a few hundred texts (``_in_blocks``) parsed by numpy,
+several times faster than fetching Python tuples or reading ``COPY`` a row at a time; on SQLite
+they are fetched with a plain cursor.
 """
 
 from __future__ import annotations
@@ -21,7 +22,6 @@ from typing import Any, Final
 
 import numpy as np
 import sqlalchemy as sa
-from sqlalchemy.dialects import postgresql
 from sqlmodel import Session
 
 from assistance.casefile.populations import SELECT
@@ -37,6 +37,7 @@ from rules.screening import (
     ParameterArrays,
     ScreeningColumns,
     columns_from_rows,
+    concat_columns,
 )
 from rules.screening.columns import ASSISTANCE_CODES, PROCEDURE_CODES, TRANSITION_CODES
 from rules.screening.parameters import AREA_CODES, COUNTY_CODES
@@ -51,6 +52,7 @@ from rules.screening.rows import (
     STUDENT_CODES,
     SUPPORT_BASIS_CODES,
     SUPPORT_RELATION_CODES,
+    ordinals_of,
 )
 
 POPULATIONS: Final = {"current": "what_if", "recognised": "recheck_review"}
@@ -62,8 +64,12 @@ _MEMBERS: Final[sa.Table] = Member.__table__  # type: ignore[attr-defined]
 _INCOMES: Final[sa.Table] = IncomeRecord.__table__  # type: ignore[attr-defined]
 _ASSETS: Final[sa.Table] = AssetRecord.__table__  # type: ignore[attr-defined]
 _EXPENSES: Final[sa.Table] = MedicalExpenseRecord.__table__  # type: ignore[attr-defined]
-_EPOCH: Final = date(1970, 1, 1).toordinal()
-_POSTGRESQL: Final[Any] = postgresql.dialect()  # type: ignore[no-untyped-call]
+# The bits of a member row's last column: the member meets the procedure's hukou test as its
+# applicant (64号 第八条) or patient (65号 第六条（一）); the patient is insured (65号 第六条（二）).
+_HUKOU_OK: Final = 1
+_INSURED_OK: Final = 2
+# Case ids to a text of rows (``_in_blocks``): about 500 kB of members.
+_BLOCK: Final = 4096
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,6 +83,18 @@ class Population:
 
     def __len__(self) -> int:
         return len(self.case_ids)
+
+
+def concat_populations(parts: Sequence[Population]) -> Population:
+    """Populations read in parts (ranges of cases, in order), as one."""
+    if len(parts) == 1:
+        return parts[0]
+    return Population(
+        concat_columns([p.columns for p in parts]),
+        np.concatenate([p.case_ids for p in parts]),
+        np.concatenate([p.townships for p in parts]),
+        parts[0].on,
+    )
 
 
 def population_filter(population: str, counties: Sequence[str]) -> sa.ColumnElement[bool]:
@@ -115,9 +133,11 @@ def _day(column: Any, dialect: str) -> sa.ColumnElement[int]:
     return sa.func.coalesce(key, NOT_GIVEN)
 
 
-def _statements(wanted: Any, dialect: str) -> dict[str, sa.Select[Any]]:
-    c, h = _CASES, _HOUSEHOLDS
-    applicant, patient = _MEMBERS.alias("applicant"), _MEMBERS.alias("patient")
+def _statements(
+    wanted: Any, dialect: str, ids: tuple[int, int] | None
+) -> dict[str, tuple[sa.Select[Any], tuple[int, ...]]]:
+    """Each table's statement, and the columns its rows are put in order by (the case first)."""
+    c, h, m = _CASES, _HOUSEHOLDS, _MEMBERS
     area = sa.case((h.c.hukou_type == "resident", h.c.residence_area), else_=h.c.hukou_type)
     edge = c.c.procedure == v.DIBAO_EDGE
     findings = sa.cast(c.c.county_findings, sa.Text)
@@ -130,32 +150,19 @@ def _statements(wanted: Any, dialect: str) -> dict[str, sa.Select[Any]]:
             _code(c.c.current_assistance, ASSISTANCE_CODES),
             _code(c.c.assistance_transition, TRANSITION_CODES),
             _flag(c.c.monitoring_category.is_not(None)),
-            # 64号 第八条: the applicant's hukou in Yuncheng; 65号 第六条（一）: the patient's in Shanxi.
-            _flag(
-                sa.case(
-                    (edge, sa.func.coalesce(applicant.c.hukou_region, "").startswith(CITY_PREFIX)),
-                    else_=sa.func.coalesce(patient.c.hukou_region, "").startswith(PROVINCE_PREFIX),
-                )
-            ),
-            # 65号 第六条（二）: insured in Shanxi.
-            _flag(
-                sa.and_(
-                    patient.c.insurance_scheme.is_not(None),
-                    patient.c.insurance_scheme != "none",
-                    sa.func.coalesce(patient.c.insurance_region, "").startswith(PROVINCE_PREFIX),
-                )
-            ),
             # The county's findings are read only where there are any (few cases have them).
             _flag(sa.and_(c.c.county_findings.is_not(None), findings.not_in(["[]", "null"]))),
             c.c.township_id,
         )
         .join(h, h.c.id == c.c.household_id)
-        .outerjoin(applicant, applicant.c.id == c.c.applicant_member_id)
-        .outerjoin(patient, patient.c.id == c.c.patient_member_id)
         .where(wanted)
-        .order_by(c.c.id)
     )
-    m = _MEMBERS
+    hukou = sa.func.coalesce(m.c.hukou_region, "")
+    # The member's part in the procedure's own tests, as bits (``_HUKOU_OK``…): joining the
+    # applicant and the patient to the cases cost two hash tables over every member (1.9 s of 3.7 s
+    # at 1,000,000 households), and these rows are read anyway.
+    applicant_ok = sa.and_(edge, m.c.id == c.c.applicant_member_id, hukou.startswith(CITY_PREFIX))
+    is_patient = sa.and_(sa.not_(edge), m.c.id == c.c.patient_member_id)
     members = (
         sa.select(
             c.c.id,
@@ -167,10 +174,21 @@ def _statements(wanted: Any, dialect: str) -> dict[str, sa.Select[Any]]:
             _code(m.c.full_time_student, STUDENT_CODES),
             _code(m.c.exclusion_reason, EXCLUSION_CODES),
             _day(m.c.exclusion_since, dialect),
+            # 64号 第八条: the applicant's hukou in Yuncheng; 65号 第六条（一）: the patient's in Shanxi.
+            _flag(sa.or_(applicant_ok, sa.and_(is_patient, hukou.startswith(PROVINCE_PREFIX))))
+            # 65号 第六条（二）: the patient insured in Shanxi.
+            + _flag(
+                sa.and_(
+                    is_patient,
+                    m.c.insurance_scheme.is_not(None),
+                    m.c.insurance_scheme != "none",
+                    sa.func.coalesce(m.c.insurance_region, "").startswith(PROVINCE_PREFIX),
+                )
+            )
+            * _INSURED_OK,
         )
         .join(m, m.c.household_id == c.c.household_id)
         .where(wanted)
-        .order_by(c.c.id, m.c.id)
     )
     i = _INCOMES
     incomes = (
@@ -184,8 +202,7 @@ def _statements(wanted: Any, dialect: str) -> dict[str, sa.Select[Any]]:
             _fen(i.c.declared_amount, dialect),
         )
         .join(i, i.c.case_id == c.c.id)
-        .where(wanted)
-        .order_by(c.c.id, i.c.id)
+        .where(wanted, *_in_range(i.c.case_id, ids))
     )
     a = _ASSETS
     assets = (
@@ -198,8 +215,7 @@ def _statements(wanted: Any, dialect: str) -> dict[str, sa.Select[Any]]:
             _flag(a.c.lent_identity_certified),
         )
         .join(a, a.c.case_id == c.c.id)
-        .where(wanted)
-        .order_by(c.c.id, a.c.id)
+        .where(wanted, *_in_range(a.c.case_id, ids))
     )
     e = _EXPENSES
     expenses = (
@@ -213,42 +229,58 @@ def _statements(wanted: Any, dialect: str) -> dict[str, sa.Select[Any]]:
             _flag(e.c.designated),
         )
         .join(e, e.c.case_id == c.c.id)
-        .where(wanted)
-        .order_by(c.c.id, e.c.id)
+        .where(wanted, *_in_range(e.c.case_id, ids))
     )
-    return {"facts": facts, "members": members, "incomes": incomes, "assets": assets, "expenses": expenses}
+    # A member's records are found by its id within the case; the order of a case's assets and
+    # expenses does not matter (they are summed).
+    return {
+        "facts": (facts, (0,)),
+        "members": (members, (0, 1)),
+        "incomes": (incomes, (0, 2)),
+        "assets": (assets, (0,)),
+        "expenses": (expenses, (0,)),
+    }
 
 
-def _fetch(session: Session, statement: sa.Select[Any], width: int, copy: bool) -> np.ndarray[Any, Any]:
-    """The statement's rows as an int64 matrix."""
-    if copy:
-        compiled = statement.compile(dialect=_POSTGRESQL, compile_kwargs={"literal_binds": True})
-        raw = session.connection().connection.driver_connection
-        assert raw is not None
-        buffer = bytearray()
-        with raw.cursor() as cursor, cursor.copy(f"COPY ({compiled}) TO STDOUT") as out:
-            for block in out:
-                buffer += block
-        if not buffer:
-            return np.zeros((0, width), dtype=np.int64)
-        # COPY's text format is tab- and newline-separated integers (no NULL: every column is
-        # coalesced), which numpy's text parser reads without a Python object per value.
-        values = np.fromstring(buffer.decode("ascii"), dtype=np.int64, sep=" ")
-        return values.reshape(-1, width)
-    rows = session.execute(statement).all()
-    if not rows:
-        return np.zeros((0, width), dtype=np.int64)
-    return np.array(rows, dtype=np.int64).reshape(-1, width)
+def _in_range(case_id: Any, ids: tuple[int, int] | None) -> tuple[Any, ...]:
+    """A range of cases also as a condition on a record table's own ``case_id``, which the join
+    implies: reading a part of the population, its records are found through that index rather
+    than by scanning the whole table for each part."""
+    return () if ids is None else (case_id > ids[0], case_id <= ids[1])
 
 
-def ordinals(keys: np.ndarray[Any, Any]) -> np.ndarray[Any, np.dtype[np.int64]]:
-    """yyyymmdd keys as date ordinals (NOT_GIVEN stays)."""
-    given = keys > 0
-    safe = np.where(given, keys, 19700101)
-    months = (safe // 10000 - 1970) * 12 + safe // 100 % 100 - 1
-    days = months.astype("datetime64[M]").astype("datetime64[D]") + (safe % 100 - 1)
-    found: np.ndarray[Any, np.dtype[np.int64]] = np.where(given, days.astype(np.int64) + _EPOCH, NOT_GIVEN)
-    return found
+def _fetch(
+    session: Session, read: tuple[sa.Select[Any], tuple[int, ...]], width: int, blocks: bool
+) -> np.ndarray[Any, Any]:
+    """The statement's rows as an int64 matrix, in the order of its key columns."""
+    statement, keys = read
+    if blocks:
+        values = _in_blocks(session, statement, width)
+    else:
+        rows = session.execute(statement).all()
+        values = np.array(rows, dtype=np.int64).reshape(-1, width)
+    # Sorted here rather than by the database: one sort of a few million integers, where the
+    # server would sort the rows before joining them into texts.
+    return values[np.lexsort([values[:, k] for k in reversed(keys)])]
+
+
+def _in_blocks(session: Session, statement: sa.Select[Any], width: int) -> np.ndarray[Any, Any]:
+    """On PostgreSQL, the rows joined into a few hundred texts of space-separated integers, one per
+    block of case ids, which numpy's text parser reads without a Python object per value. Read a
+    row at a time (COPY's included), a million households' 7 million rows cost 1.3 µs each in the
+    driver, more than the server took to make them: 10 s of the reading process's 12 s of CPU."""
+    case = statement.selected_columns[0]
+    lines = statement.with_only_columns(
+        # Every column is coalesced: no NULL, which ``concat_ws`` would leave out.
+        sa.func.concat_ws(" ", *statement.selected_columns).label("line"),
+        sa.func.div(case, _BLOCK).label("block"),
+    ).subquery()
+    texts = sa.select(sa.func.string_agg(lines.c.line, sa.literal_column("' '"))).group_by(lines.c.block)
+    found = session.execute(texts).scalars().all()
+    values = np.fromstring(" ".join(found), dtype=np.int64, sep=" ") if found else np.zeros(0, np.int64)
+    if values.size % width:
+        raise ValueError(f"screening read {values.size} values, not rows of {width}")
+    return values.reshape(-1, width)
 
 
 def _rows_of(case_ids: np.ndarray[Any, Any], owners: np.ndarray[Any, Any]) -> np.ndarray[Any, Any]:
@@ -324,24 +356,40 @@ def read_population(
     """The population's households in ``counties``, decided on ``on``, as screening columns; only
     the cases ``ids[0]`` < id <= ``ids[1]`` if given (a batch job's chunk)."""
     dialect = session.get_bind().dialect.name
-    copy = dialect == "postgresql"
+    blocks = dialect == "postgresql"
     wanted = population_filter(population, counties)
     if ids is not None:
         wanted = sa.and_(wanted, _CASES.c.id > ids[0], _CASES.c.id <= ids[1])
-    statements = _statements(wanted, dialect)
-    facts = _fetch(session, statements["facts"], 11, copy)
-    members = _fetch(session, statements["members"], 8, copy)
-    incomes = _fetch(session, statements["incomes"], 7, copy)
-    assets = _fetch(session, statements["assets"], 6, copy)
-    expenses = _fetch(session, statements["expenses"], 7, copy)
+    statements = _statements(wanted, dialect, ids)
+    if blocks:
+        # A county's population is planned as one big join, and PostgreSQL would compile it to
+        # machine code first: 1.3–2.2 s a statement at 1,000,000 households, longer than running
+        # it. Sorting and hashing in memory rather than in batches on disk saves as much again.
+        session.execute(sa.text("SET LOCAL jit = off"))
+        session.execute(sa.text("SET LOCAL work_mem = '64MB'"))
+        if ids is not None:
+            # A part's members are found through their household's index only if the planner
+            # knows an index read costs little more than a sequential one (the tables are in
+            # memory): else it scans every member for each part.
+            session.execute(sa.text("SET LOCAL random_page_cost = 1.1"))
+    facts = _fetch(session, statements["facts"], 9, blocks)
+    members = _fetch(session, statements["members"], 9, blocks)
+    incomes = _fetch(session, statements["incomes"], 7, blocks)
+    assets = _fetch(session, statements["assets"], 6, blocks)
+    expenses = _fetch(session, statements["expenses"], 7, blocks)
 
     case_ids = facts[:, 0]
     n = len(case_ids)
     disqualified = np.zeros(n, dtype=np.bool_)
-    with_findings = case_ids[facts[:, 9] == 1]
+    with_findings = case_ids[facts[:, 7] == 1]
     if len(with_findings):
         found = _disqualified(session, [int(i) for i in with_findings])
         disqualified = np.isin(case_ids, np.array(sorted(found), dtype=np.int64))
+    member_household = _rows_of(case_ids, members[:, 0])
+    hukou_ok = np.zeros(n, dtype=np.bool_)
+    hukou_ok[member_household[(members[:, 8] & _HUKOU_OK) != 0]] = True
+    insured_ok = np.zeros(n, dtype=np.bool_)
+    insured_ok[member_household[(members[:, 8] & _INSURED_OK) != 0]] = True
     household_facts = HouseholdFacts(
         procedure=facts[:, 1].astype(np.int8),
         county=facts[:, 2].copy(),
@@ -350,18 +398,18 @@ def read_population(
         current_assistance=facts[:, 4].astype(np.int8),
         transition=facts[:, 5].astype(np.int8),
         monitoring=facts[:, 6] == 1,
-        hukou_ok=facts[:, 7] == 1,
-        insured_ok=facts[:, 8] == 1,
+        hukou_ok=hukou_ok,
+        insured_ok=insured_ok,
         county_disqualified=disqualified,
     )
     member_rows = MemberRows(
-        household=_rows_of(case_ids, members[:, 0]),
+        household=member_household,
         relation=members[:, 2].astype(np.int8),
-        birth=ordinals(members[:, 3]),
+        birth=ordinals_of(members[:, 3]),
         unable_to_live_independently=members[:, 4] == 1,
         student=members[:, 5].astype(np.int8),
         exclusion=members[:, 6].astype(np.int8),
-        exclusion_since=ordinals(members[:, 7]),
+        exclusion_since=ordinals_of(members[:, 7]),
     )
     # A member row is (case, member): a household with two cases in the population has its
     # members twice, once for each case's own records.
@@ -402,7 +450,7 @@ def read_population(
     )
     expense_rows = ExpenseRows(
         household=_rows_of(case_ids, expenses[:, 0]),
-        date=ordinals(expenses[:, 1]),
+        date=ordinals_of(expenses[:, 1]),
         kind=expenses[:, 2].astype(np.int8),
         policy_scope_personal_burden=expenses[:, 3].copy(),
         out_of_pocket=expenses[:, 4].copy(),
@@ -410,14 +458,14 @@ def read_population(
         designated=expenses[:, 6] == 1,
     )
     columns = columns_from_rows(household_facts, member_rows, income_rows, asset_rows, expense_rows, arrays)
-    return Population(columns, case_ids.copy(), facts[:, 10].copy(), on)
+    return Population(columns, case_ids.copy(), facts[:, 8].copy(), on)
 
 
 __all__ = [
     "POPULATIONS",
     "POPULATION_TITLES",
     "Population",
-    "ordinals",
+    "concat_populations",
     "population_filter",
     "read_population",
 ]

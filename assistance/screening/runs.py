@@ -4,6 +4,7 @@ transaction; the computing is in ``computing``."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping, Sequence
 from datetime import date
 from typing import Any, Final
@@ -134,15 +135,34 @@ def claim(db: Database, run_id: int) -> ScreeningRun | None:
 
 
 def finish(db: Database, run_id: int, result: dict[str, Any], changes: list[dict[str, Any]]) -> None:
-    """Write the run's result and its changing households in one transaction."""
+    """Write the run's result and its changing households in one transaction; each change's
+    ``data`` is already JSON text (``explained.change_data``)."""
     table: sa.Table = ScreeningChange.__table__  # type: ignore[attr-defined]
     with db.transaction() as session:
         session.execute(sa.delete(table).where(table.c.run_id == run_id))
-        for start in range(0, len(changes), 5000):
-            session.execute(sa.insert(table), changes[start : start + 5000])
+        if changes:
+            _write_changes(session, table, changes)
         run = session.get(ScreeningRun, run_id)
         assert run is not None
         run.result, run.status, run.finished_at = result, DONE, utcnow()
+
+
+def _write_changes(session: Session, table: sa.Table, changes: list[dict[str, Any]]) -> None:
+    """On PostgreSQL through ``COPY``: a reform can move 150,000 households, each with two explained
+    decisions (200 MB of JSON), and inserting them in batches of rows took 10 s where COPY takes
+    a few. On SQLite, inserted as rows."""
+    names = [c for c in changes[0] if c != "data"]
+    if session.get_bind().dialect.name != "postgresql":
+        rows = [{**{n: c[n] for n in names}, "data": json.loads(c["data"])} for c in changes]
+        for start in range(0, len(rows), 5000):
+            session.execute(sa.insert(table), rows[start : start + 5000])
+        return
+    raw = session.connection().connection.driver_connection
+    assert raw is not None
+    columns = ", ".join([*names, "data"])
+    with raw.cursor() as cursor, cursor.copy(f"COPY {table.name} ({columns}) FROM STDIN") as copy:
+        for change in changes:
+            copy.write_row([*(change[n] for n in names), change["data"]])
 
 
 def failed(db: Database, run_id: int, error: str) -> None:

@@ -6,7 +6,7 @@ columns_from_rows, or from case files with columns_from_cases), then call screen
 """
 
 from rules.screening.casefiles import columns_from_cases
-from rules.screening.columns import FormulaIncomes, ScreeningColumns
+from rules.screening.columns import FormulaIncomes, ScreeningColumns, concat_columns
 from rules.screening.parameters import ParameterArrays, build_parameter_arrays
 from rules.screening.rows import (
     AssetRows,
@@ -50,5 +50,6 @@ __all__ = [
     "build_parameter_arrays",
     "columns_from_cases",
     "columns_from_rows",
+    "concat_columns",
     "screen",
 ]

@@ -9,6 +9,7 @@ settled in these columns; what depends on a dated parameter is computed by
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, fields
 from typing import Final
 
@@ -121,3 +122,24 @@ class ScreeningColumns:
             self.formula_incomes.household.min() < 0 or self.formula_incomes.household.max() >= length
         ):
             raise ValueError("formula income rows name a household outside the columns")
+
+
+def concat_columns(parts: Sequence[ScreeningColumns]) -> ScreeningColumns:
+    """The parts' households one after another, as one set of columns (a population read in parts
+    by ranges of cases): each column joined, and the formula incomes' rows pointed at their
+    households' new places."""
+    if not parts:
+        raise ValueError("no columns to join")
+    offsets = np.cumsum([0, *(len(part) for part in parts[:-1])])
+    incomes = [part.formula_incomes for part in parts]
+    joined = {f.name: np.concatenate([getattr(i, f.name) for i in incomes]) for f in fields(FormulaIncomes)}
+    joined["household"] = np.concatenate(
+        [i.household + offset for i, offset in zip(incomes, offsets, strict=True)]
+    ).astype(np.int64)
+    formula = FormulaIncomes(**joined)
+    columns = {
+        f.name: np.concatenate([getattr(part, f.name) for part in parts])
+        for f in fields(ScreeningColumns)
+        if f.name != "formula_incomes"
+    }
+    return ScreeningColumns(**columns, formula_incomes=formula)

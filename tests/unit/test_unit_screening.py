@@ -22,9 +22,11 @@ from rules.screening import (
     MISSING_PARAMETER,
     OUTCOMES,
     REFERRALS,
+    ScreeningColumns,
     ScreeningResult,
     build_parameter_arrays,
     columns_from_cases,
+    concat_columns,
     screen,
 )
 from tests.unit.unit_casedata import LOCAL_PARAMETERS, edge_case, family_of_three
@@ -153,3 +155,36 @@ def test_the_columns_count_only_the_members_64_article_9_counts() -> None:
     columns = columns_from_cases([case, case], ARRAYS)
     assert columns.size.tolist() == [3, 3]
     assert columns.income.dtype == np.int64
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=_SLOW)
+@given(
+    st.lists(
+        st.one_of(boundary_cases(v.DIBAO_EDGE, PARAMETERS), boundary_cases(v.ILLNESS_POVERTY, PARAMETERS)),
+        min_size=2,
+        max_size=8,
+    ),
+    st.data(),
+)
+def test_columns_read_in_parts_and_joined_are_the_columns_read_at_once(
+    cases: list[CaseFile], data: st.DataObject
+) -> None:
+    # A population read in ranges of cases (assistance/screening/parts.py) is joined back.
+    cut = data.draw(st.integers(1, len(cases) - 1))
+    whole = columns_from_cases(cases, ARRAYS)
+    joined = concat_columns(
+        [columns_from_cases(cases[:cut], ARRAYS), columns_from_cases(cases[cut:], ARRAYS)]
+    )
+    for name in ("procedure", "size", "income", "financial_assets", "hukou_ok", "parameter_missing"):
+        assert np.array_equal(getattr(joined, name), getattr(whole, name)), name
+    # The same formula incomes, each pointing at its household (in any order: kinds come in turn).
+    names = ("household", "kind", "amount", "months", "obligor_standard", "children")
+
+    def incomes(columns: ScreeningColumns) -> np.ndarray:
+        table = np.stack([getattr(columns.formula_incomes, name).astype(np.int64) for name in names])
+        return table[:, np.lexsort(table[::-1])]
+
+    assert np.array_equal(incomes(joined), incomes(whole))
+    both = screen(joined, ARRAYS), screen(whole, ARRAYS)
+    for name in ("outcome", "referral", "failed", "near_boundary"):
+        assert np.array_equal(getattr(both[0], name), getattr(both[1], name)), name
