@@ -55,12 +55,12 @@ def _what_if(db: Database, user: int, changes: dict[str, str], workers: int) -> 
     }
 
 
-def _sweep(db: Database, user: int) -> dict[str, object]:
+def _sweep(db: Database, user: int, workers: int) -> dict[str, object]:
     body = {"parameter": "dibao_standard.urban", "start": "600.00", "stop": "900.00", "step": "5.00",
             "effective_on": RECHECK_ON.isoformat()}  # fmt: skip
     started = time.perf_counter()
     run_id = runs.create_sweep(db, user, body, RECHECK_ON)
-    found = run_screening(db, run_id)
+    found = run_screening(db, run_id, workers=workers)
     seconds = time.perf_counter() - started
     assert found is not None
     result = found["result"]
@@ -105,7 +105,7 @@ def main() -> None:
                     json.dumps(_what_if(db, ids["yanhu"], changes, args.workers), ensure_ascii=False),
                     flush=True,
                 )
-            print(json.dumps(_sweep(db, ids["yanhu"])), flush=True)
+            print(json.dumps(_sweep(db, ids["yanhu"], args.workers)), flush=True)
         if not args.skip_full:
             print(json.dumps(_full_agreement(db, args.workers), ensure_ascii=False), flush=True)
 

@@ -99,7 +99,7 @@ def _verdicts(result: ScreeningResult, rows: np.ndarray[Any, Any]) -> list[Verdi
     ]
 
 
-def _read_part(db: Database, reading: Reading, ids: tuple[int, int]) -> Part:
+def _read_part(db: Database, reading: Reading, ids: tuple[int, int] | None) -> Part:
     started, cpu = time.perf_counter(), time.process_time()
     base_arrays = build_parameter_arrays(reading.base)
     with db.reading() as session:
@@ -162,8 +162,8 @@ def _ranges(db: Database, reading: Reading, parts: int) -> tuple[list[tuple[int,
 def _parts(db: Database, reading: Reading, workers: int) -> Iterator[Part]:
     ranges, count = _ranges(db, reading, max(workers, 1) * PARTS_PER_WORKER)
     if workers <= 1 or count < POOL_FROM:
-        for ids in ranges:
-            yield _read_part(db, reading, ids)
+        # In one process, one part: the whole population in one pass over each table.
+        yield _read_part(db, reading, None)
         return
     # Spawned, not forked: the calling process may be a web worker with threads and open
     # connections.
