@@ -169,15 +169,15 @@ def preload(session: Session, cases: list[Case]) -> Preloaded:
     connection = session.connection()
     in_range = {"first": first, "last": last}
     household_query, member_query, record_queries = _preload_queries()
-    for row in connection.execute(household_query, in_range):
+    for row in connection.execute(household_query, in_range).all():
         if row.id in households:
             found.households[row.id] = row
-    for row in connection.execute(member_query, in_range):
+    for row in connection.execute(member_query, in_range).all():
         if row.household_id in households:
             found.members[row.household_id].append(row)
     for query, fact in zip(record_queries, RECORD_LISTS, strict=True):
         target = found.records[fact.key]
-        for row in connection.execute(query, in_range):
+        for row in connection.execute(query, in_range).all():
             if row.case_id in wanted:
                 target[row.case_id].append(row)
     return found
@@ -195,20 +195,20 @@ def preload_listed(session: Session, cases: Sequence[Any]) -> Preloaded:
     connection = session.connection()
     for row in connection.execute(
         sa.select(household_t).where(listed(connection, household_t.c.id, households))
-    ):
+    ).all():
         found.households[row.id] = row
     members = (
         sa.select(member_t)
         .where(listed(connection, member_t.c.household_id, households))
         .order_by(member_t.c.household_id, member_t.c.position)
     )
-    for row in connection.execute(members):
+    for row in connection.execute(members).all():
         found.members[row.household_id].append(row)
     for fact in RECORD_LISTS:
         table = _table(MODELS[fact.table])
         target = found.records[fact.key]
         query = sa.select(table).where(listed(connection, table.c.case_id, ids)).order_by(table.c.id)
-        for row in connection.execute(query):
+        for row in connection.execute(query).all():
             target[row.case_id].append(row)
     return found
 

@@ -127,7 +127,7 @@ def explain_part(
     """Decide the cases (one part, read together) on ``on`` under each table, compare each with
     its screening verdict, and keep the brief decisions of the cases ``keep`` marks."""
     found = Explained()
-    rows = list(session.execute(sa.select(_CASES).where(listed(session.connection(), _CASES.c.id, case_ids))))
+    rows = session.execute(sa.select(_CASES).where(listed(session.connection(), _CASES.c.id, case_ids))).all()
     by_id = {row.id: row for row in rows}
     household_rows = preload_listed(session, rows)
     for case_id, per_pass, kept in zip(case_ids, verdicts, keep, strict=True):
