@@ -90,5 +90,5 @@ def summarise(procedure: str, eligible: bool, path: str | None, failed: list[Cri
         if path == "simplified":
             return f"符合{name}认定条件，可经公示后按简化程序认定（64号 第十五条）。"
         return f"符合{name}认定条件（{article}）。"
-    reasons = "；".join(f"{c.title}（{c.article}）" for c in failed)
+    reasons = "；".join([f"{c.title}（{c.article}）" for c in failed])
     return f"不符合{name}认定条件：{reasons}。"

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import replace
 from typing import Any
 
 from rules import vocabulary as v
@@ -34,12 +33,16 @@ def evaluate(case: CaseFile, parameters: ParameterTable | None = None) -> Decisi
     validity = REGULATIONS[case.procedure].warning_for(case.application_date)
     if validity:
         warnings.append(validity)
-    overridden = [t.title for t in decision.thresholds.values() if t.overridden]
-    if overridden:
-        warnings.append(
-            f"本结论使用了案卷指定的测算参数（{'、'.join(overridden)}），仅供测算，不作为认定依据。"
-        )
-    return replace(decision, warnings=tuple(warnings)) if warnings else decision
+    if thresholds.may_have_overridden:
+        overridden = [t.title for t in decision.thresholds.values() if t.overridden]
+        if overridden:
+            warnings.append(
+                f"本结论使用了案卷指定的测算参数（{'、'.join(overridden)}），仅供测算，不作为认定依据。"
+            )
+    if warnings:
+        # The decision is new and not yet shared: set its warnings rather than copy it.
+        decision.warnings = tuple(warnings)
+    return decision
 
 
 def evaluate_data(data: Mapping[str, Any], parameters: ParameterTable | None = None) -> Decision:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from typing import Final
 
 from rules import vocabulary as v
 from rules.casefile import CaseFile, Member
@@ -97,13 +98,18 @@ def _excluded(member: Member, on: date, thresholds: Thresholds) -> MemberStatus 
     )
 
 
+_APPLICANT: Final = f"（{v.RELATIONS['self']}）为申请人，计入家庭成员。"
+_SPOUSE: Final = f"（{v.RELATIONS['spouse']}）为配偶，计入家庭成员。"
+
+
 def _by_relation(member: Member, on: date) -> MemberStatus:
-    who = f"{member.name}（{v.RELATIONS[member.relation]}）"
     relation = member.relation
+    # The two commonest, with the relation's label written into the sentence beforehand.
     if relation == "self":
-        return MemberStatus(member, True, "64号 第十七条", f"{who}为申请人，计入家庭成员。")
+        return MemberStatus(member, True, "64号 第十七条", f"{member.name}{_APPLICANT}")
     if relation == "spouse":
-        return MemberStatus(member, True, "64号 第九条（一）", f"{who}为配偶，计入家庭成员。")
+        return MemberStatus(member, True, "64号 第九条（一）", f"{member.name}{_SPOUSE}")
+    who = f"{member.name}（{v.RELATIONS[relation]}）"
     if relation == "child":
         age = age_on(member.birth_date, on)
         if age < ADULT_AGE:
@@ -139,14 +145,21 @@ def _by_relation(member: Member, on: date) -> MemberStatus:
 
 def compose_household(case: CaseFile, thresholds: Thresholds) -> Household:
     on = case.application_date
-    statuses = tuple(
-        [_excluded(member, on, thresholds) or _by_relation(member, on) for member in case.members]
-    )
-    counted = frozenset([s.member.id for s in statuses if s.counted])
+    statuses: list[MemberStatus] = []
+    counted_ids: list[str] = []
+    for member in case.members:
+        status = (
+            _by_relation(member, on)
+            if member.exclusion is None
+            else _excluded(member, on, thresholds) or _by_relation(member, on)
+        )
+        statuses.append(status)
+        if status.counted:
+            counted_ids.append(member.id)
     note = (
         "因病致贫重病患者的共同生活家庭成员参照运城市最低生活保障审核确认办法确定"
         "（65号 第六条（四）），按64号 第九条、第十条认定。"
         if case.procedure == v.ILLNESS_POVERTY
         else "共同生活的家庭成员按64号 第九条、第十条认定。"
     )
-    return Household(statuses, counted, note)
+    return Household(tuple(statuses), frozenset(counted_ids), note)

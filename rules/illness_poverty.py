@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
+from functools import lru_cache
 from typing import Any
 
 from rules import vocabulary as v
@@ -12,7 +13,7 @@ from rules.casefile import CaseFile, MedicalExpense, Member
 from rules.counties import PROVINCE_PREFIX
 from rules.criteria import FAIL, PASS, Criterion, outcome_of
 from rules.decision import ELIGIBLE, NOT_ELIGIBLE, Decision, summarise
-from rules.dibao_edge import income_band
+from rules.dibao_edge import band, lower_sentence
 from rules.household import compose_household, years_before
 from rules.income import IncomeAssessment, assess_income
 from rules.money import MONTHS_PER_YEAR, ZERO, ratio, yuan
@@ -21,9 +22,10 @@ from rules.property import (
     compare_per_capita,
     county_findings_test,
     financial_assets_test,
+    financial_assets_within,
     holdings,
-    housing_test,
-    vehicles_test,
+    housing_within,
+    vehicles_within,
 )
 from rules.thresholds import Thresholds
 
@@ -37,17 +39,9 @@ class MedicalCosts:
     counted: tuple[MedicalExpense, ...]
     outside_window: int
     not_designated: int
-
-    @property
-    def inpatient_burden(self) -> Decimal:
-        return sum(
-            (e.policy_scope_personal_burden - e.mutual_aid for e in self.counted if e.type == "inpatient"),
-            ZERO,
-        )
-
-    @property
-    def out_of_pocket(self) -> Decimal:
-        return sum((e.out_of_pocket for e in self.counted), ZERO)
+    # Summed once: the decision shows each sum four times over.
+    inpatient_burden: Decimal
+    out_of_pocket: Decimal
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -72,7 +66,11 @@ def medical_costs(case: CaseFile) -> MedicalCosts:
             not_designated += 1
         else:
             counted.append(expense)
-    return MedicalCosts(first, last, tuple(counted), outside, not_designated)
+    inpatient = sum(
+        (e.policy_scope_personal_burden - e.mutual_aid for e in counted if e.type == "inpatient"), ZERO
+    )
+    out_of_pocket = sum((e.out_of_pocket for e in counted), ZERO)
+    return MedicalCosts(first, last, tuple(counted), outside, not_designated, inpatient, out_of_pocket)
 
 
 def hukou_in_shanxi(patient: Member) -> Criterion:
@@ -116,46 +114,57 @@ def deductible_reached(costs: MedicalCosts, deductible: Decimal) -> Criterion:
     article = "65号 第六条（三）"
     burden = costs.inpatient_burden
     ok = burden >= deductible
-    figures = {"inpatient_policy_scope_burden": yuan(burden), "annual_deductible": yuan(deductible)}
+    burden_text, deductible_text = yuan(burden), yuan(deductible)
+    figures = {"inpatient_policy_scope_burden": burden_text, "annual_deductible": deductible_text}
     head = (
         f"{costs.window_from.isoformat()}至{costs.window_to.isoformat()}定点医疗机构政策范围内住院费用"
-        f"经各项报销并扣除社会互助帮困后个人负担{yuan(burden)}元"
+        f"经各项报销并扣除社会互助帮困后个人负担{burden_text}元"
     )
     if burden > deductible:
-        sentence = f"{head}，超过年度救助起付标准{yuan(deductible)}元，符合{article}。"
+        sentence = f"{head}，超过年度救助起付标准{deductible_text}元，符合{article}。"
     elif ok:
-        sentence = f"{head}，恰好达到年度救助起付标准{yuan(deductible)}元，“达到”即符合{article}。"
+        sentence = f"{head}，恰好达到年度救助起付标准{deductible_text}元，“达到”即符合{article}。"
     else:
-        sentence = f"{head}，未达到年度救助起付标准{yuan(deductible)}元，不符合{article}。"
+        sentence = f"{head}，未达到年度救助起付标准{deductible_text}元，不符合{article}。"
     return Criterion(
         "illness.deductible", "个人负担达到年度救助起付标准", outcome_of(ok), article, sentence, figures
     )
+
+
+@lru_cache(maxsize=1024)
+def _income_limit(standard: Decimal, multiplier: Decimal) -> tuple[Decimal, str, str, str]:
+    """65号 第六条（四）'s limit and its figures, the same for every case of a place and period
+    (only compared and shown to the fen, as ``dibao_edge._band``)."""
+    limit = standard * multiplier
+    return limit, yuan(standard), ratio(multiplier), yuan(limit)
 
 
 def income_after_medical(
     income: IncomeAssessment, costs: MedicalCosts, standard: Decimal, multiplier: Decimal, area: str
 ) -> Criterion:
     article = "65号 第六条（四）"
-    remaining = max(income.annual_total - costs.out_of_pocket, ZERO)
+    annual, out_of_pocket = income.annual_total, costs.out_of_pocket
+    remaining = max(annual - out_of_pocket, ZERO)
     size = income.household_size
-    limit = standard * multiplier
+    limit, standard_text, times, limit_text = _income_limit(standard, multiplier)
     sign = compare_per_capita(remaining, size * 12, limit)
     per_capita = remaining / (MONTHS_PER_YEAR * size)
+    annual_text, out_of_pocket_text, per_capita_text = yuan(annual), yuan(out_of_pocket), yuan(per_capita)
     figures = {
-        "annual_income": yuan(income.annual_total),
-        "out_of_pocket_12_months": yuan(costs.out_of_pocket),
+        "annual_income": annual_text,
+        "out_of_pocket_12_months": out_of_pocket_text,
         "income_after_medical": yuan(remaining),
         "household_size": str(size),
-        "per_capita_monthly_income": yuan(per_capita),
-        "dibao_standard": yuan(standard),
-        "multiplier": ratio(multiplier),
-        "limit": yuan(limit),
+        "per_capita_monthly_income": per_capita_text,
+        "dibao_standard": standard_text,
+        "multiplier": times,
+        "limit": limit_text,
     }
     head = (
-        f"家庭年收入{yuan(income.annual_total)}元扣除申请前12个月个人自负医疗费用{yuan(costs.out_of_pocket)}元后，"
-        f"人均月收入{yuan(per_capita)}元"
+        f"家庭年收入{annual_text}元扣除申请前12个月个人自负医疗费用{out_of_pocket_text}元后，"
+        f"人均月收入{per_capita_text}元"
     )
-    bound = f"当地{v.AREAS[area]}低保标准{yuan(standard)}元的{ratio(multiplier)}倍{yuan(limit)}元"
+    bound = f"当地{v.AREAS[area]}低保标准{standard_text}元的{times}倍{limit_text}元"
     if sign < 0:
         sentence = f"{head}，低于{bound}，符合{article}。"
     elif sign == 0:
@@ -164,7 +173,7 @@ def income_after_medical(
         sentence = f"{head}，高于{bound}，不符合{article}。"
     return Criterion(
         "illness.income",
-        f"扣除自负医疗费用后人均收入低于低保标准{ratio(multiplier)}倍",
+        f"扣除自负医疗费用后人均收入低于低保标准{times}倍",
         outcome_of(sign < 0),
         article,
         sentence,
@@ -195,8 +204,10 @@ def not_other_assistance(
             figures,
         ), None
     multiplier = thresholds.amount("edge_upper_multiplier")
-    lower, upper = income_band(income, case.area, standard, multiplier)
-    figures.update(lower.figures)
+    # 64号's income band and property tests, for their results only: no sentence of theirs is
+    # shown but the band's lower one, and that only on the way to dibao.
+    found = band(income, case.area, standard, multiplier)
+    figures.update(found.figures)
     below_dibao = income.annual_total < standard * MONTHS_PER_YEAR * income.household_size
     if below_dibao:
         return Criterion(
@@ -204,25 +215,21 @@ def not_other_assistance(
             title,
             FAIL,
             article,
-            f"未扣除医疗费用时{lower.explanation[:-1]}，应引导申请最低生活保障。",
+            f"未扣除医疗费用时{lower_sentence(found, standard)[:-1]}，应引导申请最低生活保障。",
             figures,
         ), "dibao"
-    if lower.result == PASS and upper.result == PASS:
+    if found.below > 0 and found.above < 0:
         edge_standard = standard * multiplier
         property_ok = all(
-            c.passed
-            for c in (
-                financial_assets_test(
-                    "edge.financial_assets",
-                    "64号 第十四条（一）",
-                    "当地低保边缘家庭标准",
+            (
+                financial_assets_within(
                     edge_standard,
                     thresholds.amount("edge_financial_asset_months"),
                     held,
                     income.household_size,
                 ),
-                housing_test(held, int(thresholds.amount("edge_housing_limit"))),
-                vehicles_test(held, edge_standard, thresholds.amount("edge_vehicle_months")),
+                housing_within(held, int(thresholds.amount("edge_housing_limit"))),
+                vehicles_within(held, edge_standard, thresholds.amount("edge_vehicle_months")),
             )
         )
         if property_ok:
@@ -279,18 +286,19 @@ def evaluate_illness_poverty(case: CaseFile, thresholds: Thresholds) -> Decision
     medical = costs.to_dict()
     medical["patient"] = patient.id
     return Decision(
-        procedure=case.procedure,
-        application_date=case.application_date,
-        county=case.county,
-        area=case.area,
-        outcome=ELIGIBLE if eligible else NOT_ELIGIBLE,
-        path="standard" if eligible else None,
-        referral=referral,
-        summary=summarise(case.procedure, eligible, "standard", failed),
-        household=household,
-        income=income,
-        criteria=criteria,
-        holdings=held,
-        thresholds=thresholds.used,
-        medical=medical,
+        case.procedure,
+        case.application_date,
+        case.county,
+        case.area,
+        ELIGIBLE if eligible else NOT_ELIGIBLE,
+        "standard" if eligible else None,
+        referral,
+        summarise(case.procedure, eligible, "standard", failed),
+        household,
+        income,
+        criteria,
+        held,
+        thresholds.used,
+        (),
+        medical,
     )

@@ -103,6 +103,25 @@ def cite(procedure: str, item: str) -> str:
     return f"64号 第十二条、65号 {item}"
 
 
+def _fixed_lines(procedure: str) -> dict[str, tuple[str, str, str, str, bool]]:
+    """For each kind whose line is the same sentence whatever the figures, by procedure: its
+    category, article, the words between the member's name and the amount and those after it,
+    and whether the amount counts (65号 第八条) or not (第九条). The rest need the thresholds."""
+    fixed = {}
+    for name, kind in v.INCOME_KINDS.items():
+        if kind.excluded_by:
+            article = cite(procedure, kind.excluded_by)
+            fixed[name] = (kind.category, article, f"的{kind.label}", f"元依{article}不计入家庭收入。", False)
+        elif name not in ("flexible", "migrant", "support", "transfer_expense"):
+            article = cite(procedure, _CATEGORY_ITEM[kind.category])
+            tail = f"元计入{v.INCOME_CATEGORIES[kind.category]}。"
+            fixed[name] = (kind.category, article, f"的{kind.label}", tail, True)
+    return fixed
+
+
+_FIXED_LINES = {procedure: _fixed_lines(procedure) for procedure in v.PROCEDURES}
+
+
 class _IncomeRules:
     def __init__(self, case: CaseFile, thresholds: Thresholds) -> None:
         self.case = case
@@ -110,6 +129,7 @@ class _IncomeRules:
         self.names = {m.id: m.name for m in case.members}
 
     def line(self, index: int, item: IncomeItem, household: Household) -> IncomeLine:
+        """A line ``assess_income`` does not write itself."""
         kind = v.INCOME_KINDS[item.kind]
         who = self.names[item.member]
         if item.member not in household.counted_ids:
@@ -271,9 +291,51 @@ class _IncomeRules:
 
 
 def assess_income(case: CaseFile, household: Household, thresholds: Thresholds) -> IncomeAssessment:
-    rules = _IncomeRules(case, thresholds)
-    lines = tuple([rules.line(i, item, household) for i, item in enumerate(case.incomes)])
-    total = sum([line.counted for line in lines], ZERO)
+    # The lines of the kinds whose sentence needs no threshold are written here; _IncomeRules
+    # writes the others (made only when one is there).
+    fixed = _FIXED_LINES[case.procedure]
+    counted_ids = household.counted_ids
+    names = {}
+    for member in case.members:
+        names[member.id] = member.name
+    rules: _IncomeRules | None = None
+    lines = []
+    total = ZERO
+    for index, item in enumerate(case.incomes):
+        line_of = fixed.get(item.kind)
+        if line_of is not None and item.member in counted_ids:
+            category, article, words, tail, counts = line_of
+            who = names[item.member]
+            if counts:
+                amount = item.amount or ZERO
+                line = IncomeLine(
+                    index,
+                    item.member,
+                    item.kind,
+                    category,
+                    amount,
+                    amount,
+                    article,
+                    f"{who}{words}{yuan(amount)}{tail}",
+                )
+            else:
+                shown = yuan(item.amount or ZERO)
+                line = IncomeLine(
+                    index,
+                    item.member,
+                    item.kind,
+                    category,
+                    item.amount,
+                    ZERO,
+                    article,
+                    f"{who}{words}{shown}{tail}",
+                )
+        else:
+            if rules is None:
+                rules = _IncomeRules(case, thresholds)
+            line = rules.line(index, item, household)
+        lines.append(line)
+        total += line.counted  # as sum() adds, in order
     first, last = income_window(case.application_date)
     # Transfer expenses cannot make a household's income negative.
-    return IncomeAssessment(first, last, lines, max(total, ZERO), household.size)
+    return IncomeAssessment(first, last, tuple(lines), max(total, ZERO), household.size)

@@ -64,6 +64,9 @@ class ParameterTable:
             entries.sort(key=lambda v: (v.county == ANY, v.area == ANY, -v.effective_from.toordinal()))
         self._cache: dict[tuple[str, str, str, date], ParameterValue] = {}
         self._at: dict[tuple[str, str, date], dict[str, ParameterValue]] = {}
+        # Whether a decision from this table alone can use a value marked overridden (a table is
+        # never built of what-if values, but nothing forbids it).
+        self.holds_overridden = any(v.overridden for entries in self._by_kind.values() for v in entries)
 
     @property
     def kinds(self) -> list[str]:

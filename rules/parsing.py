@@ -29,14 +29,23 @@ from rules.casefile import (
     MonitoringHousehold,
 )
 from rules.declaration import Fact
-from rules.idnumber import InvalidIdNumber, birth_date_of
+from rules.idnumber import InvalidIdNumber, birth_date_of, valid_birth_date
 from rules.reader import SCHEMA_VERSION, CaseFileError, Check, Reader, join
+from rules.strict import StrictCheck
 
+# The slots of a member the strict reading completes (a frozen record refuses setattr).
+_SET_ID_NUMBER = vars(Member)["id_number"].__set__
+_SET_BIRTH_DATE = vars(Member)["birth_date"].__set__
 _OVERRIDE_KEY = re.compile(r"^[a-z][a-z_]*(\.(urban|rural))?$")
 
 
 def parse_case_file(raw: Any) -> CaseFile:
     """Validate JSON-shaped data and build a CaseFile; raises CaseFileError listing every error."""
+    # Strictly first: a valid case file is read once, an invalid one again, in full.
+    case = _CaseFileReader().strict(raw, CaseFile)
+    if case is not None:
+        assert isinstance(case, CaseFile)
+        return case
     reader = _CaseFileReader()
     case = reader.record(raw, "", CaseFile)
     if reader.errors or case is None:
@@ -195,6 +204,77 @@ class _CaseFileReader(Reader):
         IncomeItem: _income,
         Asset: _asset,
         MedicalExpense: _expense,
+    }
+
+    # The same rules as predicates on the records the strict reading built (rules.strict): a
+    # record that fails one has an error above, which the general reading will then report.
+    # The comparisons with the application date are made once, on the whole case.
+
+    def _strict_case(self, case: CaseFile) -> bool:
+        applied = case.application_date
+        selves = 0
+        applicant: Member | None = None
+        for member in case.members:
+            if member.relation == "self":
+                selves += 1
+                applicant = member
+            if member.birth_date > applied:
+                return False
+            exclusion = member.exclusion
+            if exclusion is not None and exclusion.since is not None and exclusion.since > applied:
+                return False
+        if selves != 1 or applicant is None:
+            return False
+        monitoring = case.monitoring_household
+        if (
+            monitoring is not None
+            and monitoring.identified_on is not None
+            and monitoring.identified_on > applied
+        ):
+            return False
+        for expense in case.medical_expenses:
+            if expense.date > applied:
+                return False
+        if case.procedure == v.DIBAO_EDGE:
+            return applicant.hukou_region is not None
+        patient = next(m for m in case.members if m.id == case.patient)
+        return (
+            patient.relation == "self" and patient.hukou_region is not None and patient.insurance is not None
+        )
+
+    def _strict_member(self, member: Member) -> bool:
+        ids = self.member_ids
+        if member.id in ids:
+            return False
+        ids.add(member.id)
+        number = member.id_number.upper()
+        born = valid_birth_date(number)
+        if born is None or number in self.seen_numbers:
+            return False
+        self.seen_numbers.add(number)
+        # The record is not yet shared: complete it as the general reading's values would.
+        _SET_ID_NUMBER(member, number)
+        _SET_BIRTH_DATE(member, born)
+        return member.exclusion is None or member.relation != "self"
+
+    def _strict_income(self, item: IncomeItem) -> bool:
+        if item.kind == "flexible":
+            return item.amount is None
+        support = item.support
+        return item.amount is not None or (support is not None and support.basis == "formula")
+
+    def _strict_asset(self, asset: Asset) -> bool:
+        return asset.tenure != "rented" or v.ASSET_KINDS[asset.kind].group == v.HOUSING
+
+    def _strict_expense(self, expense: MedicalExpense) -> bool:
+        return expense.mutual_aid <= expense.policy_scope_personal_burden
+
+    strict_checks: ClassVar[Mapping[type, StrictCheck]] = {
+        CaseFile: _strict_case,
+        Member: _strict_member,
+        IncomeItem: _strict_income,
+        Asset: _strict_asset,
+        MedicalExpense: _strict_expense,
     }
 
     def _overrides(self, raw: Any, path: str) -> dict[str, Decimal]:

@@ -96,7 +96,7 @@ def _condition(condition: Condition) -> Test:
 
 
 def field_reader(fact: Fact) -> FieldReader:
-    """How a given value of the field is read when ``_inline`` cannot take it: a day and an
+    """How a given value of the field is read when ``inline`` cannot take it: a day and an
     amount with a fast path of their own, nested records through their plans, anything else
     through the reader's general method for its kind (the kinds a reader adds itself, the case
     file's version and what-if parameters, included)."""
@@ -238,7 +238,7 @@ def record_reader(record: type, fields: tuple[FieldPlan, ...]) -> RecordReader:
                 bound[f"meaningful_{number}"] = meaningful
                 test = f"not meaningful_{number}(values)"
             body += [f"elif {test}:", f"    reader.fail({at}, {fact.only_message!r})"]
-        fast = _inline(fact, number, bound)
+        fast = inline(fact, number, bound)
         if fast:
             body += [f"elif {fast[0]}:", f"    values[{attribute!r}] = {fast[1]}"]
         body += [
@@ -307,7 +307,7 @@ def _single(condition: Condition | None) -> tuple[str, frozenset[str]] | None:
     return key, allowed
 
 
-def _inline(fact: Fact, number: int, bound: dict[str, Any]) -> tuple[str, str] | None:
+def inline(fact: Fact, number: int | str, bound: dict[str, Any]) -> tuple[str, str] | None:
     """For the kinds whose check needs no call: the test under which a given value is already
     valid, exactly as the general method would keep it, and the value then. A text is trimmed
     and its length checked as ``Reader.text`` does; a choice must be one of the choices that pass
@@ -326,11 +326,9 @@ def _inline(fact: Fact, number: int, bound: dict[str, Any]) -> tuple[str, str] |
     trimmed = "given.__class__ is str and len(text := given.strip()) <= {}"
     if kind == d.TEXT:
         return trimmed.format(fact.max_length), "text"
-    if kind == d.REGION:
-        from rules.reader import REGION_PATTERN  # the reader imports this module
-
-        bound["region"] = REGION_PATTERN.match
-        return trimmed.format(6) + " and region(text)", "text"
+    if kind == d.REGION:  # REGION_PATTERN, ^[1-8]\d{5}$, as string tests: \d is what isdecimal takes
+        test = 'given.__class__ is str and len(text := given.strip()) == 6 and "1" <= text[0] <= "8"'
+        return test + " and text.isdecimal()", "text"
     if kind == d.MEMBER:  # any id while the members are not yet read, as ``Reader.member_ref``
         return trimmed.format(40) + " and (not reader.member_ids or text in reader.member_ids)", "text"
     return None

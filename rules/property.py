@@ -5,10 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import lru_cache
+from typing import Final
 
 from rules import vocabulary as v
 from rules.casefile import Asset, CaseFile
-from rules.criteria import Criterion, outcome_of
+from rules.criteria import PASS, Criterion, Result, outcome_of
 from rules.household import Household
 from rules.money import ZERO, exact_beside, ratio, yuan
 
@@ -23,7 +24,10 @@ class Holdings:
     set_aside: list[tuple[Asset, str]]
 
     def financial_total(self) -> Decimal:
-        return sum((a.value or ZERO for a in self.financial), ZERO)
+        total = ZERO
+        for asset in self.financial:
+            total += asset.value or ZERO  # as sum() adds, in order
+        return total
 
     def to_dict(self) -> dict[str, object]:
         return {
@@ -100,18 +104,21 @@ def financial_assets_test(
     """Per-capita financial assets may not exceed `months` months of `standard` (超过 fails)."""
     total = held.financial_total()
     limit, standard_text, limit_text, months_text, bound = _financial_limit(standard_label, standard, months)
-    sign = compare_per_capita(total, size, limit)
+    difference = total - limit * size  # compare_per_capita, written in
+    sign = (difference > 0) - (difference < 0)
     per_capita = total / size
     total_text = yuan(total)
+    per_capita_text = yuan(per_capita)
     figures = {
         "financial_assets_total": total_text,
         "household_size": str(size),
-        "per_capita_financial_assets": yuan(per_capita),
+        "per_capita_financial_assets": per_capita_text,
         "standard": standard_text,
         "months": months_text,
         "limit": limit_text,
     }
-    head = f"人均金融资产{exact_beside(per_capita, limit)}元（合计{total_text}元÷{size}人）"
+    shown = exact_beside(per_capita, limit, per_capita_text, limit_text)
+    head = f"人均金融资产{shown}元（合计{total_text}元÷{size}人）"
     if sign > 0:
         sentence = f"{head}超过{bound}，不符合{article}。"
     elif sign == 0:
@@ -121,21 +128,56 @@ def financial_assets_test(
     return Criterion(criterion_id, "人均金融资产", outcome_of(sign <= 0), article, sentence, figures)
 
 
+def financial_assets_within(standard: Decimal, months: Decimal, held: Holdings, size: int) -> bool:
+    """Whether ``financial_assets_test`` passes."""
+    return compare_per_capita(held.financial_total(), size, standard * months) <= 0
+
+
 def housing_test(held: Holdings, limit: int) -> Criterion:
     """64号 第十四条（二）: two or more houses or commercial premises, owned or rented."""
-    article = "64号 第十四条（二）"
     units = held.housing
-    owned = sum(1 for a in units if a.tenure == "owned")
-    rented = len(units) - owned
-    figures = {"owned": str(owned), "rented": str(rented), "total": str(len(units)), "limit": str(limit)}
-    detail = f"家庭成员拥有住房或商业用房{owned}套、承租{rented}套，合计{len(units)}套"
-    if len(units) >= limit:
+    owned = 0
+    for unit in units:
+        if unit.tenure == "owned":
+            owned += 1
+    result, sentence, figures = _housing(owned, len(units) - owned, limit)
+    return Criterion("edge.housing", "住房和商业用房", result, _HOUSING_ARTICLE, sentence, dict(figures))
+
+
+def housing_within(held: Holdings, limit: int) -> bool:
+    """Whether ``housing_test`` passes."""
+    return len(held.housing) < limit
+
+
+_HOUSING_ARTICLE: Final = "64号 第十四条（二）"
+
+
+# The counts of a household's housing are small numbers: the sentence and figures of each count
+# are made once (the figures copied for each criterion, which owns its dictionary).
+@lru_cache(maxsize=1024)
+def _housing(owned: int, rented: int, limit: int) -> tuple[Result, str, dict[str, str]]:
+    article = _HOUSING_ARTICLE
+    total = owned + rented
+    figures = {"owned": str(owned), "rented": str(rented), "total": str(total), "limit": str(limit)}
+    detail = f"家庭成员拥有住房或商业用房{owned}套、承租{rented}套，合计{total}套"
+    if total >= limit:
         sentence = f"{detail}，达到{limit}套及以上，不符合{article}。"
     else:
         sentence = f"{detail}，少于{limit}套，符合{article}。"
-    return Criterion(
-        "edge.housing", "住房和商业用房", outcome_of(len(units) < limit), article, sentence, figures
-    )
+    return outcome_of(total < limit), sentence, figures
+
+
+def vehicles_within(held: Holdings, edge_standard: Decimal, months: Decimal) -> bool:
+    """Whether ``vehicles_test`` passes: no vehicle it tests is over the limit."""
+    limit = _vehicle_limit(edge_standard, months)[0]
+    for asset in held.vehicles:
+        if asset.kind in ("motorcycle", "disability_vehicle"):
+            continue
+        if (asset.kind in ("large_farm_machinery", "ship")) == asset.business_use and (
+            asset.value or ZERO
+        ) > limit:
+            return False
+    return True
 
 
 def vehicles_test(held: Holdings, edge_standard: Decimal, months: Decimal) -> Criterion:
@@ -143,6 +185,15 @@ def vehicles_test(held: Holdings, edge_standard: Decimal, months: Decimal) -> Cr
     whose purchase value exceeds `months` months of the edge standard."""
     article = "64号 第十四条（三）"
     limit, edge_text, months_text, limit_text, bound = _vehicle_limit(edge_standard, months)
+    if not held.vehicles:  # the commonest: the sentence of no vehicle
+        figures = {
+            "edge_standard": edge_text,
+            "months": months_text,
+            "limit": limit_text,
+            "tested": "0",
+            "over_limit": "0",
+        }
+        return Criterion("edge.vehicles", "机动车、大型农机具和船舶", PASS, article, _NO_VEHICLE, figures)
     tested: list[str] = []
     exempt: list[str] = []
     over: list[str] = []
@@ -179,6 +230,9 @@ def vehicles_test(held: Holdings, edge_standard: Decimal, months: Decimal) -> Cr
     )
 
 
+_NO_VEHICLE: Final = "家庭成员无本项所列车辆、农机具或船舶，符合64号 第十四条（三）。"
+
+
 def county_findings_test(criterion_id: str, article: str, case: CaseFile) -> Criterion:
     """County rules the engine cannot know are entered by staff as findings."""
     findings = case.county_findings
@@ -189,6 +243,7 @@ def county_findings_test(criterion_id: str, article: str, case: CaseFile) -> Cri
             "not_applicable",
             article,
             "未登记县级人民政府民政部门规定的其他情形。",
+            {},  # given: the default factory's path through __init__ is the slower
         )
     disqualifying = [f for f in findings if f.disqualifying]
     listed = "；".join(f"{f.article}：{f.description}" for f in (disqualifying or findings))

@@ -17,6 +17,7 @@ from typing import Any, ClassVar
 from rules import declaration as d
 from rules.declaration import MAX_ITEMS, Fact
 from rules.plan import plan_of
+from rules.strict import Doubt, StrictCheck, strict_of
 
 SCHEMA_VERSION = 1
 MAX_AMOUNT = Decimal("100000000000")  # ten times any plausible household figure, in yuan
@@ -62,8 +63,10 @@ Check = Callable[[Any, dict[str, Any], str, Mapping[str, Any]], None]
 class Reader:
     """Collects field errors while reading; each accessor returns None after recording an error."""
 
-    # The checks of each record, by record; a subclass lists its own.
+    # The checks of each record, by record; a subclass lists its own, and the same rules as
+    # predicates for the strict reading (:mod:`rules.strict`).
     checks: ClassVar[Mapping[type, Check]] = {}
+    strict_checks: ClassVar[Mapping[type, StrictCheck]] = {}
 
     def __init__(self) -> None:
         self.errors: list[FieldError] = []
@@ -75,6 +78,14 @@ class Reader:
         compiled plan (:mod:`rules.plan`); the record, or None when a field it cannot be built
         without is missing or wrong."""
         return plan_of(record).read(self, raw, path)
+
+    def strict(self, raw: Any, record: type) -> Any:
+        """The record read strictly (:mod:`rules.strict`), or None where the strict reading has a
+        doubt: then nothing is reported, and this reader is spent (read again with a new one)."""
+        try:
+            return strict_of(record, type(self))(raw, self)
+        except Doubt:
+            return None
 
     @functools.cached_property
     def kinds(self) -> dict[str, Callable[[Fact, Any, str], Any]]:

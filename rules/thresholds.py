@@ -11,6 +11,9 @@ from rules.reader import CaseFileError, FieldError
 
 
 class Thresholds:
+    # One per decision: no instance dictionary to make, and its attributes read as slots.
+    __slots__ = ("_area", "_case", "_county", "_here", "_on", "_overridden", "_resolve", "_table", "used")
+
     def __init__(self, table: ParameterTable, case: CaseFile) -> None:
         self._table = table
         self._case = case
@@ -57,6 +60,12 @@ class Thresholds:
                 self.used[found.key] = found
                 return found.amount
         return self.value(kind, area).amount
+
+    @property
+    def may_have_overridden(self) -> bool:
+        """Whether a value used may be marked overridden: only a what-if value is, unless the
+        table itself holds one."""
+        return self._overridden or self._table.holds_overridden
 
     def to_list(self) -> list[dict[str, object]]:
         return thresholds_to_list(self.used)
