@@ -23,9 +23,12 @@ HOUSEHOLD_TABLE = "household"
 
 
 def top_facts(table: str) -> tuple[Fact, ...]:
-    """The case file's own fields stored on ``table`` that a household filing gives."""
+    """The case file's own fields stored on ``table`` that a household filing gives, a list kept
+    whole as JSON in a column of its own (the county's findings) among them."""
     return tuple(
-        f for f in d.facts(CaseFile) if f.table == table and f.kind != d.ITEMS and not f.owned_by_case
+        f
+        for f in d.facts(CaseFile)
+        if f.table == table and (f.kind != d.ITEMS or f.as_json) and not f.owned_by_case
     )
 
 

@@ -19,10 +19,12 @@ from assistance.casefile.from_rows import case_file_from_rows
 from assistance.casefile.household import case_file, preload_listed
 from assistance.casefile.storage import case_owned_keys
 from assistance.db import Database
-from assistance.demo import load_demo
+from assistance.demo import dibao_edge_household, load_demo
 from assistance.models import Case
-from rules import CaseFileError, parse_case_file
+from assistance.parameters import parameter_table
+from rules import CaseFileError, evaluate, parse_case_file
 from rules import vocabulary as v
+from rules.criteria import FAIL
 from tests.unit.unit_screening_cases import draft_cases
 
 _CASES: sa.Table = Case.__table__  # type: ignore[attr-defined]
@@ -81,3 +83,27 @@ def test_every_demo_case_is_built_as_parsed(db: Database) -> None:
         for on in (loaded_on, date(2024, 1, 2)):
             for built, parsed in _both_ways(session, case_ids, on):
                 assert built == parsed, on
+
+
+def test_the_countys_findings_given_with_a_household_are_kept_and_decide(
+    db: Database, api: ApiClient
+) -> None:
+    # 64号 第十四条（四）: a finding the county records with the household is stored with the case,
+    # read back into its case file (built both ways) and decides it.
+    household = dibao_edge_household()
+    findings = [
+        {"article": "64号 第十四条（四）", "description": "有县级规定的其他情形", "disqualifying": True}
+    ]
+    household["county_findings"] = findings
+    case_id = int(api.file("wangjianguo", v.DIBAO_EDGE, HUAIDONG, household)["id"])
+    detail = api.get("wangjianguo", f"/cases/{case_id}").json or {}
+    assert detail["household"]["county_findings"] == findings
+    with db.reading() as session:
+        data = case_file(session, session.get(Case, case_id))  # type: ignore[arg-type]
+        assert data["county_findings"] == findings
+        ((built, parsed),) = _both_ways(session, [case_id], date(2025, 9, 22))
+        assert built == parsed and "disqualifying=True" in built
+        table = parameter_table(session=session)
+    decision = evaluate(parse_case_file(data), table)
+    assert decision.outcome == "not_eligible"
+    assert any(c.result == FAIL and "第十四条（四）" in c.article for c in decision.criteria)
