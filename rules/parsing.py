@@ -208,39 +208,9 @@ class _CaseFileReader(Reader):
 
     # The same rules as predicates on the records the strict reading built (rules.strict): a
     # record that fails one has an error above, which the general reading will then report.
-    # The comparisons with the application date are made once, on the whole case.
 
     def _strict_case(self, case: CaseFile) -> bool:
-        applied = case.application_date
-        selves = 0
-        applicant: Member | None = None
-        for member in case.members:
-            if member.relation == "self":
-                selves += 1
-                applicant = member
-            if member.birth_date > applied:
-                return False
-            exclusion = member.exclusion
-            if exclusion is not None and exclusion.since is not None and exclusion.since > applied:
-                return False
-        if selves != 1 or applicant is None:
-            return False
-        monitoring = case.monitoring_household
-        if (
-            monitoring is not None
-            and monitoring.identified_on is not None
-            and monitoring.identified_on > applied
-        ):
-            return False
-        for expense in case.medical_expenses:
-            if expense.date > applied:
-                return False
-        if case.procedure == v.DIBAO_EDGE:
-            return applicant.hukou_region is not None
-        patient = next(m for m in case.members if m.id == case.patient)
-        return (
-            patient.relation == "self" and patient.hukou_region is not None and patient.insurance is not None
-        )
+        return case_rules_hold(case)
 
     def _strict_member(self, member: Member) -> bool:
         ids = self.member_ids
@@ -309,3 +279,42 @@ class _CaseFileReader(Reader):
             self.fail(path, "应为0至1000之间的数值")
             return None
         return value
+
+
+def case_rules_hold(case: CaseFile) -> bool:
+    """Whether a built case file keeps the rules tying its records together (``_case``,
+    ``_exclusion``, ``_monitoring``, ``_expense``, and a member's birth date): one applicant, the
+    facts its procedure needs, and no birth, exclusion, identification or expense after the
+    application date. The strict reading asks it of every case file it builds, and a case file
+    built from stored rows (assistance/casefile/from_rows.py) on another date than it was filed.
+    The comparisons with the application date are made once, on the whole case."""
+    applied = case.application_date
+    selves = 0
+    applicant: Member | None = None
+    for member in case.members:
+        if member.relation == "self":
+            selves += 1
+            applicant = member
+        if member.birth_date > applied:
+            return False
+        exclusion = member.exclusion
+        if exclusion is not None and exclusion.since is not None and exclusion.since > applied:
+            return False
+    if selves != 1 or applicant is None:
+        return False
+    monitoring = case.monitoring_household
+    if monitoring is not None and monitoring.identified_on is not None and monitoring.identified_on > applied:
+        return False
+    for expense in case.medical_expenses:
+        if expense.date > applied:
+            return False
+    if case.procedure == v.DIBAO_EDGE:
+        return applicant.hukou_region is not None
+    # A patient the members do not hold: only stored rows can say so (the reading checked the id).
+    patient = next((m for m in case.members if m.id == case.patient), None)
+    return (
+        patient is not None
+        and patient.relation == "self"
+        and patient.hukou_region is not None
+        and patient.insurance is not None
+    )

@@ -6,10 +6,11 @@ more than deciding it (56 % of the time against 17 %).
 What is stored went through the parser when it was filed (``household.parse_household``), so it
 is built here as the parser would build it, without checking it again: each record through its
 slots, walked once from the same declarations as ``storage`` (what a row holds, and where), with
-the parser's one derived field, a member's birth date from the ID number. A case is decided on
-another date than its application's here (the recheck's, the reform's), and the parser's only
-checks that depend on that date are repeated (``dated_problem``): a case that fails them goes to
-the parser, which says why.
+the parser's one derived field, a member's birth date from the ID number (as the parser derives
+it). A case is decided on another date than its application's here (the recheck's, the
+reform's), so the parser's rules tying the whole case file together are asked again
+(``rules.parsing.case_rules_hold``: no birth or expense after that date…): a case that fails them
+goes to the parser, which says why.
 
 ``tests/integration/test_int_case_files_from_rows.py`` holds every case of the demo, on several
 dates, to the same record as ``parse_case_file(case_file(...))``.
@@ -29,6 +30,8 @@ from assistance.models import Case, Household
 from assistance.models import Member as MemberRow
 from rules import declaration as d
 from rules.casefile import CaseFile, Member
+from rules.idnumber import valid_birth_date
+from rules.parsing import case_rules_hold
 from rules.reader import Reader
 
 # Builds one record from a row: (row, member keys by member row id) → the record, or None for a
@@ -39,17 +42,10 @@ Builder = Callable[[Any, Mapping[int, str]], Any]
 Columns = tuple[str, ...]
 
 
-def _born(number: str) -> date:
-    """A member's birth date from the ID number the parser checked when it was filed
-    (``rules.idnumber.birth_date_of``, without checking it again)."""
-    year, month_day = divmod(int(number[6:14]), 10000)
-    return date(year, *divmod(month_day, 100))
-
-
 # The fields the parser derives rather than reads, by record: the column each is derived from,
-# and how.
+# and how (None where the parser would refuse the value).
 _DERIVED: Final[Mapping[tuple[type, str], tuple[str, Callable[[Any], Any]]]] = {
-    (Member, "birth_date"): ("id_number", _born),
+    (Member, "birth_date"): ("id_number", valid_birth_date),
 }
 
 
@@ -165,32 +161,19 @@ def _value_lines(fact: d.Fact, number: int, bound: dict[str, Any]) -> list[str]:
     return [f"if {empty}:", f"    value = default_{number}", "else:", "    given = True"]
 
 
-def dated_problem(case: CaseFile) -> bool:
-    """Whether the parser would refuse the case on its application date (the date it is decided
-    on here): a birth, an exclusion, a monitoring identification or a medical expense after it."""
-    on = case.application_date
-    for member in case.members:
-        if member.birth_date > on:
-            return True
-        exclusion = member.exclusion
-        if exclusion is not None and exclusion.since is not None and exclusion.since > on:
-            return True
-    monitoring = case.monitoring_household
-    if monitoring is not None and monitoring.identified_on is not None and monitoring.identified_on > on:
-        return True
-    return any(expense.date > on for expense in case.medical_expenses)
-
-
 def case_file_from_rows(case: Any, rows: Preloaded, on: date) -> CaseFile | None:
     """The case (its stored row) decided on ``on``, built from its household's rows (read by
     ``household.preload_listed`` or ``preload``); None when the parser would refuse it on that
-    date (``dated_problem``: read it through the parser to learn why)."""
+    date (read it through the parser to learn why)."""
     members = rows.members.get(case.household_id, [])
     household = rows.households[case.household_id]
     keys = {m[_ID]: m[_KEY] for m in members}
     built = _top(_COLUMNS[storage.CASE_TABLE], _COLUMNS[storage.HOUSEHOLD_TABLE])(case, household, keys)
     member = builder(Member, _COLUMNS[_MEMBERS])
-    _SET["members"](built, tuple([member(m, keys) for m in members]))
+    built_members = tuple([member(m, keys) for m in members])
+    if any(m.birth_date is None for m in built_members):
+        return None
+    _SET["members"](built, built_members)
     for fact in RECORD_LISTS:
         assert fact.record is not None
         listed = rows.records[fact.key].get(case.id)
@@ -201,7 +184,7 @@ def case_file_from_rows(case: Any, rows: Preloaded, on: date) -> CaseFile | None
     _SET["application_date"](built, on)
     _SET["county"](built, case.county_code)
     _SET["reference"](built, case.number or f"案件{case.id}")
-    return None if dated_problem(built) else built
+    return built if case_rules_hold(built) else None
 
 
 # Each table's columns in order, as ``select(table)`` reads them (``preload``, ``preload_listed``).
@@ -217,4 +200,4 @@ _KEY: Final = _COLUMNS[_MEMBERS].index("key")
 # Each field's slot setter: the case file is frozen, and built here as the parser builds it.
 _SET: Final = {field.name: getattr(CaseFile, field.name).__set__ for field in dataclasses.fields(CaseFile)}
 
-__all__ = ["builder", "case_file_from_rows", "dated_problem"]
+__all__ = ["builder", "case_file_from_rows"]

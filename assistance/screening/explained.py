@@ -95,8 +95,8 @@ def change_data(number: str | None, applicant: str, briefs: Sequence[dict[str, A
 
 
 def _applicant(members: Sequence[Any]) -> str:
-    """The applicant's name among the household's member rows (the first member's if none is
-    the applicant, as the case file's ``applicant``)."""
+    """The applicant's name among the member rows of a case that cannot be read (the first
+    member's if none is the applicant)."""
     return next((m.name for m in members if m.relation == "self"), members[0].name if members else "")
 
 
@@ -154,7 +154,7 @@ def explain_part(
             if problem is not None:
                 found.disagreements.append({"case": case_id, "problem": problem})
         if kept:
-            found.listed[case_id] = change_data(case.number, _applicant(parsed.members), briefs)
+            found.listed[case_id] = change_data(case.number, parsed.applicant.name, briefs)
     return found
 
 
