@@ -20,6 +20,8 @@ import sys
 import time
 from pathlib import Path
 
+import numpy as np
+
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
@@ -30,7 +32,8 @@ from assistance.db import Database  # noqa: E402
 from assistance.parameters import ENVIRONMENT_VARIABLE, parameter_table  # noqa: E402
 from assistance.screening import runs  # noqa: E402
 from assistance.screening.computing import run_screening  # noqa: E402
-from assistance.screening.explained import Verdict, explain  # noqa: E402
+from assistance.screening.explained import explain  # noqa: E402
+from assistance.screening.parts import verdicts  # noqa: E402
 from assistance.screening.population import read_population  # noqa: E402
 from rules.screening import build_parameter_arrays, screen  # noqa: E402
 
@@ -77,12 +80,9 @@ def _full_agreement(db: Database, workers: int) -> dict[str, object]:
         population = read_population(session, "current", ["140802"], RECHECK_ON, arrays)
     result = screen(population.columns, arrays)
     screened = time.perf_counter() - started
-    verdicts = [
-        (Verdict(int(o), int(r), int(f)),)
-        for o, r, f in zip(result.outcome, result.referral, result.failed, strict=True)
-    ]
+    found_verdicts = [(v,) for v in verdicts(result, np.arange(len(population)))]
     ids = [int(i) for i in population.case_ids]
-    found = explain(db, ids, verdicts, RECHECK_ON, [table], [False] * len(ids), workers=workers)
+    found = explain(db, ids, found_verdicts, RECHECK_ON, [table], [False] * len(ids), workers=workers)
     return {"measure": "full_agreement", "households": len(ids), "checked": found.checked,
             "unreadable": found.unreadable, "disagreements": len(found.disagreements),
             "examples": found.disagreements[:5], "screen_seconds": round(screened, 2),

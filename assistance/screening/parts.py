@@ -29,7 +29,7 @@ import sqlalchemy as sa
 
 from assistance.db import Database, shared_database
 from assistance.models import Case
-from assistance.screening.explained import PART, Explained, Verdict, explain_part
+from assistance.screening.explained import Explained, Verdict, explain
 from assistance.screening.population import Population, concat_populations, population_filter, read_population
 from assistance.screening.results import ENTERING, LEAVING, UNDETERMINED, categorise
 from rules.parameters import ParameterTable
@@ -92,7 +92,8 @@ def selection(
     return category, selected, listed
 
 
-def _verdicts(result: ScreeningResult, rows: np.ndarray[Any, Any]) -> list[Verdict]:
+def verdicts(result: ScreeningResult, rows: np.ndarray[Any, Any]) -> list[Verdict]:
+    """The screening path's verdict on each of ``rows``, as the explained re-check compares it."""
     return [
         Verdict(int(o), int(r), int(f))
         for o, r, f in zip(result.outcome[rows], result.referral[rows], result.failed[rows], strict=True)
@@ -119,19 +120,14 @@ def _read_part(db: Database, reading: Reading, ids: tuple[int, int] | None) -> P
     after = screen(reform_population.columns, reform_arrays)
     _, selected, listed = selection(before, after)
     read, read_cpu = time.perf_counter() - started, time.process_time() - cpu
-    case_ids = [int(i) for i in population.case_ids[selected]]
-    verdicts = list(zip(_verdicts(before, selected), _verdicts(after, selected), strict=True))
-    keep = [bool(x) for x in listed[selected]]
-    explained = Explained()
-    tables = [reading.base, reading.reform]
-    for start in range(0, len(case_ids), PART):
-        end = start + PART
-        with db.reading() as session:
-            explained.add(
-                explain_part(
-                    session, case_ids[start:end], verdicts[start:end], reading.on, tables, keep[start:end]
-                )
-            )
+    explained = explain(
+        db,
+        [int(i) for i in population.case_ids[selected]],
+        list(zip(verdicts(before, selected), verdicts(after, selected), strict=True)),
+        reading.on,
+        [reading.base, reading.reform],
+        [bool(x) for x in listed[selected]],
+    )
     seconds = {
         "read": read,
         "read_cpu": read_cpu,
@@ -154,23 +150,24 @@ def _ranges(db: Database, reading: Reading, parts: int) -> tuple[list[tuple[int,
             sa.select(sa.func.min(_CASES.c.id), sa.func.max(_CASES.c.id), sa.func.count()).where(wanted)
         ).one()
     if not count:
-        return [(0, 0)], 0
+        return [], 0
     bounds = np.linspace(low - 1, high, parts + 1).round().astype(np.int64)
     return [(int(a), int(b)) for a, b in pairwise(bounds.tolist()) if b > a], int(count)
 
 
 def _parts(db: Database, reading: Reading, workers: int) -> Iterator[Part]:
-    ranges, count = _ranges(db, reading, max(workers, 1) * PARTS_PER_WORKER)
-    if workers <= 1 or count < POOL_FROM:
-        # In one process, one part: the whole population in one pass over each table.
-        yield _read_part(db, reading, None)
-        return
-    # Spawned, not forked: the calling process may be a web worker with threads and open
-    # connections.
-    with ProcessPoolExecutor(max_workers=workers, mp_context=get_context("spawn")) as pool:
-        futures = [pool.submit(_read_part_in_pool, db.url, reading, ids) for ids in ranges]
-        for future in futures:
-            yield future.result()
+    if workers > 1:
+        ranges, count = _ranges(db, reading, workers * PARTS_PER_WORKER)
+        if count >= POOL_FROM:
+            # Spawned, not forked: the calling process may be a web worker with threads and open
+            # connections.
+            with ProcessPoolExecutor(max_workers=workers, mp_context=get_context("spawn")) as pool:
+                futures = [pool.submit(_read_part_in_pool, db.url, reading, ids) for ids in ranges]
+                for future in futures:
+                    yield future.result()
+            return
+    # In one process, one part: the whole population in one pass over each table.
+    yield _read_part(db, reading, None)
 
 
 @dataclass
@@ -209,4 +206,5 @@ __all__ = [
     "processes",
     "read_in_parts",
     "selection",
+    "verdicts",
 ]
