@@ -10,6 +10,7 @@ rules/illness_poverty.py decide them one case at a time.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from datetime import date
 from typing import Final
@@ -137,45 +138,51 @@ def _computed_keys(ordinals: Int64Array) -> Int64Array:
 # three million (birth dates, exclusions). 800,000 days, 6 MB.
 _FIRST: Final = 1
 _LAST: Final = date(2199, 12, 31).toordinal()
-_KEYS: Final = _computed_keys(np.arange(_FIRST, _LAST + 1, dtype=np.int64))
+_SLOTS_FROM: Final = date(1800, 1, 1).toordinal()
+
+
+def _slots(keys: Int64Array) -> Int64Array:
+    """A key's place in the table by place: 31 days to every month from 1800 (a day that does not
+    exist keeps its place, with no ordinal)."""
+    slots: Int64Array = (keys // 10000 - 1800) * 372 + (keys // 100 % 100 - 1) * 31 + keys % 100 - 1
+    return slots
+
+
+@functools.cache
+def _tables() -> tuple[Int64Array, Int64Array]:
+    """The key of every day by ordinal, and the ordinal of every day from 1800 by its place
+    (``_slots``). Made on first use (64 ms), not when the module is imported by every process."""
+    keys = _computed_keys(np.arange(_FIRST, _LAST + 1, dtype=np.int64))
+    by_slot = np.full(400 * 372, NOT_GIVEN, dtype=np.int64)
+    by_slot[_slots(keys[_SLOTS_FROM - _FIRST :])] = np.arange(_SLOTS_FROM, _LAST + 1)
+    return keys, by_slot
 
 
 def date_keys(ordinals: Int64Array) -> Int64Array:
     """yyyymmdd integers: comparing them compares dates, and ``key - 10000 * n`` is the same day
     ``n`` years before, 29 February included (rules/household.py years_before)."""
+    table = _tables()[0]
     inside = (ordinals >= _FIRST) & (ordinals <= _LAST)
-    keys: Int64Array = _KEYS[np.where(inside, ordinals - _FIRST, 0)]
+    keys: Int64Array = table[np.where(inside, ordinals - _FIRST, 0)]
     if not inside.all():
         keys[~inside] = _computed_keys(ordinals[~inside])
     return keys
-
-
-def _slots(keys: Int64Array) -> Int64Array:
-    """A key's place in ``_BY_SLOT``: 31 days to every month from 1800 (a day that does not exist
-    keeps its place, with no ordinal)."""
-    slots: Int64Array = (keys // 10000 - 1800) * 372 + (keys // 100 % 100 - 1) * 31 + keys % 100 - 1
-    return slots
-
-
-_BY_SLOT: Final = np.full(400 * 372, NOT_GIVEN, dtype=np.int64)
-_BY_SLOT[_slots(_KEYS[date(1800, 1, 1).toordinal() - _FIRST :])] = np.arange(
-    date(1800, 1, 1).toordinal(), _LAST + 1
-)
 
 
 def ordinals_of(keys: Int64Array) -> Int64Array:
     """The ordinals of yyyymmdd keys (``date_keys``'s inverse); a key that is no day gives
     ``NOT_GIVEN``, as an absent one (``NOT_GIVEN`` or 0) does. Looked up by place for the years
     1800–2199, by search for any other."""
+    table, by_slot = _tables()
     slots = _slots(keys)
     month, day = keys // 100 % 100, keys % 100
-    plain = (slots >= 0) & (slots < len(_BY_SLOT)) & (month >= 1) & (month <= 12) & (day >= 1) & (day <= 31)
-    ordinals: Int64Array = _BY_SLOT[np.where(plain, slots, 0)]
+    plain = (slots >= 0) & (slots < len(by_slot)) & (month >= 1) & (month <= 12) & (day >= 1) & (day <= 31)
+    ordinals: Int64Array = by_slot[np.where(plain, slots, 0)]
     ordinals[~plain] = NOT_GIVEN
     other = ~plain & (keys > 0)
     if other.any():
-        found = np.minimum(np.searchsorted(_KEYS, keys[other]), len(_KEYS) - 1)
-        ordinals[other] = np.where(_KEYS[found] == keys[other], found + _FIRST, NOT_GIVEN)
+        found = np.minimum(np.searchsorted(table, keys[other]), len(table) - 1)
+        ordinals[other] = np.where(table[found] == keys[other], found + _FIRST, NOT_GIVEN)
     return ordinals
 
 
