@@ -143,21 +143,26 @@ def _compile(
     return namespace["make"](**bound)
 
 
+# ``value in storage.EMPTY`` for a column that is not JSON, written out: such a column never holds
+# a list or a dictionary, and comparing with them too took some 3 µs of the 20 a household takes.
+_PLAIN_EMPTY: Final = " or ".join(
+    "value is None" if empty is None else f"value == {empty!r}"
+    for empty in storage.EMPTY
+    if not isinstance(empty, list | dict)
+)
+
+
 def _value_lines(fact: d.Fact, number: int, bound: dict[str, Any]) -> list[str]:
     """A stored value turned into the record's, and whether it counts as given: as the case-file
-    format leaves out an empty value (an empty text, a False that means nothing) and the parser
-    then takes the default (``storage._read``)."""
+    format leaves out an empty value (``storage.EMPTY``, and a False unless ``keeps_false``) and
+    the parser then takes the default (``storage._read``)."""
     if fact.as_json:
+        bound["empty"] = storage.EMPTY
         bound[f"json_{number}"] = _from_json(fact)
-        return [
-            "given = given or not (value is None or value == [] or value == {})",
-            f"value = json_{number}(value)",
-        ]
+        return ["given = given or value not in empty", f"value = json_{number}(value)"]
     if fact.kind == d.MEMBER:
         return ["if value is not None:", "    given = True", "    value = keys[value]"]
-    empty = "value is None or value == ''"
-    if fact.kind == d.FLAG and not (fact.default is True or fact.required):
-        empty += " or value is False"
+    empty = _PLAIN_EMPTY if storage.keeps_false(fact) else f"{_PLAIN_EMPTY} or value is False"
     return [f"if {empty}:", f"    value = default_{number}", "else:", "    given = True"]
 
 

@@ -12,7 +12,7 @@ import functools
 from collections.abc import Iterable, Mapping
 from datetime import date
 from decimal import Decimal
-from typing import Any
+from typing import Any, Final
 
 from rules import declaration as d
 from rules.casefile import CaseFile
@@ -105,12 +105,19 @@ def _plain(value: Any) -> Any:
     return value
 
 
+# What the case-file format leaves out, as it is when absent: compared by equality (``in``), so
+# that 0 and a zero amount are kept. ``_read`` and ``from_rows`` ask the same of every stored value.
+EMPTY: Final[tuple[Any, ...]] = (None, "", [], {})
+
+
+def keeps_false(fact: Fact) -> bool:
+    """Whether the format keeps a False: a flag whose default is True (or that is required) means
+    something by it; any other False is left out, as absent."""
+    return fact.default is True or fact.required
+
+
 def _omitted(fact: Fact, value: Any) -> bool:
-    """Left out of the format as it is when absent; a flag whose default is True (or that is
-    required) keeps its False, which means something."""
-    if value is None or value == "" or value == [] or value == {}:
-        return True
-    return value is False and not (fact.default is True or fact.required)
+    return value in EMPTY or (value is False and not keeps_false(fact))
 
 
 def from_columns(record: type, row: Any, member_keys: Mapping[int, str], prefix: str = "") -> dict[str, Any]:
@@ -137,20 +144,20 @@ def _reading(source: type | str, prefix: str) -> _Reading:
     facts = d.facts(source) if isinstance(source, type) else top_facts(source)
     plan = []
     for fact in facts:
-        keeps_false = fact.default is True or fact.required
+        kept = keeps_false(fact)
         if fact.kind == d.RECORD and not fact.as_json:
             assert fact.record is not None
             nested = _reading(fact.record, prefix + fact.column)
-            plan.append((fact.key, "", _FLATTENED, nested, keeps_false))
+            plan.append((fact.key, "", _FLATTENED, nested, kept))
             continue
         how = _MEMBER if fact.kind == d.MEMBER else _JSON if fact.as_json else _PLAIN
-        plan.append((fact.key, prefix + _column(fact), how, (), keeps_false))
+        plan.append((fact.key, prefix + _column(fact), how, (), kept))
     return tuple(plan)
 
 
 def _read(plan: _Reading, row: Any, member_keys: Mapping[int, str]) -> dict[str, Any]:
     data: dict[str, Any] = {}
-    for key, column, how, nested, keeps_false in plan:
+    for key, column, how, nested, kept in plan:
         value: Any
         if how == _FLATTENED:
             value = _read(nested, row, member_keys)
@@ -163,7 +170,7 @@ def _read(plan: _Reading, row: Any, member_keys: Mapping[int, str]) -> dict[str,
             elif how == _PLAIN:
                 value = _plain(value)
         # As ``_omitted``, inline: it is asked of every field of every row.
-        if value == "" or value == [] or value == {} or (value is False and not keeps_false):
+        if value in EMPTY or (value is False and not kept):
             continue
         data[key] = value
     return data
