@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import functools
+import re
 import select
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, TypeVar, cast
+from typing import Any, Final, TypeVar, cast
 
 import sqlalchemy as sa
 from sqlalchemy import event
@@ -16,6 +17,8 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, create_engine
 
 T = TypeVar("T")
+# What pg_export_snapshot() returns, e.g. 00000003-0000001B-1.
+_SNAPSHOT_ID: Final = re.compile(r"[0-9A-F]+-[0-9A-F]+(-[0-9]+)?")
 # The session.info keys of memos that hold for one transaction (``for_this_transaction``).
 _TRANSACTION_KEYS: set[str] = set()
 
@@ -109,6 +112,9 @@ class Database:
             if url.startswith("sqlite")
             else self.engine.execution_options(isolation_level="AUTOCOMMIT")
         )
+        self._snapshot_engine = self.engine.execution_options(
+            isolation_level="REPEATABLE READ", postgresql_readonly=True
+        )
 
     @contextmanager
     def transaction(self) -> Iterator[Session]:
@@ -121,6 +127,37 @@ class Database:
         """A session that only reads."""
         with Session(self._reading_engine, expire_on_commit=False) as session:
             yield session
+
+    @contextmanager
+    def reading_snapshot(self, exported: str | None = None) -> Iterator[Session]:
+        """A session whose statements all read one snapshot of the database, for reads that must
+        agree with each other (a population read table by table, then its households decided
+        again). On PostgreSQL a read-only REPEATABLE READ transaction, in the snapshot
+        ``exported`` (``exported_snapshot``) when given; on SQLite one read transaction."""
+        if self.engine.dialect.name != "postgresql":
+            with Session(self.engine, expire_on_commit=False) as session:
+                # pysqlite begins no transaction before a read: each statement would see the
+                # database as it is by then.
+                session.connection().exec_driver_sql("BEGIN")
+                yield session
+            return
+        with Session(self._snapshot_engine, expire_on_commit=False) as session:
+            if exported is not None:
+                if not _SNAPSHOT_ID.fullmatch(exported):
+                    raise ValueError(f"not a snapshot id: {exported!r}")
+                # The first statement of the transaction, as PostgreSQL requires.
+                session.execute(sa.text(f"SET TRANSACTION SNAPSHOT '{exported}'"))
+            yield session
+
+    @contextmanager
+    def exported_snapshot(self) -> Iterator[str | None]:
+        """On PostgreSQL, a snapshot of the database that sessions in other processes can read in
+        (``reading_snapshot``), held while the block runs; None on SQLite, where it cannot be."""
+        if self.engine.dialect.name != "postgresql":
+            yield None
+            return
+        with self._snapshot_engine.connect() as connection:
+            yield connection.execute(sa.text("SELECT pg_export_snapshot()")).scalar_one()
 
     @contextmanager
     def all_or_nothing(self) -> Iterator[Database]:
@@ -157,6 +194,16 @@ class _OneTransaction(Database):
     def reading(self) -> Iterator[Session]:
         with self.transaction() as session:
             yield session
+
+    @contextmanager
+    def reading_snapshot(self, exported: str | None = None) -> Iterator[Session]:
+        # Inside the one transaction already; no other process can join it.
+        with self.transaction() as session:
+            yield session
+
+    @contextmanager
+    def exported_snapshot(self) -> Iterator[str | None]:
+        yield None
 
 
 def _begin_explicitly(engine: Engine) -> None:

@@ -74,15 +74,19 @@ def _sweep(db: Database, user: int, workers: int) -> dict[str, object]:
 
 def _full_agreement(db: Database, workers: int) -> dict[str, object]:
     started = time.perf_counter()
-    with db.reading() as session:
-        table = parameter_table(session=session)
-        arrays = build_parameter_arrays(table)
-        population = read_population(session, "current", ["140802"], RECHECK_ON, arrays)
-    result = screen(population.columns, arrays)
-    screened = time.perf_counter() - started
-    found_verdicts = [(v,) for v in verdicts(result, np.arange(len(population)))]
-    ids = [int(i) for i in population.case_ids]
-    found = explain(db, ids, found_verdicts, RECHECK_ON, [table], [False] * len(ids), workers=workers)
+    with db.exported_snapshot() as snapshot:
+        with db.reading_snapshot(snapshot) as session:
+            table = parameter_table(session=session)
+            arrays = build_parameter_arrays(table)
+            population = read_population(session, "current", ["140802"], RECHECK_ON, arrays)
+        result = screen(population.columns, arrays)
+        screened = time.perf_counter() - started
+        found_verdicts = [(v,) for v in verdicts(result, np.arange(len(population)))]
+        ids = [int(i) for i in population.case_ids]
+        keep = [False] * len(ids)
+        found = explain(
+            db, ids, found_verdicts, RECHECK_ON, [table], keep, workers=workers, snapshot=snapshot
+        )
     return {"measure": "full_agreement", "households": len(ids), "checked": found.checked,
             "unreadable": found.unreadable, "disagreements": len(found.disagreements),
             "examples": found.disagreements[:5], "screen_seconds": round(screened, 2),

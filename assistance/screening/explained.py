@@ -165,8 +165,9 @@ def _explain_in_pool(
     on: date,
     tables: Sequence[ParameterTable],
     keep: Sequence[bool],
+    snapshot: str | None,
 ) -> Explained:
-    with shared_database(url).reading() as session:
+    with shared_database(url).reading_snapshot(snapshot) as session:
         return explain_part(session, case_ids, verdicts, on, tables, keep)
 
 
@@ -178,21 +179,23 @@ def explain(
     tables: Sequence[ParameterTable],
     keep: Sequence[bool],
     workers: int = 1,
+    snapshot: str | None = None,
 ) -> Explained:
-    """``explain_part`` over parts of ``PART`` cases, across ``workers`` processes when many."""
+    """``explain_part`` over parts of ``PART`` cases, across ``workers`` processes when many, each
+    reading the snapshot ``snapshot`` (``Database.exported_snapshot``) when given."""
     parts = [slice(i, i + PART) for i in range(0, len(case_ids), PART)]
     found = Explained()
     if workers > 1 and len(case_ids) >= POOL_FROM:
         with ProcessPoolExecutor(max_workers=workers, mp_context=get_context("spawn")) as pool:
             futures = [
-                pool.submit(_explain_in_pool, db.url, case_ids[p], verdicts[p], on, tables, keep[p])
+                pool.submit(_explain_in_pool, db.url, case_ids[p], verdicts[p], on, tables, keep[p], snapshot)
                 for p in parts
             ]
             for future in futures:
                 found.add(future.result())
         return found
     for p in parts:
-        with db.reading() as session:
+        with db.reading_snapshot(snapshot) as session:
             found.add(explain_part(session, case_ids[p], verdicts[p], on, tables, keep[p]))
     return found
 

@@ -18,7 +18,7 @@ import os
 import time
 from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from itertools import pairwise
 from multiprocessing import get_context
@@ -63,6 +63,10 @@ class Reading:
     base: ParameterTable
     reform: ParameterTable | None = None
     reform_reads: bool = False
+    # The snapshot every part reads (``Database.exported_snapshot``): the counts and the
+    # households decided again come from the database as it was at one moment, whatever is
+    # written meanwhile. None on SQLite.
+    snapshot: str | None = None
 
 
 @dataclass
@@ -103,7 +107,7 @@ def verdicts(result: ScreeningResult, rows: np.ndarray[Any, Any]) -> list[Verdic
 def _read_part(db: Database, reading: Reading, ids: tuple[int, int] | None) -> Part:
     started, cpu = time.perf_counter(), time.process_time()
     base_arrays = build_parameter_arrays(reading.base)
-    with db.reading() as session:
+    with db.reading_snapshot(reading.snapshot) as session:
         population = read_population(
             session, reading.population, list(reading.counties), reading.on, base_arrays, ids
         )
@@ -112,7 +116,7 @@ def _read_part(db: Database, reading: Reading, ids: tuple[int, int] | None) -> P
     reform_arrays = build_parameter_arrays(reading.reform)
     reform_population = population
     if reading.reform_reads:
-        with db.reading() as session:
+        with db.reading_snapshot(reading.snapshot) as session:
             reform_population = read_population(
                 session, reading.population, list(reading.counties), reading.on, reform_arrays, ids
             )
@@ -127,6 +131,7 @@ def _read_part(db: Database, reading: Reading, ids: tuple[int, int] | None) -> P
         reading.on,
         [reading.base, reading.reform],
         [bool(x) for x in listed[selected]],
+        snapshot=reading.snapshot,
     )
     seconds = {
         "read": read,
@@ -145,7 +150,7 @@ def _ranges(db: Database, reading: Reading, parts: int) -> tuple[list[tuple[int,
     """Ranges of case ids (low exclusive, high inclusive) of about as many of the population's
     cases each, and how many cases there are."""
     wanted = population_filter(reading.population, list(reading.counties))
-    with db.reading() as session:
+    with db.reading_snapshot(reading.snapshot) as session:
         low, high, count = session.execute(
             sa.select(sa.func.min(_CASES.c.id), sa.func.max(_CASES.c.id), sa.func.count()).where(wanted)
         ).one()
@@ -183,8 +188,10 @@ class Screened:
 
 
 def read_in_parts(db: Database, reading: Reading, workers: int = 1) -> Screened:
-    """The population of ``reading``, read (and, for a what-if, explained) in parts."""
-    parts = list(_parts(db, reading, workers))
+    """The population of ``reading``, read (and, for a what-if, explained) in parts, all in one
+    snapshot of the database."""
+    with db.exported_snapshot() as snapshot:
+        parts = list(_parts(db, replace(reading, snapshot=snapshot), workers))
     population = concat_populations([p.population for p in parts])
     reform_population = population
     if reading.reform_reads:

@@ -355,9 +355,17 @@ def read_population(
     ids: tuple[int, int] | None = None,
 ) -> Population:
     """The population's households in ``counties``, decided on ``on``, as screening columns; only
-    the cases ``ids[0]`` < id <= ``ids[1]`` if given (a batch job's chunk)."""
+    the cases ``ids[0]`` < id <= ``ids[1]`` if given (a batch job's chunk).
+
+    The session must read one snapshot (``Database.reading_snapshot``): the tables are read one
+    after another and their rows matched to the cases by id, so a case filed between two of
+    the statements would lend its members to its neighbour."""
     dialect = session.get_bind().dialect.name
     blocks = dialect == "postgresql"
+    if blocks:
+        isolation = session.execute(sa.text("SHOW transaction_isolation")).scalar_one()
+        if isolation not in ("repeatable read", "serializable"):
+            raise RuntimeError(f"a population is read in one snapshot, not at {isolation}")
     wanted = population_filter(population, counties)
     if ids is not None:
         wanted = sa.and_(wanted, _CASES.c.id > ids[0], _CASES.c.id <= ids[1])

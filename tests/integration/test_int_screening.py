@@ -66,7 +66,7 @@ def population(api: ApiClient, clock: Clock) -> dict[str, int]:
 
 def _agrees(db: Database, on: date) -> int:
     """Screen the county's households read by SQL and compare each with the explained engine."""
-    with db.reading() as session:
+    with db.reading_snapshot() as session:
         table = parameter_table(session=session)
         arrays = build_parameter_arrays(table)
         found = read_population(session, "current", ["140802"], on, arrays)
