@@ -21,7 +21,7 @@ from assistance.screening.reforms import current_value, reform_table
 from assistance.screening.results import CATEGORIES, NOTE, cost, eligible_counts, grouped
 from rules.parameters import ParameterTable
 from rules.screening import build_parameter_arrays, screen
-from rules.screening.parameters import AREA_CODES
+from rules.screening.parameters import AREA_CODES, MEMBERSHIP_KINDS
 
 _AREAS: Final[sa.Table] = Area.__table__  # type: ignore[attr-defined]
 
@@ -67,7 +67,7 @@ def _what_if(db: Database, run: ScreeningRun, workers: int) -> tuple[dict[str, A
         base,
         reform,
         # 64号 第十条（二）'s years decide who counts: the reform's columns are its own.
-        reform_reads=any(k.split(".")[0] == "clergy_absence_years" for k in changes),
+        reform_reads=any(k.split(".")[0] in MEMBERSHIP_KINDS for k in changes),
     )
     # The explained engine decides again, part by part, every household whose verdict changes or
     # that lies within a fen of a boundary in either pass; the decisions of those that change
@@ -137,25 +137,25 @@ def _what_if(db: Database, run: ScreeningRun, workers: int) -> tuple[dict[str, A
 def _sweep(db: Database, run: ScreeningRun, workers: int) -> dict[str, Any]:
     started = time.perf_counter()
     base = _base(db)
-    reading = Reading(run.population, tuple(run.counties), run.effective_on, base)
-    population = read_in_parts(db, reading, workers).population
-    read = time.perf_counter() - started
-    started = time.perf_counter()
     key = run.params["parameter"]
-    today = eligible_counts(population, screen(population.columns, build_parameter_arrays(base)))
+    values = [Decimal(raw) for raw in run.params["points"]]
+    tables = [reform_table(base, {key: value}, run.counties, run.effective_on, run.name) for value in values]
+    # Today's table first, then each value's: every part counts under each (parts.Reading).
+    counted = tuple(build_parameter_arrays(table) for table in (base, *tables))
+    reading = Reading(run.population, tuple(run.counties), run.effective_on, base, counted=counted)
+    screened = read_in_parts(db, reading, workers)
+    population, (today, *per_value) = screened.population, screened.counts
     current = {c: current_value(base, key, c, run.effective_on) for c in run.counties}
     marked = current.get(run.counties[0])
-    points = []
-    for raw, percent in zip(run.params["points"], run.params["percents"], strict=True):
-        value = Decimal(raw)
-        table = reform_table(base, {key: value}, run.counties, run.effective_on, run.name)
-        households, persons = eligible_counts(
-            population, screen(population.columns, build_parameter_arrays(table))
+    points = [
+        {"value": raw, "percent": percent, "households": households, "persons": persons,
+         "current": marked is not None and value == marked}
+        for raw, percent, value, (households, persons) in zip(
+            run.params["points"], run.params["percents"], values, per_value, strict=True
         )
-        points.append(
-            {"value": raw, "percent": percent, "households": households, "persons": persons,
-             "current": marked is not None and value == marked}
-        )  # fmt: skip
+    ]  # fmt: skip
+    seconds = {"read_and_counted": time.perf_counter() - started}
+    seconds.update({f"{phase}_in_parts": spent for phase, spent in screened.seconds.items()})
     return {
         "households": len(population),
         "persons": int(population.columns.size.sum()),
@@ -163,7 +163,7 @@ def _sweep(db: Database, run: ScreeningRun, workers: int) -> dict[str, Any]:
         "current": {c: (None if v is None else str(v)) for c, v in current.items()},
         "today": {"households": today[0], "persons": today[1]},
         "points": points,
-        "seconds": {"read": round(read, 3), "screen": round(time.perf_counter() - started, 3)},
+        "seconds": {phase: round(spent, 3) for phase, spent in seconds.items()},
         "note": NOTE,
     }
 

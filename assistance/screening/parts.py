@@ -31,9 +31,9 @@ from assistance.db import Database, shared_database
 from assistance.models import Case
 from assistance.screening.explained import Explained, Verdict, explain
 from assistance.screening.population import Population, concat_populations, population_filter, read_population
-from assistance.screening.results import ENTERING, LEAVING, UNDETERMINED, categorise
+from assistance.screening.results import ENTERING, LEAVING, UNDETERMINED, categorise, eligible_counts
 from rules.parameters import ParameterTable
-from rules.screening import ScreeningResult, build_parameter_arrays, screen
+from rules.screening import ParameterArrays, ScreeningResult, build_parameter_arrays, screen
 
 _CASES: Final[sa.Table] = Case.__table__  # type: ignore[attr-defined]
 PARTS_PER_WORKER: Final = 4
@@ -67,6 +67,10 @@ class Reading:
     # households decided again come from the database as it was at one moment, whatever is
     # written meanwhile. None on SQLite.
     snapshot: str | None = None
+    # A sweep's tables, as screening arrays: each part counts the households and persons eligible
+    # under each of them, and the counts add up across parts. The parent screened the whole
+    # population once per table, one table after another, in one process.
+    counted: tuple[ParameterArrays, ...] = ()
 
 
 @dataclass
@@ -79,6 +83,8 @@ class Part:
     explained: Explained = field(default_factory=Explained)
     # Seconds spent reading and explaining this part, in the process that did.
     seconds: dict[str, float] = field(default_factory=dict)
+    # The eligible households and persons under each of ``Reading.counted``.
+    counts: list[tuple[int, int]] = field(default_factory=list)
 
 
 def selection(
@@ -112,7 +118,12 @@ def _read_part(db: Database, reading: Reading, ids: tuple[int, int] | None) -> P
             session, reading.population, list(reading.counties), reading.on, base_arrays, ids
         )
     if reading.reform is None:
-        return Part(population, None, seconds={"read": time.perf_counter() - started})
+        read = time.perf_counter() - started
+        counts = [
+            eligible_counts(population, screen(population.columns, arrays)) for arrays in reading.counted
+        ]
+        seconds = {"read": read, "counted": time.perf_counter() - started - read}
+        return Part(population, None, counts=counts, seconds=seconds)
     reform_arrays = build_parameter_arrays(reading.reform)
     reform_population = population
     if reading.reform_reads:
@@ -185,6 +196,8 @@ class Screened:
     explained: Explained
     # Each phase's seconds summed over the parts (across processes: more than the time taken).
     seconds: dict[str, float]
+    # The eligible households and persons under each of ``Reading.counted``, over all parts.
+    counts: list[tuple[int, int]]
 
 
 def read_in_parts(db: Database, reading: Reading, workers: int = 1) -> Screened:
@@ -198,11 +211,13 @@ def read_in_parts(db: Database, reading: Reading, workers: int = 1) -> Screened:
         reform_population = concat_populations([p.reform_population or p.population for p in parts])
     explained = Explained()
     seconds: dict[str, float] = {}
+    counts = [(0, 0)] * len(reading.counted)
     for part in parts:
         explained.add(part.explained)
         for phase, spent in part.seconds.items():
             seconds[phase] = seconds.get(phase, 0.0) + spent
-    return Screened(population, reform_population, explained, seconds)
+        counts = [(h + ph, p + pp) for (h, p), (ph, pp) in zip(counts, part.counts, strict=True)]
+    return Screened(population, reform_population, explained, seconds, counts)
 
 
 __all__ = [

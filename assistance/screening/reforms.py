@@ -20,7 +20,7 @@ from typing import Any, Final
 from assistance.errors import FieldProblem, InvalidInput
 from rules import vocabulary as v
 from rules.parameters import ANY, ParameterError, ParameterTable, ParameterValue
-from rules.screening.parameters import KINDS, MONEY_KINDS, WHOLE_KINDS
+from rules.screening.parameters import KINDS, MEMBERSHIP_KINDS, MONEY_KINDS, WHOLE_KINDS
 
 _KEY: Final = re.compile(r"^([a-z_]+)(?:\.(urban|rural))?$")
 _CENT: Final = Decimal("0.01")
@@ -131,6 +131,13 @@ def parse_sweep(raw: Mapping[str, Any]) -> tuple[str, list[SweepPoint], dict[str
     monthly standard = consumption × share ÷ 12, rounded half up to the fen: 晋民发〔2021〕38号)."""
     key = raw.get("parameter")
     kind, _ = parse_key(key, "parameter")
+    if kind in MEMBERSHIP_KINDS:
+        # Each value would need the households read again, a sweep of 61 values 61 readings.
+        raise InvalidInput.field(
+            "parameter",
+            "脱离家庭的年限决定谁计入家庭成员（64号 第十条（二）），每个取值都要重新读取全部家庭，"
+            "不能做标准测算；请逐个取值做人群测算",
+        )
     if "consumption" in raw:
         if kind != "dibao_standard":
             raise InvalidInput.field("consumption", "按消费支出比例测算只适用于低保标准（dibao_standard）")

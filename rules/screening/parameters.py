@@ -44,6 +44,9 @@ RATIO_KINDS: Final = (
     "child_support_cap_rate",
 )
 KINDS: Final = MONEY_KINDS + WHOLE_KINDS + RATIO_KINDS
+# The kinds that decide who counts as a member (64号 第十条（二）): they are read into the columns
+# (rows.counted_members), so columns read under one value cannot be screened under another.
+MEMBERSHIP_KINDS: Final = ("clergy_absence_years",)
 
 # Above this a denominator would push the cross-multiplied comparisons towards int64's limit.
 _LARGEST_DENOMINATOR: Final = 10_000
