@@ -381,8 +381,21 @@ def read_population(
             # knows an index read costs little more than a sequential one (the tables are in
             # memory): else it scans every member for each part.
             session.execute(sa.text("SET LOCAL random_page_cost = 1.1"))
+            # Parts are read by several processes at once: parallel workers of their own only
+            # contend with the others for the same cores.
+            session.execute(sa.text("SET LOCAL max_parallel_workers_per_gather = 0"))
+            # A part's households and members are reached from its cases through their indexes.
+            # The planner hashed the part's cases and scanned every household and member of the
+            # tables against them, for each part: at 1,000,000 households in 8 parts, the server
+            # spent 12.3 s of CPU reading them all, 9.6 s through the indexes.
+            session.execute(sa.text("SET LOCAL enable_hashjoin = off"))
+            session.execute(sa.text("SET LOCAL enable_mergejoin = off"))
     facts = _fetch(session, statements["facts"], 9, blocks)
     members = _fetch(session, statements["members"], 9, blocks)
+    if blocks and ids is not None:
+        # The records are found by their own ``case_id``: joined to the part's cases by hash.
+        session.execute(sa.text("SET LOCAL enable_hashjoin = on"))
+        session.execute(sa.text("SET LOCAL enable_mergejoin = on"))
     incomes = _fetch(session, statements["incomes"], 7, blocks)
     assets = _fetch(session, statements["assets"], 6, blocks)
     expenses = _fetch(session, statements["expenses"], 7, blocks)
