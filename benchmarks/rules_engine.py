@@ -1,6 +1,7 @@
 """Rules-engine speed: median latency of one fully explained decision, and throughput over
 100,000 synthetic households of 1–6 members, on one core: parsing alone, evaluation alone, and
-parse-and-decide from JSON-shaped data, each over the same case files.
+parse-and-decide from JSON-shaped data, one by one and in batches (``rules.decide_all``, as the
+batch jobs decide), each over the same case files.
 
 Run: ``make bench`` or ``.venv/bin/python benchmarks/rules_engine.py [--households N] [--repeat N]
 [--json]``. Targets (issue 2, issue 21): median single evaluation under 0.05 ms; parse-and-decide at
@@ -21,7 +22,7 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
-from rules import evaluate, parse_case_file
+from rules import decide_all, evaluate, parse_case_file
 from rules.casefile import CaseFile
 from rules.counties import COUNTIES
 from rules.idnumber import check_character
@@ -145,9 +146,14 @@ def _evaluate_all(cases: list[CaseFile], table: ParameterTable) -> int:
     return sum(evaluate(case, table).eligible for case in cases)
 
 
-def _decide_all(raw: list[dict[str, Any]], table: ParameterTable) -> None:
+def _decide_one_by_one(raw: list[dict[str, Any]], table: ParameterTable) -> None:
     for data in raw:
         evaluate(parse_case_file(data), table)
+
+
+def _decide_in_batches(raw: list[dict[str, Any]], table: ParameterTable) -> None:
+    for _ in decide_all(raw, table):
+        pass
 
 
 def _shown(rates: list[float]) -> str:
@@ -184,7 +190,8 @@ def main() -> None:
     eligible = _evaluate_all(cases, table)
     parsing = _rates(count, lambda: _parse_all(raw), args.repeat)
     evaluating = _rates(count, lambda: _evaluate_all(cases, table), args.repeat)
-    deciding = _rates(count, lambda: _decide_all(raw, table), args.repeat)
+    deciding = _rates(count, lambda: _decide_one_by_one(raw, table), args.repeat)
+    in_batches = _rates(count, lambda: _decide_in_batches(raw, table), args.repeat)
 
     median_ms = statistics.median(single)
     if args.json:
@@ -195,6 +202,7 @@ def main() -> None:
             "parse_households_per_second": [round(r) for r in parsing],
             "evaluate_households_per_second": [round(r) for r in evaluating],
             "parse_and_decide_households_per_second": [round(r) for r in deciding],
+            "parse_and_decide_in_batches_households_per_second": [round(r) for r in in_batches],
         }
         print(json.dumps(figures))
         return
@@ -206,6 +214,7 @@ def main() -> None:
     print(f"throughput, parse only: {_shown(parsing)}")
     print(f"throughput, evaluation: {_shown(evaluating)}")
     print(f"throughput, parse + evaluation: {_shown(deciding)}")
+    print(f"throughput, parse + evaluation in batches (rules.decide_all): {_shown(in_batches)}")
 
 
 if __name__ == "__main__":

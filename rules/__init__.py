@@ -7,7 +7,7 @@ Pure: no database, no web framework. Parameters come from dated data files.
 from rules.casefile import CaseFile
 from rules.criteria import Criterion
 from rules.decision import Decision
-from rules.engine import evaluate, evaluate_data
+from rules.engine import decide_all, evaluate, evaluate_data
 from rules.parameters import ParameterError, ParameterTable, load_parameters
 from rules.parsing import parse_case_file
 from rules.reader import CaseFileError, FieldError
@@ -20,6 +20,7 @@ __all__ = [
     "FieldError",
     "ParameterError",
     "ParameterTable",
+    "decide_all",
     "evaluate",
     "evaluate_data",
     "load_parameters",

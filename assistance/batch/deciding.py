@@ -74,7 +74,9 @@ def read_and_decide(
         files = {c.id: PREPARE[kind](session, c, params) for c in explained}
         refs = [CaseRef(c.id or 0, c.number, c.procedure, c.state, c.applicant_member_id) for c in cases]
     screened = [SCREENED_ELIGIBLE]
-    return refs, heads, [[decide(f, table) for f in files[r.id]] if r.id in files else screened for r in refs]
+    # All the chunk's case files decided together, then handed back to their cases in order.
+    outcomes = iter(decide([f for r in refs if r.id in files for f in files[r.id]], table))
+    return refs, heads, [[next(outcomes) for _ in files[r.id]] if r.id in files else screened for r in refs]
 
 
 __all__ = ["CASES", "CaseRef", "Decided", "after", "read_and_decide"]

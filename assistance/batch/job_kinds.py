@@ -7,7 +7,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any, Final
@@ -17,7 +17,8 @@ from sqlmodel import Session
 from assistance.casefile.from_rows import case_file_from_rows
 from assistance.casefile.household import case_file, household_rows
 from assistance.models import Case
-from rules import CaseFile, CaseFileError, ParameterError, evaluate, evaluate_data
+from rules import CaseFile, CaseFileError, ParameterError, decide_all
+from rules.engine import Decided
 from rules.money import yuan
 from rules.parameters import ParameterTable
 
@@ -35,16 +36,19 @@ class Outcome:
     failed: list[str]
 
 
-def decide(data: dict[str, Any] | CaseFile, table: ParameterTable) -> Outcome:
-    """The explained engine's outcome for a case file, built (``from_rows``) or in the format."""
-    try:
-        decision = evaluate(data, table) if isinstance(data, CaseFile) else evaluate_data(data, table)
-    except ParameterError as exc:
-        return Outcome("undetermined", None, f"参数未配置：{exc}", [])
-    except CaseFileError as exc:
-        return Outcome("undetermined", None, f"案卷不完整：{exc}", [])
-    failed = [c.title for c in decision.criteria if c.result == "fail"]
-    return Outcome(decision.outcome, yuan(decision.income.per_capita_monthly), "", failed)
+def decide(files: Sequence[dict[str, Any] | CaseFile], table: ParameterTable) -> list[Outcome]:
+    """The explained engine's outcome for each case file, built (``from_rows``) or in the format,
+    decided together (``rules.decide_all``)."""
+    return [_outcome(decided) for decided in decide_all(files, table)]
+
+
+def _outcome(decided: Decided) -> Outcome:
+    if isinstance(decided, ParameterError):
+        return Outcome("undetermined", None, f"参数未配置：{decided}", [])
+    if isinstance(decided, CaseFileError):
+        return Outcome("undetermined", None, f"案卷不完整：{decided}", [])
+    failed = [c.title for c in decided.criteria if c.result == "fail"]
+    return Outcome(decided.outcome, yuan(decided.income.per_capita_monthly), "", failed)
 
 
 def result_row(case: Any, applicant: str, outcome: Outcome, **more: Any) -> dict[str, Any]:
