@@ -68,8 +68,8 @@ class Reading:
     # written meanwhile. None on SQLite.
     snapshot: str | None = None
     # A sweep's tables, as screening arrays: each part counts the households and persons eligible
-    # under each of them, and the counts add up across parts. The parent screened the whole
-    # population once per table, one table after another, in one process.
+    # under each of them in the process that read it, so the values are counted in parallel, and
+    # the counts add up across parts.
     counted: tuple[ParameterArrays, ...] = ()
 
 
