@@ -7,9 +7,11 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
+from decimal import Decimal
 from typing import Any, Final
 
 from sqlmodel import Session
@@ -17,7 +19,7 @@ from sqlmodel import Session
 from assistance.casefile.from_rows import case_file_from_rows
 from assistance.casefile.household import case_file, household_rows
 from assistance.models import Case
-from rules import CaseFile, CaseFileError, ParameterError, decide_all
+from rules import CaseFile, CaseFileError, ParameterError, decide_all, parse_case_file
 from rules.engine import Decided
 from rules.money import yuan
 from rules.parameters import ParameterTable
@@ -109,8 +111,32 @@ def _recheck_classify(case: Any, applicant: str, outcomes: list[Outcome], chunk:
 def _what_if_files(
     session: Session, case: Case, params: Mapping[str, Any]
 ) -> list[dict[str, Any] | CaseFile]:
+    # Built from the chunk's rows on the case's own date, as for the recheck review; the proposed
+    # file is the same with the job's overrides, read as the parser reads them.
+    built = case_file_from_rows(case, household_rows(session, case), case.application_date)
+    if built is not None:
+        overrides = _read_overrides(tuple(sorted(params["overrides"].items())))
+        return [built, replace(built, parameter_overrides=overrides)]
     current = case_file(session, case)
     return [current, {**current, "parameter_overrides": dict(params["overrides"])}]
+
+
+def overrides_probe(overrides: Mapping[str, Any], on: date) -> dict[str, Any]:
+    """A case file that holds nothing but the what-if's overrides, for the parser to check (when a
+    job is made) and to read (when its case files are built from rows)."""
+    return {
+        "schema_version": 1, "procedure": "dibao_edge", "application_date": on.isoformat(),
+        "county": "140802", "hukou_type": "urban", "parameter_overrides": dict(overrides),
+        "members": [{"id": "m1", "name": "测算", "id_number": "140802198003151239", "relation": "self",
+                     "hukou_region": "140802"}],
+    }  # fmt: skip
+
+
+@functools.lru_cache(maxsize=8)
+def _read_overrides(items: tuple[tuple[str, str], ...]) -> Mapping[str, Decimal]:
+    # The date does not matter: overrides are read the same on any day. Checked when the job was
+    # made, so they read.
+    return parse_case_file(overrides_probe(dict(items), date(2024, 1, 1))).parameter_overrides
 
 
 def _what_if_classify(case: Any, applicant: str, outcomes: list[Outcome], chunk: Chunk) -> None:

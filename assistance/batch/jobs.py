@@ -25,7 +25,7 @@ from sqlmodel import Session, col, func, select
 from assistance.access import JOBS, actor_for, require
 from assistance.access.permissions import PERMISSIONS
 from assistance.batch.chunks import reopen
-from assistance.batch.job_kinds import STALE_AFTER, TITLES
+from assistance.batch.job_kinds import STALE_AFTER, TITLES, overrides_probe
 from assistance.casefile.populations import SELECT
 from assistance.db import Database
 from assistance.errors import Conflict, FieldProblem, Forbidden, InvalidInput, NotFound
@@ -50,14 +50,8 @@ def _params(kind: str, data: Mapping[str, Any], today: date) -> dict[str, Any]:
     overrides = data.get("overrides")
     if not isinstance(overrides, Mapping) or not overrides:
         raise InvalidInput.field("params.overrides", '请给出测算参数，如 {"dibao_standard.urban": "800.00"}')
-    probe = {
-        "schema_version": 1, "procedure": "dibao_edge", "application_date": today.isoformat(),
-        "county": "140802", "hukou_type": "urban", "parameter_overrides": dict(overrides),
-        "members": [{"id": "m1", "name": "测算", "id_number": "140802198003151239", "relation": "self",
-                     "hukou_region": "140802"}],
-    }  # fmt: skip
     try:
-        parse_case_file(probe)
+        parse_case_file(overrides_probe(overrides, today))
     except CaseFileError as exc:
         problems = [
             FieldProblem(e.field.replace("parameter_overrides", "params.overrides"), e.message)
