@@ -1,5 +1,8 @@
 """Policy what-if: the county's current cases decided again under proposed parameters (a new
-dibao standard, say), to see who would enter or leave. Nothing about any case changes."""
+dibao standard, say), to see who would enter or leave, at once. Nothing about any case changes.
+
+The cases are read and decided as one chunk of the ``what_if`` batch job (``deciding``), so the
+answer at once and the job's agree case by case."""
 
 from __future__ import annotations
 
@@ -7,30 +10,33 @@ from collections.abc import Mapping
 from datetime import date
 from typing import Any
 
-from sqlmodel import col, select
+import sqlalchemy as sa
 
 from assistance.access import JOBS, actor_for, require
-from assistance.casefile.household import case_file
+from assistance.batch.deciding import CASES, read_and_decide
+from assistance.batch.job_kinds import overrides_probe
+from assistance.casefile.populations import SELECT
 from assistance.db import Database
 from assistance.errors import FieldProblem, Forbidden, InvalidInput
-from assistance.models import Case, Member
 from assistance.parameters import parameter_table
-from assistance.workflow import WORKFLOWS
-from rules import CaseFileError, ParameterError, evaluate_data
-from rules.money import yuan
+from rules import CaseFileError, ParameterError, evaluate, parse_case_file
 from rules.parameters import ParameterTable
 
-# Cases still being decided, and families already recognised: those a new standard affects.
-CURRENT_STATES = ("recognised",)
 
-
-def _outcome(data: dict[str, Any], table: ParameterTable) -> tuple[str, str | None, str | None]:
-    """(outcome, per-capita monthly income, the reason it could not be decided)."""
+def _check(overrides: Mapping[str, Any], table: ParameterTable, today: date) -> None:
+    """Refuse overrides the parser or the engine would not take, each under its own field, whether
+    or not the county has a case to decide."""
     try:
-        decision = evaluate_data(data, table)
-    except ParameterError as exc:
-        return "undetermined", None, f"参数未配置：{exc}"
-    return decision.outcome, yuan(decision.income.per_capita_monthly), None
+        evaluate(parse_case_file(overrides_probe(overrides, today)), table)
+    except ParameterError:
+        pass  # a value the probe itself needs: the overrides were read
+    except CaseFileError as exc:
+        problems = [
+            FieldProblem(e.field.replace("parameter_overrides", "overrides"), e.message)
+            for e in exc.errors
+            if e.field.startswith("parameter_overrides")
+        ]
+        raise InvalidInput("测算参数有误", problems or [FieldProblem("overrides", str(exc))]) from exc
 
 
 def what_if(db: Database, user_id: int, county: str, overrides: Any, today: date) -> dict[str, Any]:
@@ -41,47 +47,29 @@ def what_if(db: Database, user_id: int, county: str, overrides: Any, today: date
         require(actor, "run_batch_jobs")
         if not JOBS.allows(actor, county):
             raise Forbidden("只有本县民政部门工作人员可以测算本县案件")
-        open_states = {s for w in WORKFLOWS.values() for s in w.open_states}
-        cases = session.exec(
-            select(Case)
-            .where(Case.county_code == county, col(Case.state).in_([*open_states, *CURRENT_STATES]))
-            .order_by(col(Case.id))
-        ).all()
-        table = parameter_table(session=session)
-        rows = []
-        for case in cases:
-            current_file = case_file(session, case)
-            proposed_file = {**current_file, "parameter_overrides": dict(overrides)}
-            try:
-                proposed = _outcome(proposed_file, table)
-            except CaseFileError as exc:
-                raise InvalidInput(
-                    "测算参数有误",
-                    [
-                        FieldProblem(e.field.replace("parameter_overrides", "overrides"), e.message)
-                        for e in exc.errors
-                    ],
-                ) from exc
-            current = _outcome(current_file, table)
-            applicant = session.get(Member, case.applicant_member_id) if case.applicant_member_id else None
-            rows.append(
-                {
-                    "case": case.id,
-                    "number": case.number,
-                    "procedure": case.procedure,
-                    "state": case.state,
-                    "applicant": applicant.name if applicant else "",
-                    "current": current[0],
-                    "proposed": proposed[0],
-                    "per_capita_monthly": current[1],
-                    "note": current[2] or proposed[2] or "",
-                }
-            )
+        _check(overrides, parameter_table(session=session), today)
+        last = session.execute(sa.select(sa.func.max(CASES.c.id)).where(SELECT["what_if"](county))).scalar()
+    params = {"overrides": {str(k): str(v) for k, v in overrides.items()}}
+    refs, heads, outcomes = read_and_decide(db, "what_if", county, params, 0, last) if last else ([], {}, [])
+    rows = [
+        {
+            "case": ref.id,
+            "number": ref.number,
+            "procedure": ref.procedure,
+            "state": ref.state,
+            "applicant": heads.get(ref.applicant_member_id or 0, ""),
+            "current": current.outcome,
+            "proposed": proposed.outcome,
+            "per_capita_monthly": current.per_capita,
+            "note": current.note or proposed.note,
+        }
+        for ref, (current, proposed) in zip(refs, outcomes, strict=True)
+    ]
     entering = [r for r in rows if r["current"] != "eligible" and r["proposed"] == "eligible"]
     leaving = [r for r in rows if r["current"] == "eligible" and r["proposed"] != "eligible"]
     return {
         "county": county,
-        "overrides": {k: str(v) for k, v in overrides.items()},
+        "overrides": params["overrides"],
         "evaluated_on": today.isoformat(),
         "cases": len(rows),
         "entering": entering,
