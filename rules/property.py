@@ -167,17 +167,23 @@ def _housing(owned: int, rented: int, limit: int) -> tuple[Result, str, dict[str
     return outcome_of(total < limit), sentence, figures
 
 
+def _exemption(asset: Asset) -> str | None:
+    """Why 64号 第十四条（三） does not test the vehicle, or None where it does: a motorcycle or a
+    disability vehicle never; a motor vehicle only if not for business, a large farm machine or a
+    ship only if for business."""
+    label = v.ASSET_KINDS[asset.kind].label
+    if asset.kind in ("motorcycle", "disability_vehicle"):
+        return f"{label}不在本项之列"
+    is_machine = asset.kind in ("large_farm_machinery", "ship")
+    if is_machine != asset.business_use:
+        return f"{'非经营性' if is_machine else '生产经营用'}{label}不在本项之列"
+    return None
+
+
 def vehicles_within(held: Holdings, edge_standard: Decimal, months: Decimal) -> bool:
     """Whether ``vehicles_test`` passes: no vehicle it tests is over the limit."""
     limit = _vehicle_limit(edge_standard, months)[0]
-    for asset in held.vehicles:
-        if asset.kind in ("motorcycle", "disability_vehicle"):
-            continue
-        if (asset.kind in ("large_farm_machinery", "ship")) == asset.business_use and (
-            asset.value or ZERO
-        ) > limit:
-            return False
-    return True
+    return all((asset.value or ZERO) <= limit for asset in held.vehicles if _exemption(asset) is None)
 
 
 def vehicles_test(held: Holdings, edge_standard: Decimal, months: Decimal) -> Criterion:
@@ -198,16 +204,12 @@ def vehicles_test(held: Holdings, edge_standard: Decimal, months: Decimal) -> Cr
     exempt: list[str] = []
     over: list[str] = []
     for asset in held.vehicles:
+        reason = _exemption(asset)
+        if reason is not None:
+            exempt.append(reason)
+            continue
         label = v.ASSET_KINDS[asset.kind].label
         value = asset.value or ZERO
-        if asset.kind in ("motorcycle", "disability_vehicle"):
-            exempt.append(f"{label}不在本项之列")
-            continue
-        is_machine = asset.kind in ("large_farm_machinery", "ship")
-        if is_machine != asset.business_use:
-            use = "非经营性" if is_machine else "生产经营用"
-            exempt.append(f"{use}{label}不在本项之列")
-            continue
         tested.append(f"{label}{yuan(value)}元")
         if value > limit:
             over.append(f"{label}购买价值{yuan(value)}元")
