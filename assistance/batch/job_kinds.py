@@ -18,6 +18,7 @@ from sqlmodel import Session
 
 from assistance.casefile.from_rows import case_file_from_rows
 from assistance.casefile.household import case_file, household_rows
+from assistance.errors import FieldProblem
 from assistance.models import Case
 from rules import CaseFile, CaseFileError, ParameterError, decide_all, parse_case_file
 from rules.engine import Decided
@@ -130,6 +131,16 @@ def overrides_probe(overrides: Mapping[str, Any], on: date) -> dict[str, Any]:
         "members": [{"id": "m1", "name": "测算", "id_number": "140802198003151239", "relation": "self",
                      "hukou_region": "140802"}],
     }  # fmt: skip
+
+
+def override_problems(exc: CaseFileError, field: str) -> list[FieldProblem]:
+    """The errors found in a probe's overrides (``overrides_probe``), each under ``field``, the
+    name the caller gives the overrides, and its key."""
+    return [
+        FieldProblem(e.field.replace("parameter_overrides", field), e.message)
+        for e in exc.errors
+        if e.field.startswith("parameter_overrides")
+    ]
 
 
 @functools.lru_cache(maxsize=8)

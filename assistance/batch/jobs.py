@@ -25,10 +25,10 @@ from sqlmodel import Session, col, func, select
 from assistance.access import JOBS, actor_for, require
 from assistance.access.permissions import PERMISSIONS
 from assistance.batch.chunks import reopen
-from assistance.batch.job_kinds import STALE_AFTER, TITLES, overrides_probe
+from assistance.batch.job_kinds import STALE_AFTER, TITLES, override_problems, overrides_probe
 from assistance.casefile.populations import SELECT
 from assistance.db import Database
-from assistance.errors import Conflict, FieldProblem, Forbidden, InvalidInput, NotFound
+from assistance.errors import Conflict, Forbidden, InvalidInput, NotFound
 from assistance.models import BatchJob, BatchJobItem, Case
 from assistance.models.base import utcnow
 from assistance.models.jobs import DONE, QUEUED, RUNNING
@@ -53,11 +53,7 @@ def _params(kind: str, data: Mapping[str, Any], today: date) -> dict[str, Any]:
     try:
         parse_case_file(overrides_probe(overrides, today))
     except CaseFileError as exc:
-        problems = [
-            FieldProblem(e.field.replace("parameter_overrides", "params.overrides"), e.message)
-            for e in exc.errors
-            if e.field.startswith("parameter_overrides")
-        ]
+        problems = override_problems(exc, "params.overrides")
         if problems:
             raise InvalidInput("测算参数有误", problems) from exc
     return {"overrides": {str(k): str(v) for k, v in overrides.items()}}

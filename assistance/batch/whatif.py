@@ -14,7 +14,7 @@ import sqlalchemy as sa
 
 from assistance.access import JOBS, actor_for, require
 from assistance.batch.deciding import CASES, read_and_decide
-from assistance.batch.job_kinds import overrides_probe
+from assistance.batch.job_kinds import override_problems, overrides_probe
 from assistance.casefile.populations import SELECT
 from assistance.db import Database
 from assistance.errors import FieldProblem, Forbidden, InvalidInput
@@ -31,11 +31,7 @@ def _check(overrides: Mapping[str, Any], table: ParameterTable, today: date) -> 
     except ParameterError:
         pass  # a value the probe itself needs: the overrides were read
     except CaseFileError as exc:
-        problems = [
-            FieldProblem(e.field.replace("parameter_overrides", "overrides"), e.message)
-            for e in exc.errors
-            if e.field.startswith("parameter_overrides")
-        ]
+        problems = override_problems(exc, "overrides")
         raise InvalidInput("测算参数有误", problems or [FieldProblem("overrides", str(exc))]) from exc
 
 
