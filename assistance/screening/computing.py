@@ -20,7 +20,7 @@ from assistance.screening.parts import Reading, read_in_parts, selection
 from assistance.screening.reforms import current_value, reform_table
 from assistance.screening.results import CATEGORIES, NOTE, cost, eligible_counts, grouped
 from rules.parameters import ParameterTable
-from rules.screening import build_parameter_arrays, screen
+from rules.screening import build_parameter_arrays
 from rules.screening.parameters import AREA_CODES, MEMBERSHIP_KINDS
 
 _AREAS: Final[sa.Table] = Area.__table__  # type: ignore[attr-defined]
@@ -59,7 +59,6 @@ def _what_if(db: Database, run: ScreeningRun, workers: int) -> tuple[dict[str, A
     base = _base(db)
     changes = {k: Decimal(v) for k, v in run.changes.items()}
     reform = reform_table(base, changes, run.counties, run.effective_on, run.name)
-    base_arrays, reform_arrays = build_parameter_arrays(base), build_parameter_arrays(reform)
     reading = Reading(
         run.population,
         tuple(run.counties),
@@ -83,10 +82,10 @@ def _what_if(db: Database, run: ScreeningRun, workers: int) -> tuple[dict[str, A
     timings.update({f"{phase}_in_parts": spent for phase, spent in screened.seconds.items()})
 
     started = time.perf_counter()
-    before = screen(population.columns, base_arrays)
-    after = screen(reform_population.columns, reform_arrays)
+    assert screened.results is not None  # a what-if's parts screen under both tables
+    before, after = screened.results
     category, selected, listed = selection(before, after)
-    timings["screen"] = time.perf_counter() - started
+    timings["selection"] = time.perf_counter() - started
 
     by_county, groups = grouped(population, category, townships)
     rows = np.flatnonzero(listed)

@@ -5,8 +5,8 @@ rest reading: one after the other, one process read while the database waited, t
 processes decided while the database idled. In parts, each pool process reads a part, screens it
 under both tables and explains the households the reform changes there, while the other does the
 same with another part: reading and deciding overlap, and the reading's own Python work is
-shared. The parent joins the parts' columns (``concat_columns``) and screens them whole again,
-which takes a tenth of a second, so every count and list is made from one population as before.
+shared. The parent joins the parts' columns (``concat_columns``) and their two screening passes
+(``concat_results``), so every count and list is made from one population as before.
 
 A part is small enough that a process waiting for the last one wastes little (``PARTS_PER_WORKER``);
 below ``POOL_FROM`` households the parts are read in the calling process, one after another.
@@ -33,7 +33,7 @@ from assistance.screening.explained import Explained, Verdict, explain
 from assistance.screening.population import Population, concat_populations, population_filter, read_population
 from assistance.screening.results import ENTERING, LEAVING, UNDETERMINED, categorise, eligible_counts
 from rules.parameters import ParameterTable
-from rules.screening import ParameterArrays, ScreeningResult, build_parameter_arrays, screen
+from rules.screening import ParameterArrays, ScreeningResult, build_parameter_arrays, concat_results, screen
 
 _CASES: Final[sa.Table] = Case.__table__  # type: ignore[attr-defined]
 PARTS_PER_WORKER: Final = 4
@@ -85,6 +85,8 @@ class Part:
     seconds: dict[str, float] = field(default_factory=dict)
     # The eligible households and persons under each of ``Reading.counted``.
     counts: list[tuple[int, int]] = field(default_factory=list)
+    # A what-if's two passes over the part: under the base table and under the reform's.
+    results: tuple[ScreeningResult, ScreeningResult] | None = None
 
 
 def selection(
@@ -150,7 +152,8 @@ def _read_part(db: Database, reading: Reading, ids: tuple[int, int] | None) -> P
         "explained": time.perf_counter() - started - read,
         "explained_cpu": time.process_time() - cpu - read_cpu,
     }
-    return Part(population, reform_population if reading.reform_reads else None, explained, seconds)
+    own = reform_population if reading.reform_reads else None
+    return Part(population, own, explained, seconds, results=(before, after))
 
 
 def _read_part_in_pool(url: str, reading: Reading, ids: tuple[int, int]) -> Part:
@@ -198,6 +201,8 @@ class Screened:
     seconds: dict[str, float]
     # The eligible households and persons under each of ``Reading.counted``, over all parts.
     counts: list[tuple[int, int]]
+    # A what-if's two passes over the whole population, joined from the parts' (None for a sweep).
+    results: tuple[ScreeningResult, ScreeningResult] | None
 
 
 def read_in_parts(db: Database, reading: Reading, workers: int = 1) -> Screened:
@@ -217,7 +222,11 @@ def read_in_parts(db: Database, reading: Reading, workers: int = 1) -> Screened:
         for phase, spent in part.seconds.items():
             seconds[phase] = seconds.get(phase, 0.0) + spent
         counts = [(h + ph, p + pp) for (h, p), (ph, pp) in zip(counts, part.counts, strict=True)]
-    return Screened(population, reform_population, explained, seconds, counts)
+    results = None
+    if reading.reform is not None:
+        passes = [part.results for part in parts if part.results is not None]
+        results = (concat_results([b for b, _ in passes]), concat_results([a for _, a in passes]))
+    return Screened(population, reform_population, explained, seconds, counts, results)
 
 
 __all__ = [

@@ -26,6 +26,7 @@ from rules.screening.screen import (
     OUTCOMES,
     REFERRALS,
     ScreeningResult,
+    concat_results,
     screen,
 )
 
@@ -51,5 +52,6 @@ __all__ = [
     "columns_from_cases",
     "columns_from_rows",
     "concat_columns",
+    "concat_results",
     "screen",
 ]

@@ -7,7 +7,8 @@ same without division), so no binary float ever touches money or a ratio.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, fields
 from typing import Final
 
 import numpy as np
@@ -81,6 +82,14 @@ class ScreeningResult:
     def failed_criteria(self, household: int) -> tuple[str, ...]:
         bits = int(self.failed[household])
         return tuple(name for i, name in enumerate(CRITERIA) if bits >> i & 1)
+
+
+def concat_results(parts: Sequence[ScreeningResult]) -> ScreeningResult:
+    """The parts' results one after another, as one: each household is decided on its own, so the
+    results of columns read in parts are those of the columns joined (``concat_columns``)."""
+    return ScreeningResult(
+        *(np.concatenate([getattr(part, f.name) for part in parts]) for f in fields(ScreeningResult))
+    )
 
 
 class _Compare:

@@ -28,6 +28,7 @@ from rules.screening import (
     build_parameter_arrays,
     columns_from_cases,
     concat_columns,
+    concat_results,
     screen,
 )
 from tests.unit.unit_casedata import LOCAL_PARAMETERS, edge_case, family_of_three
@@ -180,3 +181,12 @@ def test_columns_read_in_parts_and_joined_are_the_columns_read_at_once(
     both = screen(joined, ARRAYS), screen(whole, ARRAYS)
     for name in ("outcome", "referral", "failed", "near_boundary"):
         assert np.array_equal(getattr(both[0], name), getattr(both[1], name)), name
+    # The parts' screening passes joined are the pass over the whole.
+    passes = concat_results(
+        [
+            screen(columns_from_cases(cases[:cut], ARRAYS), ARRAYS),
+            screen(columns_from_cases(cases[cut:], ARRAYS), ARRAYS),
+        ]
+    )
+    for name in ("outcome", "referral", "failed", "near_boundary"):
+        assert np.array_equal(getattr(passes, name), getattr(both[1], name)), name
