@@ -26,6 +26,7 @@ from typing import Any, Final
 
 from assistance.casefile import storage
 from assistance.casefile.household import MODELS, RECORD_LISTS, Preloaded
+from assistance.casefile.listed_rows import columns
 from assistance.models import Case, Household
 from assistance.models import Member as MemberRow
 from rules import declaration as d
@@ -168,10 +169,11 @@ def _value_lines(fact: d.Fact, number: int, bound: dict[str, Any]) -> list[str]:
 
 def case_file_from_rows(case: Any, rows: Preloaded, on: date) -> CaseFile | None:
     """The case (its stored row) decided on ``on``, built from its household's rows (read by
-    ``household.preload_listed`` or ``preload``); None when the parser would refuse it on that
-    date (read it through the parser to learn why)."""
-    members = rows.members.get(case.household_id, [])
-    household = rows.households[case.household_id]
+    ``listed_rows.read_listed`` or ``household.preload``); None when the parser would refuse it
+    on that date (read it through the parser to learn why)."""
+    household_id = case[_CASE["household_id"]]
+    members = rows.members.get(household_id, [])
+    household = rows.households[household_id]
     keys = {m[_ID]: m[_KEY] for m in members}
     built = _top(_COLUMNS[storage.CASE_TABLE], _COLUMNS[storage.HOUSEHOLD_TABLE])(case, household, keys)
     member = builder(Member, _COLUMNS[_MEMBERS])
@@ -181,22 +183,24 @@ def case_file_from_rows(case: Any, rows: Preloaded, on: date) -> CaseFile | None
     _SET["members"](built, built_members)
     for fact in RECORD_LISTS:
         assert fact.record is not None
-        listed = rows.records[fact.key].get(case.id)
+        listed = rows.records[fact.key].get(case[_CASE["id"]])
         if listed:
             build = builder(fact.record, _COLUMNS[fact.table])
             _SET[fact.attribute](built, tuple([build(row, keys) for row in listed]))
-    _SET["procedure"](built, case.procedure)
+    _SET["procedure"](built, case[_CASE["procedure"]])
     _SET["application_date"](built, on)
-    _SET["county"](built, case.county_code)
-    _SET["reference"](built, case.number or f"案件{case.id}")
+    _SET["county"](built, case[_CASE["county_code"]])
+    _SET["reference"](built, case[_CASE["number"]] or f"案件{case[_CASE['id']]}")
     return built if case_rules_hold(built) else None
 
 
-# Each table's columns in order, as ``select(table)`` reads them (``preload``, ``preload_listed``).
+# Each table's columns in order, as ``select(table)`` reads them (``preload``, ``read_listed``).
 _COLUMNS: Final = {
-    table.name: tuple(table.c.keys())
+    table.name: columns(table)
     for table in (model.__table__ for model in (Case, Household, MemberRow, *MODELS.values()))
 }
+# A case row's columns by name: the row may be a plain tuple (``read_listed``).
+_CASE: Final = {name: number for number, name in enumerate(_COLUMNS[storage.CASE_TABLE])}
 _MEMBERS: Final = MemberRow.__table__.name  # type: ignore[attr-defined]
 # The member row's id and key, by position.
 _ID: Final = _COLUMNS[_MEMBERS].index("id")

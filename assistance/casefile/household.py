@@ -16,7 +16,6 @@ from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy import event
-from sqlalchemy.dialects import postgresql
 from sqlmodel import Session, col, delete
 
 from assistance.casefile import storage
@@ -181,44 +180,6 @@ def preload(session: Session, cases: list[Case]) -> Preloaded:
             if row.case_id in wanted:
                 target[row.case_id].append(row)
     return found
-
-
-def preload_listed(session: Session, cases: Sequence[Any]) -> Preloaded:
-    """Like ``preload``, for cases scattered over the ids (a screening's changed households):
-    each table read by the listed ids rather than by a range of them."""
-    found = Preloaded()
-    if not cases:
-        return found
-    ids = [c.id for c in cases]
-    households = sorted({c.household_id for c in cases})
-    household_t, member_t = _table(Household), _table(Member)
-    connection = session.connection()
-    for row in connection.execute(
-        sa.select(household_t).where(listed(connection, household_t.c.id, households))
-    ).all():
-        found.households[row.id] = row
-    members = (
-        sa.select(member_t)
-        .where(listed(connection, member_t.c.household_id, households))
-        .order_by(member_t.c.household_id, member_t.c.position)
-    )
-    for row in connection.execute(members).all():
-        found.members[row.household_id].append(row)
-    for fact in RECORD_LISTS:
-        table = _table(MODELS[fact.table])
-        target = found.records[fact.key]
-        query = sa.select(table).where(listed(connection, table.c.case_id, ids)).order_by(table.c.id)
-        for row in connection.execute(query).all():
-            target[row.case_id].append(row)
-    return found
-
-
-def listed(connection: sa.Connection, column: Any, ids: Sequence[Any]) -> Any:
-    """``column IN ids``; on PostgreSQL as ``= ANY(array)``, one parameter rather than hundreds
-    (converting a query of 500 parameters cost more than running it)."""
-    if connection.dialect.name == "postgresql":
-        return column == sa.any_(sa.literal(list(ids), postgresql.ARRAY(sa.Integer)))
-    return column.in_(list(ids))
 
 
 @functools.cache

@@ -13,13 +13,12 @@ from datetime import date
 from multiprocessing import get_context
 from typing import Any, Final
 
-import sqlalchemy as sa
 from sqlmodel import Session
 
 from assistance.casefile.from_rows import case_file_from_rows
-from assistance.casefile.household import listed, preload_listed
+from assistance.casefile.listed_rows import CASE_HOUSEHOLD, CASE_ID, position, read_listed
 from assistance.db import Database, shared_database
-from assistance.models import Case
+from assistance.models import Case, Member
 from rules import ParameterError, evaluate
 from rules.criteria import FAIL
 from rules.decision import Decision
@@ -27,7 +26,10 @@ from rules.money import yuan
 from rules.parameters import ParameterTable
 from rules.screening import CRITERIA, OUTCOMES, REFERRALS
 
-_CASES: Final[sa.Table] = Case.__table__  # type: ignore[attr-defined]
+_NUMBER: Final = position(Case.__table__, "number")  # type: ignore[attr-defined]
+_APPLICANT: Final = position(Case.__table__, "applicant_member_id")  # type: ignore[attr-defined]
+_MEMBER_ID: Final = position(Member.__table__, "id")  # type: ignore[attr-defined]
+_NAME: Final = position(Member.__table__, "name")  # type: ignore[attr-defined]
 PART: Final = 500
 # Below this many households a pool costs more than it saves.
 POOL_FROM: Final = 4000
@@ -94,10 +96,13 @@ def change_data(number: str | None, applicant: str, briefs: Sequence[dict[str, A
     )
 
 
-def _applicant(members: Sequence[Any]) -> str:
+def _applicant(case: Any, members: Sequence[Any]) -> str:
     """The applicant's name among the member rows of a case that cannot be read (the first
     member's if none is the applicant)."""
-    return next((m.name for m in members if m.relation == "self"), members[0].name if members else "")
+    applicant = case[_APPLICANT]
+    return next(
+        (m[_NAME] for m in members if m[_MEMBER_ID] == applicant), members[0][_NAME] if members else ""
+    )
 
 
 def _disagrees(decision: Decision | None, verdict: Verdict) -> str | None:
@@ -127,17 +132,16 @@ def explain_part(
     """Decide the cases (one part, read together) on ``on`` under each table, compare each with
     its screening verdict, and keep the brief decisions of the cases ``keep`` marks."""
     found = Explained()
-    rows = session.execute(sa.select(_CASES).where(listed(session.connection(), _CASES.c.id, case_ids))).all()
-    by_id = {row.id: row for row in rows}
-    household_rows = preload_listed(session, rows)
+    rows, household_rows = read_listed(session, case_ids)
+    by_id = {row[CASE_ID]: row for row in rows}
     for case_id, per_pass, kept in zip(case_ids, verdicts, keep, strict=True):
         case = by_id[case_id]
         parsed = case_file_from_rows(case, household_rows, on)
         if parsed is None:
             found.unreadable += 1
             if kept:
-                members = household_rows.members.get(case.household_id, [])
-                found.listed[case_id] = change_data(case.number, _applicant(members), [])
+                members = household_rows.members.get(case[CASE_HOUSEHOLD], [])
+                found.listed[case_id] = change_data(case[_NUMBER], _applicant(case, members), [])
             continue
         briefs: list[dict[str, Any]] = []
         for table, verdict in zip(tables, per_pass, strict=True):
@@ -154,7 +158,7 @@ def explain_part(
             if problem is not None:
                 found.disagreements.append({"case": case_id, "problem": problem})
         if kept:
-            found.listed[case_id] = change_data(case.number, parsed.applicant.name, briefs)
+            found.listed[case_id] = change_data(case[_NUMBER], parsed.applicant.name, briefs)
     return found
 
 

@@ -16,7 +16,8 @@ from integration_support import HUAIDONG, XIGUAN, ApiClient, Clock
 from sqlmodel import Session
 
 from assistance.casefile.from_rows import case_file_from_rows
-from assistance.casefile.household import case_file, preload_listed
+from assistance.casefile.household import case_file
+from assistance.casefile.listed_rows import CASE_ID, read_listed
 from assistance.casefile.storage import case_owned_keys
 from assistance.db import Database
 from assistance.demo import dibao_edge_household, load_demo
@@ -34,12 +35,11 @@ FILERS = {v.DIBAO_EDGE: ("wangjianguo", HUAIDONG), v.ILLNESS_POVERTY: ("chenzhiq
 def _both_ways(session: Session, case_ids: list[int], on: date) -> list[tuple[str, str]]:
     """Each case on ``on``, built from its rows and parsed from its case file, as reprs (None for
     a case the parser refuses)."""
-    rows = list(session.execute(sa.select(_CASES).where(_CASES.c.id.in_(case_ids)).order_by(_CASES.c.id)))
-    household_rows = preload_listed(session, rows)
+    rows, household_rows = read_listed(session, case_ids)
     found = []
-    for row in rows:
+    for row in sorted(rows, key=lambda r: r[CASE_ID]):
         built = case_file_from_rows(row, household_rows, on)
-        data = case_file(session, session.get(Case, row.id))  # type: ignore[arg-type]
+        data = case_file(session, session.get(Case, row[CASE_ID]))  # type: ignore[arg-type]
         data["application_date"] = on.isoformat()
         try:
             parsed: Any = parse_case_file(data)

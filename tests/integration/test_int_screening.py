@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import copy
 import io
+import json
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -19,10 +20,11 @@ from openpyxl import load_workbook  # type: ignore[import-untyped]
 from assistance.casefile.household import case_file
 from assistance.db import Database
 from assistance.demo import illness_poverty_household
-from assistance.models import Case, ScreeningRun
+from assistance.models import Case, Member, ScreeningRun
 from assistance.parameters import parameter_table
 from assistance.screening import parts, runs
 from assistance.screening.computing import run_screening
+from assistance.screening.explained import Verdict, explain_part
 from assistance.screening.population import read_population
 from rules import ParameterError, evaluate_data
 from rules.criteria import FAIL
@@ -133,6 +135,25 @@ def test_a_reform_moves_the_right_households_and_its_result_is_saved(
     sheet = load_workbook(io.BytesIO(download.data)).active
     assert sheet.cell(row=3, column=1).value == "退出"
     assert sheet.max_row == 4
+
+
+def test_a_household_that_cannot_be_read_on_the_date_is_listed_under_its_applicant(
+    db: Database, population: dict[str, int]
+) -> None:
+    # On a date before its members were born the stored case cannot be read: it is counted as
+    # unreadable, and its line names the case's applicant (the member its row points to).
+    case_id = population["in_band"]
+    verdict = Verdict(0, 0, 0)
+    with db.reading_snapshot() as session:
+        table = parameter_table(session=session)
+        found = explain_part(
+            session, [case_id], [(verdict, verdict)], date(1950, 1, 1), [table, table], [True]
+        )
+        applicant = session.get(Member, session.get(Case, case_id).applicant_member_id)  # type: ignore[union-attr]
+    assert found.unreadable == 1 and found.checked == 0
+    line = json.loads(found.listed[case_id])
+    assert applicant is not None and line["applicant"] == applicant.name == "王建国"
+    assert line["number"] and line["baseline"] is None and line["reform"] is None
 
 
 def test_a_higher_multiplier_lets_households_enter(
