@@ -20,7 +20,8 @@ class ScreeningRun(SQLModel, table=True):
     """One what-if (``kind`` what_if: ``changes`` applied from ``effective_on``) or one sweep
     (``kind`` sweep: ``params`` name the parameter and its values). ``result`` holds the counts
     by county, township and area, the sweep's points, and the agreement of the screening path
-    with the explained engine; the changing households are ``ScreeningChange`` rows."""
+    with the explained engine; the changing households are ``ScreeningChange`` rows, until the
+    retention period deletes them."""
 
     __tablename__ = "screening_run"
 
@@ -40,6 +41,9 @@ class ScreeningRun(SQLModel, table=True):
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
     started_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     finished_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    # The day (Beijing) its ScreeningChange rows were deleted under the retention period
+    # (``screening.retention``); ``result`` is kept. None: the list is whole.
+    changes_pruned_on: date | None = None
 
 
 class ScreeningChange(SQLModel, table=True):
