@@ -42,7 +42,7 @@ def database_url(raw: str | None = None) -> str:
 
 
 class UnsafeSetting(RuntimeError):
-    """A setting production must not run with."""
+    """A setting production must not run with, or one the service cannot read."""
 
 
 def in_production() -> bool:
@@ -70,3 +70,24 @@ def secret_key() -> str:
         path.write_text(secrets.token_hex(32), encoding="ascii")
         path.chmod(0o600)
     return path.read_text(encoding="ascii").strip()
+
+
+SCREENING_RETENTION_VARIABLE = "ASSISTANCE_SCREENING_RETENTION_DAYS"
+SCREENING_RETENTION_DEFAULT_DAYS = 90
+
+
+def screening_retention_days(raw: str | None = None) -> int | None:
+    """How many days a finished what-if keeps its list of changing households:
+    ``ASSISTANCE_SCREENING_RETENTION_DAYS``, a whole number of days, default 90; ``off``: kept
+    for ever (None). Anything else is refused rather than read as some period, since what it
+    decides is deleted for good."""
+    value = (os.environ.get(SCREENING_RETENTION_VARIABLE, "") if raw is None else raw).strip()
+    if value == "":
+        return SCREENING_RETENTION_DEFAULT_DAYS
+    if value.lower() == "off":
+        return None
+    if not value.isascii() or not value.isdigit() or int(value) < 1:
+        raise UnsafeSetting(
+            f"{SCREENING_RETENTION_VARIABLE} 应为正整数天数（如 90），或 off（不删除）；现为 {value!r}"
+        )
+    return int(value)

@@ -129,6 +129,8 @@ def claim(db: Database, run_id: int) -> ScreeningRun | None:
         if run is None or run.status not in (QUEUED, FAILED):
             return None
         run.status, run.started_at, run.error = RUNNING, utcnow(), ""
+        # Tried again, it writes a new list, which the retention period counts from its end.
+        run.changes_pruned_on = None
         session.flush()
         session.expunge(run)
         return run

@@ -146,6 +146,7 @@ SECURITY_EVENTS = {
     "parameter_approved": "批准参数",
     "parameter_withdrawn": "撤回参数",
     "schedule_switched": "开关定时任务",
+    "screening_changes_pruned": "删除超过保留期限的政策测算变化家庭清单",
 }
 PARAMETER_AREAS = dict(parameter_entries.AREAS)
 PUSH_STATUSES = {"queued": "待推送医保部门", "pushed": "已推送医保部门"}
