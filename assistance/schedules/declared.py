@@ -14,6 +14,7 @@ from typing import Final
 
 from sqlmodel import Session
 
+from assistance.db import Database
 from assistance.documents.agency_lists import last_complete_month, last_complete_quarter
 from assistance.workdays import WorkingDayCalendar
 
@@ -37,6 +38,10 @@ class Schedule:
     period_due: Callable[[date, WorkingDayCalendar], str | None]
     # Runs within the caller's transaction, for a county and period, on a day.
     run: Callable[[Session, str, str, date], Ran]
+    # Then, after that transaction commits, in transactions of its own: what is too large for
+    # one (a pruned list's rows, deleted in batches). Safe to repeat; a failure is logged and the
+    # next run finds what it left.
+    afterwards: Callable[[Database], object] | None = None
 
 
 # The monthly list goes to the medical-insurance bureau by the 10th (issue 20).
@@ -75,6 +80,7 @@ def every_day(day: date, _calendar: WorkingDayCalendar) -> str | None:
 def _declared() -> dict[str, Schedule]:
     # The runs import services that import the models; declared here, run there.
     from assistance.schedules import work
+    from assistance.screening import retention
 
     schedules = (
         Schedule(
@@ -108,6 +114,15 @@ def _declared() -> dict[str, Schedule]:
             "64号 第二十六条",
             every_day,
             work.recheck_reminders,
+        ),
+        Schedule(
+            retention.SCHEDULE,
+            "删除超过保留期限的政策测算变化家庭清单（统计数字保留）",
+            "每天",
+            "本系统的保留期限设置 ASSISTANCE_SCREENING_RETENTION_DAYS（默认90天；非法规要求）",
+            every_day,
+            work.screening_retention,
+            retention.delete_marked,
         ),
     )
     return {s.code: s for s in schedules}

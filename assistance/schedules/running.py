@@ -87,7 +87,8 @@ def _record(
 
 def _run_one(db: Database, schedule: Schedule, county: str, period: str, day: date) -> dict[str, Any] | None:
     """One county's run, with its record, in one transaction: a run that fails leaves nothing but
-    the record of its failure, and is tried again at the next round."""
+    the record of its failure, and is tried again at the next round. Then what it leaves for
+    afterwards, outside that transaction."""
     try:
         with db.transaction() as session:
             claimed = _the_run(session, schedule.code, county, period)
@@ -110,6 +111,12 @@ def _run_one(db: Database, schedule: Schedule, county: str, period: str, day: da
                 day,
                 ran,
             )
+    if ran.status != FAILED and schedule.afterwards is not None:
+        try:
+            schedule.afterwards(db)
+        except Exception:
+            # The run stands; what it left is invisible to readers and found by the next run.
+            log.exception("after scheduled %s for county %s, period %s", schedule.code, county, period)
     return {"status": ran.status, "detail": ran.detail, "document_id": ran.document_id}
 
 

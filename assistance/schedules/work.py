@@ -9,10 +9,12 @@ from sqlmodel import Session, col, select
 
 from assistance.access.permissions import holders
 from assistance.cases import deadlines
+from assistance.config import SCREENING_RETENTION_VARIABLE, screening_retention_days
 from assistance.documents.agency_lists import issue_periodic_in
 from assistance.models import Area, Case, CaseDeadline, Member, PeriodicRecheck, TownshipDigest, User
 from assistance.models.rechecks import DUE
 from assistance.schedules.declared import Ran
+from assistance.screening import retention
 
 # Steps due within this many working days are "due soon" in a digest.
 DUE_SOON_WORKING_DAYS = 3
@@ -160,9 +162,26 @@ def recheck_reminders(session: Session, county: str, period: str, day: date) -> 
     return Ran("done", f"{RECHECK_NOTICE_WORKING_DAYS} 个工作日内到期或已逾期的定期核查 {total} 户")
 
 
+def screening_retention(session: Session, county: str, period: str, day: date) -> Ran:
+    """Mark deleted the lists of the county's what-ifs past the retention period, each with its
+    event in the security log; their rows go afterwards (``retention.delete_marked``)."""
+    days = screening_retention_days()
+    if days is None:
+        return Ran("nothing", f"未启用保留期限（{SCREENING_RETENTION_VARIABLE}=off），清单均保留")
+    marked = retention.mark_due(session, county, day, days)
+    if not marked:
+        return Ran("nothing", f"没有完成超过 {days} 天、清单尚在的政策测算")
+    households = sum(m.households for m in marked)
+    runs = "、".join(f"#{m.run_id}" for m in marked)
+    return Ran(
+        "done", f"删除政策测算 {runs} 的变化家庭清单（共 {households} 户；完成超过 {days} 天），统计数字保留"
+    )
+
+
 __all__ = [
     "disability_quarterly_list",
     "medical_monthly_list",
     "recheck_reminders",
+    "screening_retention",
     "township_digests",
 ]

@@ -148,4 +148,4 @@ def test_the_administrator_sees_and_switches_the_schedules_on_a_page(api: ApiCli
                 ScheduleRun.county_code == "140881", ScheduleRun.day == date(2025, 12, 2)
             )
         ).all()
-    assert {r.schedule for r in runs} == {"recheck_reminders"}
+    assert {r.schedule for r in runs} == {"recheck_reminders", "screening_retention"}
