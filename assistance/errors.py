@@ -57,6 +57,12 @@ class Conflict(ServiceError):
     status = 409
 
 
+class Gone(ServiceError):
+    """What was there and was deleted for good (a what-if's list past its retention period)."""
+
+    status = 410
+
+
 class UnsupportedMediaType(ServiceError):
     status = 415
 

@@ -125,8 +125,16 @@ COMPONENTS: Final[dict[str, dict[str, Any]]] = {
 }
 
 
-def _error(code: int) -> dict[str, Any]:
-    return {"description": HTTP_MESSAGES[code], "content": {"application/json": {"schema": _ref("Error")}}}
+def _error(code: int, description: str | None = None) -> dict[str, Any]:
+    return {
+        "description": description or HTTP_MESSAGES[code],
+        "content": {"application/json": {"schema": _ref("Error")}},
+    }
+
+
+def error_response(code: int, description: str) -> dict[str, Any]:
+    """An error answer as documented for one endpoint, ``description`` saying when it comes."""
+    return _error(code, description)
 
 
 # What a request that reads or changes one case answers: its page, or an error.

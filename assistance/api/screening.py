@@ -8,6 +8,7 @@ from typing import Any
 from flask import Response, request
 from flask_smorest import Blueprint
 
+from assistance.api.schemas import error_response
 from assistance.http import database, defer, file_response, json_body, paging, today, user_id
 from assistance.screening import runs
 from assistance.screening.workbook import what_if_workbook
@@ -80,11 +81,18 @@ def post_sweep() -> tuple[dict[str, Any], int]:
 
 @blp.route("/<int:run_id>", methods=["GET"])
 def get_run(run_id: int) -> dict[str, Any]:
-    """测算的进度和结果（按县、乡镇和城乡），及前200户变化家庭"""
+    """测算的进度和结果（按县、乡镇和城乡），及前200户变化家庭
+
+    变化家庭清单按保留期限删除后，changes_shown 为 null，changes_pruned_on 和 changes_pruned_note
+    说明删除日期；统计数字仍在 result。
+    """
     return runs.detail(database(), user_id(), run_id)
 
 
 @blp.route("/<int:run_id>/changes", methods=["GET"])
+@blp.doc(
+    responses={"410": error_response(410, "变化家庭清单已按保留期限删除；统计数字仍见 GET /screening/{id}")}
+)
 def get_changes(run_id: int) -> dict[str, Any]:
     """变化家庭（category = entering、leaving 或 undetermined），分页，带规则引擎的逐项说明"""
     limit, offset = paging()

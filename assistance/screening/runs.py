@@ -15,7 +15,7 @@ from sqlmodel import Session, col, select
 from assistance.access import JOBS, actor_for, require
 from assistance.access.actors import Actor
 from assistance.db import Database
-from assistance.errors import Forbidden, InvalidInput, NotFound
+from assistance.errors import FieldProblem, Forbidden, Gone, InvalidInput, NotFound
 from assistance.models import ScreeningChange, ScreeningRun
 from assistance.models.base import utcnow
 from assistance.models.screening import SWEEP, WHAT_IF
@@ -183,6 +183,17 @@ def _readable(session: Session, user_id: int, run_id: int) -> ScreeningRun:
     return run
 
 
+def pruned_note(run: ScreeningRun) -> str | None:
+    """What a reader of a run whose list was deleted under the retention period is told."""
+    on = run.changes_pruned_on
+    if on is None:
+        return None
+    return (
+        f"变化家庭清单已于{on.year}年{on.month}月{on.day}日按测算结果保留期限删除；"
+        "各县（市、区）、乡镇（街道）和城乡的统计数字仍保留。"
+    )
+
+
 def describe(run: ScreeningRun) -> dict[str, Any]:
     return {
         "id": run.id,
@@ -201,18 +212,26 @@ def describe(run: ScreeningRun) -> dict[str, Any]:
         "error": run.error,
         "created_at": run.created_at.isoformat(),
         "finished_at": run.finished_at.isoformat() if run.finished_at else None,
+        "changes_pruned_on": run.changes_pruned_on.isoformat() if run.changes_pruned_on else None,
+        "changes_pruned_note": pruned_note(run),
         "result": run.result,
     }
 
 
 def detail(db: Database, user_id: int, run_id: int) -> dict[str, Any]:
-    """The run, its result, and the first changing households of each category."""
+    """The run, its result, and the first changing households of each category (None once the
+    list is deleted: not an empty list, which would read as nobody changing)."""
     with db.reading() as session:
         run = _readable(session, user_id, run_id)
         found = describe(run)
-        found["changes_shown"] = {
-            category: _changes(session, run_id, category, 0, SHOWN) for category in ("entering", "leaving")
-        }
+        found["changes_shown"] = (
+            None
+            if run.changes_pruned_on is not None
+            else {
+                category: _changes(session, run_id, category, 0, SHOWN)
+                for category in ("entering", "leaving")
+            }
+        )
         return found
 
 
@@ -237,7 +256,10 @@ def changes(
     if category not in ("entering", "leaving", "undetermined"):
         raise InvalidInput.field("category", "应为 entering、leaving 或 undetermined")
     with db.reading() as session:
-        _readable(session, user_id, run_id)
+        run = _readable(session, user_id, run_id)
+        note = pruned_note(run)
+        if note is not None:
+            raise Gone(note, [FieldProblem("id", "该测算的变化家庭清单已删除")])
         total = session.execute(
             sa.select(sa.func.count()).where(
                 col(ScreeningChange.run_id) == run_id, col(ScreeningChange.category) == category
@@ -259,12 +281,15 @@ def list_runs(db: Database, user_id: int) -> list[dict[str, Any]]:
 
 
 def workbook_rows(db: Database, user_id: int, run_id: int) -> tuple[dict[str, Any], list[dict[str, Any]]]:
-    """The run and every changing household, for the XLSX download."""
+    """The run and every changing household, for the XLSX download (none once the list is
+    deleted: the workbook then holds the counts)."""
     with db.reading() as session:
         run = _readable(session, user_id, run_id)
         if run.kind != WHAT_IF or run.status != DONE:
             raise InvalidInput.field("id", "只有已完成的政策测算可以下载结果")
         found = describe(run)
+        if run.changes_pruned_on is not None:
+            return found, []
         rows = [row for category in ("entering", "leaving", "undetermined")
                 for row in _changes(session, run_id, category, 0, 10**7)]  # fmt: skip
         return found, rows
@@ -285,5 +310,6 @@ __all__ = [
     "failed",
     "finish",
     "list_runs",
+    "pruned_note",
     "workbook_rows",
 ]
