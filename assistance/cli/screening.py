@@ -1,9 +1,11 @@
 """Population screening from the command line: a saved what-if over whole populations and a
-standard-setting sweep (标准测算), run in the foreground; the result as JSON."""
+standard-setting sweep (标准测算), run in the foreground; the result as JSON. And the retention
+period of the what-ifs' lists of changing households, applied now."""
 
 from __future__ import annotations
 
 import json
+from datetime import date
 from typing import Any
 
 import click
@@ -111,3 +113,38 @@ def sweep_command(
     else:
         body |= {"start": start, "stop": stop, "step": step}
     _run(body, username, "sweep", None)
+
+
+@screening.command("prune")
+@click.option("--today", "day", default=None, help="按这一天计算（YYYY-MM-DD，默认北京时间今天）。")
+@click.option(
+    "--days",
+    default=None,
+    type=click.IntRange(min=1),
+    help="保留期限（天）；默认 ASSISTANCE_SCREENING_RETENTION_DAYS，未设置时90天。",
+)
+def prune_command(day: str | None, days: int | None) -> None:
+    """立即删除完成超过保留期限的政策测算的变化家庭清单（统计数字保留，记入安全日志）；
+    关闭了该定时任务的县的测算不删除。"""
+    from assistance.config import (
+        SCREENING_RETENTION_VARIABLE,
+        UnsafeSetting,
+        database_url,
+        screening_retention_days,
+    )
+    from assistance.db import Database
+    from assistance.screening.retention import prune
+
+    try:
+        on = date.fromisoformat(day) if day else china_today()
+    except ValueError:
+        fail(f"--today 应为 YYYY-MM-DD：{day}")
+    if days is None:
+        try:
+            days = screening_retention_days()
+        except UnsafeSetting as exc:
+            fail(str(exc))
+    if days is None:
+        click.echo(f"未启用保留期限（{SCREENING_RETENTION_VARIABLE}=off），没有删除任何清单", err=True)
+        return
+    click.echo(json.dumps(prune(Database(database_url()), on, days), ensure_ascii=False, indent=2))
