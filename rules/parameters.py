@@ -8,9 +8,10 @@ a value that is not configured is an error, never a guess.
 from __future__ import annotations
 
 import tomllib
+from bisect import bisect_right
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 from pathlib import Path
@@ -62,8 +63,21 @@ class ParameterTable:
         for entries in self._by_kind.values():
             # Most specific first (exact county, then exact area), latest first within that.
             entries.sort(key=lambda v: (v.county == ANY, v.area == ANY, -v.effective_from.toordinal()))
-        self._cache: dict[tuple[str, str, str, date], ParameterValue] = {}
-        self._at: dict[tuple[str, str, date], dict[str, ParameterValue]] = {}
+        # The days on which some value starts or stops applying, in order. Between two of them
+        # every value applies on each day or on none, so whatever is resolved for one day of such
+        # a period holds for all of it, and is remembered by period: cases filed over two years
+        # fall into a handful of periods, but into hundreds of days that each missed the memory.
+        self._bounds = sorted(
+            {v.effective_from for entries in self._by_kind.values() for v in entries}
+            | {
+                v.effective_to + timedelta(days=1)
+                for entries in self._by_kind.values()
+                for v in entries
+                if v.effective_to is not None and v.effective_to < date.max
+            }
+        )
+        self._cache: dict[tuple[str, str, str, int], ParameterValue] = {}
+        self._at: dict[tuple[str, str, int], dict[str, ParameterValue]] = {}
         # Whether a decision from this table alone can use a value marked overridden (a table is
         # never built of what-if values, but nothing forbids it).
         self.holds_overridden = any(v.overridden for entries in self._by_kind.values() for v in entries)
@@ -81,7 +95,7 @@ class ParameterTable:
         return [v for entries in self._by_kind.values() for v in entries]
 
     def resolve(self, kind: str, county: str, area: str, on: date) -> ParameterValue:
-        key = (kind, county, area, on)
+        key = (kind, county, area, bisect_right(self._bounds, on))
         found = self._cache.get(key)
         if found is None:
             found = self._lookup(kind, county, area, on)
@@ -89,11 +103,12 @@ class ParameterTable:
         return found
 
     def resolved_at(self, county: str, area: str, on: date) -> dict[str, ParameterValue]:
-        """The values resolved so far for one county, area and date, by kind, for the caller to
-        fill with ``resolve``: a decision looks up a dozen kinds for one place and day, and one
-        dictionary lookup by kind is cheaper than building and hashing the full key each time.
-        The table never changes once built, so neither does anything resolved from it."""
-        key = (county, area, on)
+        """The values resolved so far for one county, area and date (shared by every day of its
+        period), by kind, for the caller to fill with ``resolve``: a decision looks up a dozen
+        kinds for one place and day, and one dictionary lookup by kind is cheaper than building
+        and hashing the full key each time. The table never changes once built, so neither does
+        anything resolved from it."""
+        key = (county, area, bisect_right(self._bounds, on))
         found = self._at.get(key)
         if found is None:
             found = self._at[key] = {}

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from unit_casedata import write_local_parameters
 
 from rules.parameters import (
@@ -158,6 +160,58 @@ def test_resolution_is_cached_but_stable() -> None:
     first = table.resolve("dibao_standard", YANHU, "urban", date(2025, 1, 1))
     assert table.resolve("dibao_standard", YANHU, "urban", date(2025, 1, 1)) is first
     assert first.source == "测试 715.00"
+
+
+_DAYS = st.dates(min_value=date(2023, 6, 1), max_value=date(2026, 6, 30))
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    entries=st.lists(
+        st.tuples(
+            st.sampled_from([ANY, YANHU]),
+            st.sampled_from([ANY, "urban"]),
+            _DAYS,
+            st.one_of(st.none(), st.integers(min_value=0, max_value=400)),
+        ),
+        min_size=1,
+        max_size=6,
+    ),
+    days=st.lists(st.tuples(_DAYS, st.sampled_from(["urban", "rural"])), min_size=1, max_size=30),
+)
+def test_what_is_remembered_for_one_day_holds_for_every_day_of_its_period(
+    entries: list[tuple[str, str, date, int | None]], days: list[tuple[date, str]]
+) -> None:
+    # Resolutions are remembered by the period between two days on which some value starts or
+    # stops (the day after its effective_to): asked in any order, each day must get what a table
+    # that remembers nothing gives it, a value or the same error.
+    values = [
+        value(f"{700 + n}.00", county=county, area=area, start=start,
+              end=None if length is None else start + timedelta(days=length))
+        for n, (county, area, start, length) in enumerate(entries)
+    ]  # fmt: skip
+    table = ParameterTable(values)
+    # Each value's first and last days and their neighbours, besides the days drawn.
+    edges = {
+        e + timedelta(days=d)
+        for v in values
+        for e in (v.effective_from, v.effective_to)
+        if e
+        for d in (-1, 0, 1)
+    }
+    for on, area in [*days, *((e, "urban") for e in sorted(edges)), *((e, "rural") for e in sorted(edges))]:
+        fresh = ParameterTable(values)
+        try:
+            expected: object = fresh.resolve("dibao_standard", YANHU, area, on)
+        except ParameterError as exc:
+            expected = str(exc)
+        try:
+            found: object = table.resolve("dibao_standard", YANHU, area, on)
+            here = table.resolved_at(YANHU, area, on).setdefault("dibao_standard", found)  # type: ignore[arg-type]
+            assert here is found
+        except ParameterError as exc:
+            found = str(exc)
+        assert found == expected, (on, area)
 
 
 # --- the shipped files -------------------------------------------------------------------------
