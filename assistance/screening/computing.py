@@ -1,10 +1,11 @@
 """Running a saved what-if or sweep: the population read into columns (in parts, across processes:
 ``parts``), each parameter table one screening pass, the explained engine on the households that
-change or sit on a boundary, and the result written in one transaction (``runs.finish``)."""
+change or sit on a boundary, and the result written in one transaction (``runs.finishing``)."""
 
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from decimal import Decimal
 from typing import Any, Final
 
@@ -16,9 +17,9 @@ from assistance.models import Area, ScreeningRun
 from assistance.models.screening import SWEEP
 from assistance.parameters import parameter_table
 from assistance.screening import runs
-from assistance.screening.parts import Reading, read_in_parts, selection
+from assistance.screening.parts import UNDETERMINED_LISTED, Part, Reading, read_in_parts, selection
 from assistance.screening.reforms import current_value, reform_table
-from assistance.screening.results import CATEGORIES, NOTE, cost, eligible_counts, grouped
+from assistance.screening.results import CATEGORIES, NOTE, UNDETERMINED, cost, eligible_counts, grouped
 from rules.parameters import ParameterTable
 from rules.screening import build_parameter_arrays
 from rules.screening.parameters import AREA_CODES, MEMBERSHIP_KINDS
@@ -33,13 +34,13 @@ def run_screening(db: Database, run_id: int, workers: int = 1) -> dict[str, Any]
         return None
     try:
         if run.kind == SWEEP:
-            result, changes = _sweep(db, run, workers), list[dict[str, Any]]()
+            result = _sweep(db, run, workers)
+            runs.finish(db, run_id, result, [])
         else:
-            result, changes = _what_if(db, run, workers)
+            result = _what_if(db, run, workers)
     except Exception as exc:
         runs.failed(db, run_id, f"{type(exc).__name__}: {exc}")
         raise
-    runs.finish(db, run_id, result, changes)
     return {"id": run_id, "result": result}
 
 
@@ -53,7 +54,48 @@ def _base(db: Database) -> ParameterTable:
         return parameter_table(session=session)
 
 
-def _what_if(db: Database, run: ScreeningRun, workers: int) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+class _Listing:
+    """The lines of a part's changing households, as the part arrives (``parts.read_in_parts``):
+    its entering and leaving households, and the population's first ``UNDETERMINED_LISTED``
+    undetermined, counted across the parts, which come in the population's order."""
+
+    def __init__(self, run: ScreeningRun, writer: runs.Finishing) -> None:
+        self._run, self._writer = run, writer
+        self._undetermined = UNDETERMINED_LISTED
+
+    def __call__(self, part: Part) -> None:
+        assert part.results is not None  # a what-if's parts screen under both tables
+        category, _, listed = selection(*part.results, self._undetermined)
+        self._undetermined -= int((listed & (category == UNDETERMINED)).sum())
+        population, lines = part.population, part.explained.listed
+        self._writer.write(
+            [
+                {
+                    "run_id": self._run.id,
+                    "case_id": (case_id := int(population.case_ids[i])),
+                    "category": CATEGORIES[int(category[i])],
+                    "county_code": runs.COUNTIES_BY_INDEX[int(population.columns.county[i])],
+                    "township_id": int(population.townships[i]),
+                    "area": AREA_CODES[int(population.columns.area[i])],
+                    "persons": int(population.columns.size[i]),
+                    "data": lines[case_id],
+                }
+                for i in np.flatnonzero(listed)
+            ]
+        )
+
+
+def _what_if(db: Database, run: ScreeningRun, workers: int) -> dict[str, Any]:
+    """The what-if computed, and written with its changing households (``runs.finishing``)."""
+    assert run.id is not None
+    with runs.finishing(db, run.id) as writer:
+        result = writer.result = _what_if_written(db, run, workers, _Listing(run, writer))
+    return result
+
+
+def _what_if_written(
+    db: Database, run: ScreeningRun, workers: int, listing: Callable[[Part], None]
+) -> dict[str, Any]:
     timings: dict[str, float] = {}
     started = time.perf_counter()
     base = _base(db)
@@ -71,7 +113,7 @@ def _what_if(db: Database, run: ScreeningRun, workers: int) -> tuple[dict[str, A
     # The explained engine decides again, part by part, every household whose verdict changes or
     # that lies within a fen of a boundary in either pass; the decisions of those that change
     # are kept (parts.selection).
-    screened = read_in_parts(db, reading, workers)
+    screened = read_in_parts(db, reading, workers, listing)
     population, reform_population, explained = (
         screened.population,
         screened.reform_population,
@@ -84,26 +126,10 @@ def _what_if(db: Database, run: ScreeningRun, workers: int) -> tuple[dict[str, A
     started = time.perf_counter()
     assert screened.results is not None  # a what-if's parts screen under both tables
     before, after = screened.results
-    category, selected, listed = selection(before, after)
+    category, selected, _ = selection(before, after)
     timings["selection"] = time.perf_counter() - started
 
     by_county, groups = grouped(population, category, townships)
-    rows = np.flatnonzero(listed)
-    change_rows = []
-    for i in rows:
-        case_id = int(population.case_ids[i])
-        change_rows.append(
-            {
-                "run_id": run.id,
-                "case_id": case_id,
-                "category": CATEGORIES[int(category[i])],
-                "county_code": runs.COUNTIES_BY_INDEX[int(population.columns.county[i])],
-                "township_id": int(population.townships[i]),
-                "area": AREA_CODES[int(population.columns.area[i])],
-                "persons": int(population.columns.size[i]),
-                "data": explained.listed[case_id],
-            }
-        )
     totals = {name: 0 for name in CATEGORIES}
     persons = {name: 0 for name in CATEGORIES}
     for county in by_county:
@@ -130,7 +156,7 @@ def _what_if(db: Database, run: ScreeningRun, workers: int) -> tuple[dict[str, A
         "seconds": {k: round(v, 3) for k, v in timings.items()},
         "note": NOTE,
     }
-    return result, change_rows
+    return result
 
 
 def _sweep(db: Database, run: ScreeningRun, workers: int) -> dict[str, Any]:

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import os
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
 from datetime import date
@@ -90,17 +90,17 @@ class Part:
 
 
 def selection(
-    before: ScreeningResult, after: ScreeningResult
+    before: ScreeningResult, after: ScreeningResult, undetermined: int = UNDETERMINED_LISTED
 ) -> tuple[np.ndarray[Any, Any], np.ndarray[Any, Any], np.ndarray[Any, Any]]:
     """The category of each household, the households the explained engine decides again (the
     verdict changes or cannot be reached, or a total lies within a fen of a boundary in either
-    pass) and those listed among the changing (entering, leaving, or undetermined up to
-    ``UNDETERMINED_LISTED``)."""
+    pass) and those listed among the changing (entering, leaving, and the first ``undetermined``
+    undetermined)."""
     category = categorise(before, after)
     moved = (before.outcome != after.outcome) | (category == UNDETERMINED)
     selected = np.flatnonzero(moved | before.near_boundary | after.near_boundary)
     listed = moved & ((category == ENTERING) | (category == LEAVING))
-    listed[np.flatnonzero(category == UNDETERMINED)[:UNDETERMINED_LISTED]] = True
+    listed[np.flatnonzero(category == UNDETERMINED)[: max(undetermined, 0)]] = True
     return category, selected, listed
 
 
@@ -205,11 +205,18 @@ class Screened:
     results: tuple[ScreeningResult, ScreeningResult] | None
 
 
-def read_in_parts(db: Database, reading: Reading, workers: int = 1) -> Screened:
+def read_in_parts(
+    db: Database, reading: Reading, workers: int = 1, arrived: Callable[[Part], None] | None = None
+) -> Screened:
     """The population of ``reading``, read (and, for a what-if, explained) in parts, all in one
-    snapshot of the database."""
+    snapshot of the database; ``arrived`` is given each part as it comes, in the order of the
+    population, while the later parts are still being read."""
+    parts = []
     with db.exported_snapshot() as snapshot:
-        parts = list(_parts(db, replace(reading, snapshot=snapshot), workers))
+        for part in _parts(db, replace(reading, snapshot=snapshot), workers):
+            if arrived is not None:
+                arrived(part)
+            parts.append(part)
     population = concat_populations([p.population for p in parts])
     reform_population = population
     if reading.reform_reads:
@@ -232,6 +239,7 @@ def read_in_parts(db: Database, reading: Reading, workers: int = 1) -> Screened:
 __all__ = [
     "POOL_FROM",
     "UNDETERMINED_LISTED",
+    "Part",
     "Reading",
     "Screened",
     "processes",

@@ -22,7 +22,7 @@ from assistance.db import Database
 from assistance.demo import illness_poverty_household
 from assistance.models import Case, Member, ScreeningRun
 from assistance.parameters import parameter_table
-from assistance.screening import parts, runs
+from assistance.screening import computing, parts, runs
 from assistance.screening.computing import run_screening
 from assistance.screening.explained import Verdict, explain_part
 from assistance.screening.population import read_population
@@ -135,6 +135,41 @@ def test_a_reform_moves_the_right_households_and_its_result_is_saved(
     sheet = load_workbook(io.BytesIO(download.data)).active
     assert sheet.cell(row=3, column=1).value == "退出"
     assert sheet.max_row == 4
+
+
+def test_a_run_that_fails_after_its_parts_were_written_leaves_no_list(
+    db: Database, api: ApiClient, population: dict[str, int], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Parts from the first household on, so that lines are written before the failure.
+    monkeypatch.setattr(parts, "POOL_FROM", 1)
+    created = _what_if(api, "yanhu", {"dibao_standard.urban": "760.00"}).json
+    written = []
+    real_write = runs.Finishing.write
+
+    def write(self: runs.Finishing, changes: Any) -> None:
+        written.extend(changes)
+        real_write(self, changes)
+
+    def broken(*args: Any) -> Any:
+        raise RuntimeError("磁盘已满")
+
+    monkeypatch.setattr(runs.Finishing, "write", write)
+    monkeypatch.setattr(computing, "grouped", broken)
+    with pytest.raises(RuntimeError):
+        run_screening(db, created["id"], workers=2)
+    assert {c["case_id"] for c in written} == {population["just_above"], population["at_760"]}
+    run = api.get("yanhu", f"/screening/{created['id']}").json
+    assert run["status"] == "failed" and "磁盘已满" in run["error"]
+    assert run["changes_shown"] == {"entering": [], "leaving": []}
+
+    monkeypatch.undo()
+    run_screening(db, created["id"], workers=1)
+    run = api.get("yanhu", f"/screening/{created['id']}").json
+    assert run["status"] == "done"
+    assert {c["case"] for c in run["changes_shown"]["leaving"]} == {
+        population["just_above"],
+        population["at_760"],
+    }
 
 
 def test_a_household_that_cannot_be_read_on_the_date_is_listed_under_its_applicant(
