@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+from collections import defaultdict
 from collections.abc import Callable, Mapping
 from datetime import date
 from typing import Any, Final
@@ -122,13 +123,13 @@ def _compile(
         if fact is None:
             column, derive = _DERIVED[(record, field.name)]
             bound[f"derive_{number}"] = derive
-            lines.append(f"value = derive_{number}({row}[{columns.index(prefix + column)}])")
+            lines.append(f"value = derive_{number}({row}[{_read(columns, prefix + column)}])")
         elif fact.kind == d.RECORD and not fact.as_json:
             assert fact.record is not None
             bound[f"nested_{number}"] = builder(fact.record, columns, prefix + fact.column)
             lines += [f"value = nested_{number}({row}, keys)", "given = given or value is not None"]
         else:
-            lines.append(f"value = {row}[{columns.index(prefix + (fact.column or fact.key))}]")
+            lines.append(f"value = {row}[{_read(columns, prefix + (fact.column or fact.key))}]")
             lines += _value_lines(fact, number, bound)
         lines.append(f"set_{number}(built, value)")
     if prefix:
@@ -142,6 +143,16 @@ def _compile(
     namespace: dict[str, Any] = {}
     exec(code, namespace)  # generated above from the record's own declarations
     return namespace["make"](**bound)
+
+
+# The columns each row's builders read, by the row's columns (``columns_read``).
+_READ: Final[dict[Columns, set[str]]] = defaultdict(set)
+
+
+def _read(columns: Columns, name: str) -> int:
+    """The position of the column ``name`` that a builder reads, noted as read."""
+    _READ[columns].add(name)
+    return columns.index(name)
 
 
 # ``value in storage.EMPTY`` for a column that is not JSON, written out: such a column never holds
@@ -194,6 +205,18 @@ def case_file_from_rows(case: Any, rows: Preloaded, on: date) -> CaseFile | None
     return built if case_rules_hold(built) else None
 
 
+def columns_read() -> dict[str, frozenset[str]]:
+    """The columns of each table that ``case_file_from_rows`` reads: a reader may leave the others
+    out (``listed_rows.read_listed``), as a case row carries some forty, its timestamps among them,
+    that a case file does not hold."""
+    _top(_COLUMNS[storage.CASE_TABLE], _COLUMNS[storage.HOUSEHOLD_TABLE])  # compiled, so noted
+    builder(Member, _COLUMNS[_MEMBERS])
+    for fact in RECORD_LISTS:
+        assert fact.record is not None
+        builder(fact.record, _COLUMNS[fact.table])
+    return {table: frozenset(_READ[columns] | _OWN.get(table, set())) for table, columns in _COLUMNS.items()}
+
+
 # Each table's columns in order, as ``select(table)`` reads them (``preload``, ``read_listed``).
 _COLUMNS: Final = {
     table.name: columns(table)
@@ -206,7 +229,13 @@ _MEMBERS: Final = MemberRow.__table__.name  # type: ignore[attr-defined]
 _ID: Final = _COLUMNS[_MEMBERS].index("id")
 _KEY: Final = _COLUMNS[_MEMBERS].index("key")
 
+# The columns ``case_file_from_rows`` reads itself, by table.
+_OWN: Final = {
+    storage.CASE_TABLE: {"id", "household_id", "procedure", "county_code", "number"},
+    _MEMBERS: {"id", "key"},
+}
+
 # Each field's slot setter: the case file is frozen, and built here as the parser builds it.
 _SET: Final = {field.name: getattr(CaseFile, field.name).__set__ for field in dataclasses.fields(CaseFile)}
 
-__all__ = ["builder", "case_file_from_rows"]
+__all__ = ["builder", "case_file_from_rows", "columns_read"]

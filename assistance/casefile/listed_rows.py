@@ -12,7 +12,7 @@ there are needed (an amount is kept as text).
 from __future__ import annotations
 
 import functools
-from collections.abc import Sequence
+from collections.abc import Collection, Mapping, Sequence
 from typing import Any, Final
 
 import sqlalchemy as sa
@@ -42,51 +42,76 @@ _HOUSEHOLD_ID: Final = position(_HOUSEHOLDS, "id")
 MEMBER_HOUSEHOLD: Final = position(_MEMBERS, "household_id")
 
 
-def read_listed(session: Session, case_ids: Sequence[int]) -> tuple[list[Any], Preloaded]:
-    """The rows of the cases ``case_ids`` (in no particular order), and their households'."""
+# The columns of each table that the callers read, by table name; None: all of them.
+Wanted = Mapping[str, Collection[str]] | None
+
+
+def read_listed(
+    session: Session, case_ids: Sequence[int], wanted: Wanted = None
+) -> tuple[list[Any], Preloaded]:
+    """The rows of the cases ``case_ids`` (in no particular order), and their households'. With
+    ``wanted``, a table's other columns are read as NULL, in their places (on PostgreSQL): a case
+    row has some forty columns, three timestamps among them, and reading them all took 6.8 µs a
+    case against 1.7 µs for those a case file is built from."""
     connection = session.connection()
     fetch = _by_driver if connection.dialect.name == "postgresql" else _by_sqlalchemy
     found = Preloaded()
-    cases = fetch(connection, _CASES, "id", case_ids, ())
+    cases = fetch(connection, _CASES, "id", case_ids, (), wanted)
     if not cases:
         return cases, found
     households = sorted({case[CASE_HOUSEHOLD] for case in cases})
-    for row in fetch(connection, _HOUSEHOLDS, "id", households, ()):
+    for row in fetch(connection, _HOUSEHOLDS, "id", households, (), wanted):
         found.households[row[_HOUSEHOLD_ID]] = row
-    for row in fetch(connection, _MEMBERS, "household_id", households, ("household_id", "position")):
+    for row in fetch(connection, _MEMBERS, "household_id", households, ("household_id", "position"), wanted):
         found.members[row[MEMBER_HOUSEHOLD]].append(row)
     ids = [case[CASE_ID] for case in cases]
     for fact in RECORD_LISTS:
         table = MODELS[fact.table].__table__
         target, by_case = found.records[fact.key], position(table, "case_id")
-        for row in fetch(connection, table, "case_id", ids, ("id",)):
+        for row in fetch(connection, table, "case_id", ids, ("id",), wanted):
             target[row[by_case]].append(row)
     return cases, found
 
 
 def _by_sqlalchemy(
-    connection: sa.Connection, table: sa.Table, column: str, ids: Sequence[int], order: tuple[str, ...]
+    connection: sa.Connection,
+    table: sa.Table,
+    column: str,
+    ids: Sequence[int],
+    order: tuple[str, ...],
+    wanted: Wanted,
 ) -> list[Any]:
     query = sa.select(table).where(table.c[column].in_(list(ids))).order_by(*(table.c[o] for o in order))
     return list(connection.execute(query).all())
 
 
 def _by_driver(
-    connection: sa.Connection, table: sa.Table, column: str, ids: Sequence[int], order: tuple[str, ...]
+    connection: sa.Connection,
+    table: sa.Table,
+    column: str,
+    ids: Sequence[int],
+    order: tuple[str, ...],
+    wanted: Wanted,
 ) -> list[Any]:
     raw = connection.connection.driver_connection
     assert raw is not None
+    names = columns(table)
+    if wanted is not None:
+        # The columns this module groups and matches rows by are always read.
+        kept = {*wanted.get(table.name, ()), "id", "case_id", "household_id"}
+        names = tuple(name if name in kept else "" for name in names)
     with raw.cursor() as cursor:
         # One array parameter rather than hundreds: converting a query of 500 parameters cost
         # more than running it.
-        cursor.execute(_statement(table.name, columns(table), column, order), (list(ids),))
+        cursor.execute(_statement(table.name, names, column, order), (list(ids),))
         found: list[Any] = cursor.fetchall()
         return found
 
 
 def _quoted(names: Sequence[str]) -> str:
-    # Every name is a declared table's or column's ("position" and "key" among them).
-    return ", ".join(f'"{name}"' for name in names)
+    # Every name is a declared table's or column's ("position" and "key" among them); an empty
+    # one is a column left out, read as NULL in its place.
+    return ", ".join(f'"{name}"' if name else "NULL" for name in names)
 
 
 @functools.cache
@@ -96,4 +121,4 @@ def _statement(table: str, names: tuple[str, ...], column: str, order: tuple[str
     return f"SELECT {_quoted(names)} FROM {_quoted([table])} WHERE {wanted}{ordered}"
 
 
-__all__ = ["CASE_HOUSEHOLD", "CASE_ID", "MEMBER_HOUSEHOLD", "columns", "position", "read_listed"]
+__all__ = ["CASE_HOUSEHOLD", "CASE_ID", "MEMBER_HOUSEHOLD", "Wanted", "columns", "position", "read_listed"]

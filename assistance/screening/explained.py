@@ -5,6 +5,7 @@ be none) and the explained decision is what a person reads."""
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
@@ -15,7 +16,7 @@ from typing import Any, Final
 import orjson
 from sqlmodel import Session
 
-from assistance.casefile.from_rows import case_file_from_rows
+from assistance.casefile.from_rows import case_file_from_rows, columns_read
 from assistance.casefile.listed_rows import CASE_HOUSEHOLD, CASE_ID, position, read_listed
 from assistance.db import Database, shared_database
 from assistance.models import Case, Member
@@ -33,6 +34,14 @@ _NAME: Final = position(Member.__table__, "name")  # type: ignore[attr-defined]
 PART: Final = 500
 # Below this many households a pool costs more than it saves.
 POOL_FROM: Final = 4000
+
+
+@functools.cache
+def _wanted() -> dict[str, frozenset[str]]:
+    """The columns the re-check reads: those its case files are built from, and the case's
+    number and applicant and the members' names for a case that cannot be read."""
+    own = {Case.__tablename__: {"number", "applicant_member_id"}, Member.__tablename__: {"id", "name"}}
+    return {table: read | own.get(table, set()) for table, read in columns_read().items()}
 
 
 @dataclass(frozen=True, slots=True)
@@ -132,7 +141,7 @@ def explain_part(
     """Decide the cases (one part, read together) on ``on`` under each table, compare each with
     its screening verdict, and keep the brief decisions of the cases ``keep`` marks."""
     found = Explained()
-    rows, household_rows = read_listed(session, case_ids)
+    rows, household_rows = read_listed(session, case_ids, _wanted())
     by_id = {row[CASE_ID]: row for row in rows}
     for case_id, per_pass, kept in zip(case_ids, verdicts, keep, strict=True):
         case = by_id[case_id]

@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 from integration_support import HUAIDONG, XIGUAN, ApiClient, Clock
 from sqlmodel import Session
 
-from assistance.casefile.from_rows import case_file_from_rows
+from assistance.casefile.from_rows import case_file_from_rows, columns_read
 from assistance.casefile.household import case_file
 from assistance.casefile.listed_rows import CASE_ID, read_listed
 from assistance.casefile.storage import case_owned_keys
@@ -34,8 +34,9 @@ FILERS = {v.DIBAO_EDGE: ("wangjianguo", HUAIDONG), v.ILLNESS_POVERTY: ("chenzhiq
 
 def _both_ways(session: Session, case_ids: list[int], on: date) -> list[tuple[str, str]]:
     """Each case on ``on``, built from its rows and parsed from its case file, as reprs (None for
-    a case the parser refuses)."""
-    rows, household_rows = read_listed(session, case_ids)
+    a case the parser refuses). The rows carry only the columns the building reads, the others
+    read as NULL, as the screening's re-check reads them."""
+    rows, household_rows = read_listed(session, case_ids, columns_read())
     found = []
     for row in sorted(rows, key=lambda r: r[CASE_ID]):
         built = case_file_from_rows(row, household_rows, on)
