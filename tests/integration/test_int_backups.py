@@ -4,6 +4,7 @@ audit trail verifies clean, anchors included. Restoring never overwrites what it
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import stat
@@ -115,3 +116,36 @@ def test_a_restore_keeps_a_different_key_in_place(
     assert refused.exit_code == 2 and "已有不同的 audit.key" in refused.output
     assert (other / "audit.key").read_text(encoding="ascii") == "ab" * 32
     assert not os.path.exists(other / "secret_key")
+
+
+@pytest.mark.parametrize("entry", ["link", "climbs out"])
+def test_a_restore_refuses_an_archive_with_a_link_or_a_path_out(
+    api: ApiClient, clock: Clock, database: str, fresh_database: str, tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch, entry: str,
+) -> None:  # fmt: skip
+    dibao_edge_to_publicity(api, clock)
+    monkeypatch.delenv("ASSISTANCE_AUDIT_KEY")
+    site = _instance(tmp_path / "site")
+    _cli(monkeypatch, database, site, "backup", "--to", str(tmp_path / "backups"))
+    (archive,) = (tmp_path / "backups").glob("*.tar.gz")
+    tampered = tmp_path / "tampered.tar.gz"
+    with tarfile.open(archive) as original, tarfile.open(tampered, "w:gz") as tar:
+        for member in original.getmembers():
+            tar.addfile(member, original.extractfile(member) if member.isfile() else None)
+        if entry == "link":  # the key file's place taken by a link to a file of the server's
+            bad = tarfile.TarInfo("instance/secret_key")
+            bad.type, bad.linkname = tarfile.SYMTYPE, "/etc/passwd"
+            tar.addfile(bad)
+        else:
+            payload = b"written outside\n"
+            bad = tarfile.TarInfo("../outside.txt")
+            bad.size = len(payload)
+            tar.addfile(bad, io.BytesIO(payload))
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    monkeypatch.setenv("DATABASE_URL", fresh_database)
+    monkeypatch.setenv("ASSISTANCE_INSTANCE", str(elsewhere))
+    refused = CliRunner().invoke(main, ["restore", str(tampered)])
+    assert refused.exit_code == 2 and "备份文件中有不应有的条目" in refused.output, refused.output
+    assert list(elsewhere.iterdir()) == []
+    assert not (tmp_path / "outside.txt").exists()
