@@ -3,9 +3,10 @@
 parse-and-decide from JSON-shaped data, one by one and in batches (``rules.decide_all``, as the
 batch jobs decide), each over the same case files.
 
-Run: ``make bench`` or ``.venv/bin/python benchmarks/rules_engine.py [--households N] [--repeat N]
-[--json]``. Targets (issue 2, issue 21): median single evaluation under 0.05 ms; parse-and-decide at
-least 20,000 households per second; the parser at least as fast as the evaluation. The machine is
+Run: ``make bench`` (on the interpreter the Makefile chooses) or
+``.venv/bin/python benchmarks/rules_engine.py [--households N] [--repeat N] [--json]``.
+Targets (issue 2, issue 21): median single evaluation under 0.05 ms; parse-and-decide at least
+20,000 households per second; the parser at least as fast as the evaluation. The machine is
 shared, so each throughput is measured ``--repeat`` times and printed as best (range).
 """
 
@@ -16,6 +17,7 @@ import gc
 import json
 import random
 import statistics
+import sys
 import time
 from collections.abc import Callable
 from datetime import date, timedelta
@@ -156,6 +158,12 @@ def _decide_in_batches(raw: list[dict[str, Any]], table: ParameterTable) -> None
         pass
 
 
+def _interpreter() -> str:
+    """Which CPython ran: a build without profile-guided and link-time optimisation (pyenv's
+    default) runs this benchmark about a sixth slower than Debian's (docs/performance.md)."""
+    return f"{sys.version.split()[0]} at {sys._base_executable}"
+
+
 def _shown(rates: list[float]) -> str:
     return f"{max(rates):,.0f} households/s on one core (range {min(rates):,.0f}–{max(rates):,.0f})"
 
@@ -197,6 +205,7 @@ def main() -> None:
     if args.json:
         figures = {
             "households": count,
+            "interpreter": _interpreter(),
             "median_decision_us": round(median_ms * 1000, 1),
             "p99_decision_us": round(statistics.quantiles(single, n=100)[98] * 1000, 1),
             "parse_households_per_second": [round(r) for r in parsing],
@@ -207,6 +216,7 @@ def main() -> None:
         print(json.dumps(figures))
         return
     sizes = statistics.mean(len(c.members) for c in cases)
+    print(f"interpreter: {_interpreter()}")
     print(f"households: {count} (mean {sizes:.2f} members, {eligible} eligible)")
     print(f"median single evaluation (explained decision): {median_ms:.4f} ms ({median_ms * 1000:.1f} µs)")
     print(f"p99 single evaluation: {statistics.quantiles(single, n=100)[98]:.4f} ms")

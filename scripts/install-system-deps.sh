@@ -26,8 +26,9 @@ missing=()
 for package in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
 done
-# A pyenv or other non-Debian Python 3.11 already has venv; only install when none is usable.
-if python3.11 -c 'import venv, ensurepip' 2>/dev/null; then
+# The interpreter the Makefile makes the environment with (PYTHON); a pyenv or other non-Debian
+# Python 3.11 already has venv, so only install it when that one lacks it.
+if "${PYTHON:-python3.11}" -c 'import venv, ensurepip' 2>/dev/null; then
   missing=("${missing[@]/python3-venv}")
 fi
 missing=($(printf '%s\n' "${missing[@]}" | grep -v '^$' || true))
