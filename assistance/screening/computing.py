@@ -153,6 +153,8 @@ def _what_if_written(
             "disagreements": len(explained.disagreements),
             "examples": explained.disagreements[:20],
         },
+        # The parameter values of the listed decisions, each set once, by the name its lines give.
+        "threshold_sets": explained.threshold_sets,
         "seconds": {k: round(v, 3) for k, v in timings.items()},
         "note": NOTE,
     }

@@ -6,6 +6,7 @@ be none) and the explained decision is what a person reads."""
 from __future__ import annotations
 
 import functools
+import hashlib
 from collections.abc import Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
@@ -24,7 +25,7 @@ from rules import ParameterError, evaluate
 from rules.criteria import FAIL
 from rules.decision import Decision
 from rules.money import yuan
-from rules.parameters import ParameterTable
+from rules.parameters import ParameterTable, ParameterValue
 from rules.screening import CRITERIA, OUTCOMES, REFERRALS
 
 _NUMBER: Final = position(Case.__table__, "number")  # type: ignore[attr-defined]
@@ -59,23 +60,65 @@ class Explained:
     """Per kept case, what its line in the list of changing households holds (``change_data``),
     already as JSON: it is made where the case is decided, often in another process, and a
     reform that moves 150,000 households would otherwise send and convert 300,000 decisions
-    twice more. And the counts: decisions checked, cases unreadable, disagreements."""
+    twice more. The parameter values the lines' decisions used, by the name a line gives them
+    (``ThresholdSets``). And the counts: decisions checked, cases unreadable, disagreements."""
 
     listed: dict[int, str] = field(default_factory=dict)
+    threshold_sets: dict[str, dict[str, str]] = field(default_factory=dict)
     checked: int = 0
     unreadable: int = 0
     disagreements: list[dict[str, Any]] = field(default_factory=list)
 
     def add(self, other: Explained) -> None:
         self.listed.update(other.listed)
+        self.threshold_sets.update(other.threshold_sets)
         self.checked += other.checked
         self.unreadable += other.unreadable
         self.disagreements.extend(other.disagreements)
 
 
-def brief(decision: Decision) -> dict[str, Any]:
+class ThresholdSets:
+    """The parameter values of decisions, each distinct set named once. A county's households
+    of one area and pass all use the same values, so a line names its set (``expand`` gives the
+    values back on reading) rather than carrying them: they were a quarter of the bytes of a
+    large reform's 150,000 lines. The name is made from the values themselves, so the processes
+    deciding the parts name a set alike without asking each other."""
+
+    def __init__(self) -> None:
+        self.named: dict[str, dict[str, str]] = {}
+        # By the identities of the values a decision used: the table resolves each value once,
+        # so decisions of one place and period share them. The values are held here, so no
+        # identity is reused while it names a set.
+        self._known: dict[tuple[int, ...], tuple[tuple[ParameterValue, ...], str]] = {}
+
+    def name(self, used: dict[str, ParameterValue]) -> str:
+        values = tuple(used.values())
+        identities = tuple(map(id, values))
+        known = self._known.get(identities)
+        if known is not None:
+            return known[1]
+        amounts = {value.key: str(value.amount) for value in values}
+        canonical = orjson.dumps(amounts, option=orjson.OPT_SORT_KEYS)
+        named = hashlib.blake2b(canonical, digest_size=8).hexdigest()
+        self.named[named] = amounts
+        self._known[identities] = (values, named)
+        return named
+
+
+def expand(line: dict[str, Any], named: dict[str, dict[str, str]]) -> dict[str, Any]:
+    """A stored line, with each decision's parameter values in place of their set's name (a
+    line stored before sets were named carries the values, and is given as it is)."""
+    found = dict(line)
+    for decided in ("baseline", "reform"):
+        decision = line.get(decided)
+        if decision is not None and isinstance(decision.get("thresholds"), str):
+            found[decided] = {**decision, "thresholds": named[decision["thresholds"]]}
+    return found
+
+
+def brief(decision: Decision, sets: ThresholdSets) -> dict[str, Any]:
     """What the list of changing households shows of a decision: its outcome and each failed
-    criterion with its article and explanation."""
+    criterion with its article and explanation, and the name of its parameter values' set."""
     return {
         "outcome": decision.outcome,
         "path": decision.path,
@@ -87,7 +130,7 @@ def brief(decision: Decision) -> dict[str, Any]:
             for c in decision.criteria
             if c.result == FAIL and c.decisive
         ],
-        "thresholds": {key: str(value.amount) for key, value in decision.thresholds.items()},
+        "thresholds": sets.name(decision.thresholds),
     }
 
 
@@ -141,6 +184,7 @@ def explain_part(
     """Decide the cases (one part, read together) on ``on`` under each table, compare each with
     its screening verdict, and keep the brief decisions of the cases ``keep`` marks."""
     found = Explained()
+    sets = ThresholdSets()
     rows, household_rows = read_listed(session, case_ids, _wanted())
     by_id = {row[CASE_ID]: row for row in rows}
     for case_id, per_pass, kept in zip(case_ids, verdicts, keep, strict=True):
@@ -161,13 +205,14 @@ def explain_part(
                 briefs.append({"outcome": "undetermined", "summary": f"参数未配置：{exc}", "failed": []})
             else:
                 assert decision is not None
-                briefs.append(brief(decision))
+                briefs.append(brief(decision, sets))
             found.checked += 1
             problem = _disagrees(decision, verdict)
             if problem is not None:
                 found.disagreements.append({"case": case_id, "problem": problem})
         if kept:
             found.listed[case_id] = change_data(case[_NUMBER], parsed.applicant.name, briefs)
+    found.threshold_sets = sets.named
     return found
 
 
@@ -213,4 +258,13 @@ def explain(
     return found
 
 
-__all__ = ["Explained", "Verdict", "brief", "change_data", "explain", "explain_part"]
+__all__ = [
+    "Explained",
+    "ThresholdSets",
+    "Verdict",
+    "brief",
+    "change_data",
+    "expand",
+    "explain",
+    "explain_part",
+]

@@ -20,6 +20,7 @@ from assistance.errors import FieldProblem, Forbidden, Gone, InvalidInput, NotFo
 from assistance.models import ScreeningChange, ScreeningRun
 from assistance.models.base import utcnow
 from assistance.models.screening import SWEEP, WHAT_IF
+from assistance.screening.explained import expand
 from assistance.screening.population import POPULATION_TITLES
 from assistance.screening.reforms import parse_changes, parse_sweep
 from assistance.screening.results import CATEGORY_TITLES
@@ -268,24 +269,27 @@ def detail(db: Database, user_id: int, run_id: int) -> dict[str, Any]:
             None
             if run.changes_pruned_on is not None
             else {
-                category: _changes(session, run_id, category, 0, SHOWN)
-                for category in ("entering", "leaving")
+                category: _changes(session, run, category, 0, SHOWN) for category in ("entering", "leaving")
             }
         )
         return found
 
 
-def _changes(session: Session, run_id: int, category: str, offset: int, limit: int) -> list[dict[str, Any]]:
+def _changes(
+    session: Session, run: ScreeningRun, category: str, offset: int, limit: int
+) -> list[dict[str, Any]]:
+    named = (run.result or {}).get("threshold_sets", {})
     query = (
         select(ScreeningChange)
-        .where(ScreeningChange.run_id == run_id, ScreeningChange.category == category)
+        .where(ScreeningChange.run_id == run.id, ScreeningChange.category == category)
         .order_by(col(ScreeningChange.id))
         .offset(offset)
         .limit(limit)
     )
     return [
         {"case": c.case_id, "category": c.category, "category_title": CATEGORY_TITLES[c.category],
-         "county": c.county_code, "township": c.township_id, "area": c.area, "persons": c.persons, **c.data}
+         "county": c.county_code, "township": c.township_id, "area": c.area, "persons": c.persons,
+         **expand(c.data, named)}
         for c in session.exec(query)
     ]  # fmt: skip
 
@@ -305,7 +309,7 @@ def changes(
                 col(ScreeningChange.run_id) == run_id, col(ScreeningChange.category) == category
             )
         ).scalar_one()
-        return {"total": total, "items": _changes(session, run_id, category, offset, limit)}
+        return {"total": total, "items": _changes(session, run, category, offset, limit)}
 
 
 def list_runs(db: Database, user_id: int) -> list[dict[str, Any]]:
@@ -331,7 +335,7 @@ def workbook_rows(db: Database, user_id: int, run_id: int) -> tuple[dict[str, An
         if run.changes_pruned_on is not None:
             return found, []
         rows = [row for category in ("entering", "leaving", "undetermined")
-                for row in _changes(session, run_id, category, 0, 10**7)]  # fmt: skip
+                for row in _changes(session, run, category, 0, 10**7)]  # fmt: skip
         return found, rows
 
 

@@ -16,11 +16,12 @@ import pytest
 from flask import Flask
 from integration_support import HUAIDONG, XIGUAN, ApiClient, Clock, dibao_edge_household
 from openpyxl import load_workbook  # type: ignore[import-untyped]
+from sqlmodel import select
 
 from assistance.casefile.household import case_file
 from assistance.db import Database
 from assistance.demo import illness_poverty_household
-from assistance.models import Case, Member, ScreeningRun
+from assistance.models import Case, Member, ScreeningChange, ScreeningRun
 from assistance.parameters import parameter_table
 from assistance.screening import computing, parts, runs
 from assistance.screening.computing import run_screening
@@ -124,12 +125,24 @@ def test_a_reform_moves_the_right_households_and_its_result_is_saved(
     first = run["changes_shown"]["leaving"][0]
     assert first["baseline"]["outcome"] == "eligible" and first["reform"]["outcome"] == "not_eligible"
     assert any("64号" in f["article"] for f in first["reform"]["failed"])
+    # Each decision shows the parameter values it used; the run keeps each set of them once.
+    before, after = first["baseline"]["thresholds"], first["reform"]["thresholds"]
+    assert (before["dibao_standard.urban"], after["dibao_standard.urban"]) == ("715.00", "760.00")
+    assert {k: v for k, v in after.items() if k != "dibao_standard.urban"} == {
+        k: v for k, v in before.items() if k != "dibao_standard.urban"
+    }
+    assert before in result["threshold_sets"].values() and after in result["threshold_sets"].values()
+    with db.reading() as session:  # a stored line names its sets
+        stored = session.exec(select(ScreeningChange).where(ScreeningChange.run_id == run["id"])).all()
+    assert {result["threshold_sets"][line.data["reform"]["thresholds"]]["dibao_standard.urban"]
+            for line in stored} == {"760.00"}  # fmt: skip
     assert {g["area"] for g in result["groups"]} == {"urban", "rural"}
     assert sum(g["households"]["leaving"] for g in result["groups"]) == 2
     # Nothing about any case changed, and the result reads back and downloads.
     assert api.get("yanhu", f"/screening/{run['id']}").json["result"] == result
     page = api.get("yanhu", f"/screening/{run['id']}/changes?category=leaving&limit=1")
     assert page.json["total"] == 2 and len(page.json["items"]) == 1
+    assert page.json["items"][0]["reform"]["thresholds"]["dibao_standard.urban"] == "760.00"
     download = api.get("yanhu", f"/screening/{run['id']}/xlsx")
     assert download.status_code == 200
     sheet = load_workbook(io.BytesIO(download.data)).active
