@@ -176,8 +176,11 @@ def restore(archive: Path, url: str) -> Manifest:
         raise BackupError("目标数据库已有案件或账号：请恢复到一个新建的空数据库")
     with tempfile.TemporaryDirectory() as scratch:
         work = Path(scratch)
-        with tarfile.open(archive, "r:gz") as tar:
-            _extract(tar, work)
+        try:
+            with tarfile.open(archive, "r:gz") as tar:
+                _extract(tar, work)
+        except (OSError, EOFError, tarfile.TarError) as exc:  # cut short, or an entry's place taken
+            raise BackupError(f"备份文件无法完整解开：{archive.name}（{exc}）") from exc
         _restore_keys(work / "instance")
         if backend == "sqlite":
             target = make_url(url).database

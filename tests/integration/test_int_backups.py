@@ -118,10 +118,17 @@ def test_a_restore_keeps_a_different_key_in_place(
     assert not os.path.exists(other / "secret_key")
 
 
-@pytest.mark.parametrize("entry", ["link", "climbs out"])
+@pytest.mark.parametrize(
+    ("entry", "refusal"),
+    [
+        ("link", "备份文件中有不应有的条目"),
+        ("climbs out", "备份文件中有不应有的条目"),
+        ("under a file", "备份文件无法完整解开"),
+    ],
+)
 def test_a_restore_refuses_an_archive_with_a_link_or_a_path_out(
     api: ApiClient, clock: Clock, database: str, fresh_database: str, tmp_path: Path,
-    monkeypatch: pytest.MonkeyPatch, entry: str,
+    monkeypatch: pytest.MonkeyPatch, entry: str, refusal: str,
 ) -> None:  # fmt: skip
     dibao_edge_to_publicity(api, clock)
     monkeypatch.delenv("ASSISTANCE_AUDIT_KEY")
@@ -136,9 +143,9 @@ def test_a_restore_refuses_an_archive_with_a_link_or_a_path_out(
             bad = tarfile.TarInfo("instance/secret_key")
             bad.type, bad.linkname = tarfile.SYMTYPE, "/etc/passwd"
             tar.addfile(bad)
-        else:
+        else:  # a path out of the folder, or one that puts a file under a file
             payload = b"written outside\n"
-            bad = tarfile.TarInfo("../outside.txt")
+            bad = tarfile.TarInfo("../outside.txt" if entry == "climbs out" else "instance/audit.key/more")
             bad.size = len(payload)
             tar.addfile(bad, io.BytesIO(payload))
     elsewhere = tmp_path / "elsewhere"
@@ -146,6 +153,6 @@ def test_a_restore_refuses_an_archive_with_a_link_or_a_path_out(
     monkeypatch.setenv("DATABASE_URL", fresh_database)
     monkeypatch.setenv("ASSISTANCE_INSTANCE", str(elsewhere))
     refused = CliRunner().invoke(main, ["restore", str(tampered)])
-    assert refused.exit_code == 2 and "备份文件中有不应有的条目" in refused.output, refused.output
+    assert refused.exit_code == 2 and refusal in refused.output, refused.output
     assert list(elsewhere.iterdir()) == []
     assert not (tmp_path / "outside.txt").exists()
