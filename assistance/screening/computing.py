@@ -35,7 +35,7 @@ def run_screening(db: Database, run_id: int, workers: int = 1) -> dict[str, Any]
     try:
         if run.kind == SWEEP:
             result = _sweep(db, run, workers)
-            runs.finish(db, run_id, result, [])
+            runs.finish(db, run_id, result)
         else:
             result = _what_if(db, run, workers)
     except Exception as exc:

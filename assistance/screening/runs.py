@@ -144,11 +144,11 @@ _CHANGES: Final[sa.Table] = ScreeningChange.__table__  # type: ignore[attr-defin
 CHANGE_COLUMNS: Final = ("run_id", "case_id", "category", "county_code", "township_id", "area", "persons")
 
 
-def finish(db: Database, run_id: int, result: dict[str, Any], changes: list[dict[str, Any]]) -> None:
-    """Write the run's result and its changing households in one transaction."""
-    with finishing(db, run_id) as writer:
-        writer.write(changes)
-        writer.result = result
+def finish(db: Database, run_id: int, result: dict[str, Any]) -> None:
+    """Write the result of a run that lists no households (a sweep); a what-if's is written
+    with its list (``finishing``)."""
+    with db.transaction() as session:
+        _done(session, run_id, result)
 
 
 class Finishing:
