@@ -67,6 +67,8 @@ class _Listing:
         assert part.results is not None  # a what-if's parts screen under both tables
         category, _, listed = selection(*part.results, self._undetermined)
         self._undetermined -= int((listed & (category == UNDETERMINED)).sum())
+        # Each line is taken out as it is written: the parts' results are kept until the run
+        # ends, and a large reform's lines are as big as its stored list (121 MB of JSON).
         population, lines = part.population, part.explained.listed
         self._writer.write(
             [
@@ -78,7 +80,7 @@ class _Listing:
                     "township_id": int(population.townships[i]),
                     "area": AREA_CODES[int(population.columns.area[i])],
                     "persons": int(population.columns.size[i]),
-                    "data": lines[case_id],
+                    "data": lines.pop(case_id),
                 }
                 for i in np.flatnonzero(listed)
             ]
