@@ -48,6 +48,18 @@ def _instance(path: Path) -> Path:
     return path
 
 
+def _backup_of_one_case(
+    api: ApiClient, clock: Clock, database: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> Path:
+    """A site's backup, its audit key in a file, of a database holding one case."""
+    dibao_edge_to_publicity(api, clock)
+    monkeypatch.delenv("ASSISTANCE_AUDIT_KEY")
+    site = _instance(tmp_path / "site")
+    _cli(monkeypatch, database, site, "backup", "--to", str(tmp_path / "backups"))
+    (archive,) = (tmp_path / "backups").glob("*.tar.gz")
+    return archive
+
+
 def _cli(monkeypatch: pytest.MonkeyPatch, url: str, instance: Path, *args: str) -> str:
     monkeypatch.setenv("DATABASE_URL", url)
     monkeypatch.setenv("ASSISTANCE_INSTANCE", str(instance))
@@ -102,11 +114,7 @@ def test_a_restore_keeps_a_different_key_in_place(
     api: ApiClient, clock: Clock, database: str, fresh_database: str, tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:  # fmt: skip
-    dibao_edge_to_publicity(api, clock)
-    monkeypatch.delenv("ASSISTANCE_AUDIT_KEY")
-    site = _instance(tmp_path / "site")
-    _cli(monkeypatch, database, site, "backup", "--to", str(tmp_path / "backups"))
-    (archive,) = (tmp_path / "backups").glob("*.tar.gz")
+    archive = _backup_of_one_case(api, clock, database, tmp_path, monkeypatch)
     other = tmp_path / "other"
     other.mkdir()
     (other / "audit.key").write_text("ab" * 32, encoding="ascii")
@@ -130,11 +138,7 @@ def test_a_restore_refuses_an_archive_with_a_link_or_a_path_out(
     api: ApiClient, clock: Clock, database: str, fresh_database: str, tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch, entry: str, refusal: str,
 ) -> None:  # fmt: skip
-    dibao_edge_to_publicity(api, clock)
-    monkeypatch.delenv("ASSISTANCE_AUDIT_KEY")
-    site = _instance(tmp_path / "site")
-    _cli(monkeypatch, database, site, "backup", "--to", str(tmp_path / "backups"))
-    (archive,) = (tmp_path / "backups").glob("*.tar.gz")
+    archive = _backup_of_one_case(api, clock, database, tmp_path, monkeypatch)
     tampered = tmp_path / "tampered.tar.gz"
     with tarfile.open(archive) as original, tarfile.open(tampered, "w:gz") as tar:
         for member in original.getmembers():
